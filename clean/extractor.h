@@ -1,0 +1,48 @@
+// clean/extractor.h — main-content extraction: a page → the article (title, paragraphs,
+// metadata) without the page chrome (navigation, share bars, related lists, comment forms,
+// donation appeals, copyright lines, back-to-top links …).
+//
+// The extractor is general: it scores DOM blocks by text length, punctuation (Arabic ، ؛ ؟ as
+// well as ASCII), link density, position, repetition and class/id hints, and recognises Arabic
+// and English chrome vocabulary as one signal among these. Per-source rules (XPath to drop nodes
+// or to pick the body) handle the rare site it gets wrong.
+//
+// Thread-safe; no shared state. Never throws on any input; hostile pages (deep nesting, huge text,
+// invalid bytes) end with a result or an error in bounded time and memory.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+#include "parse/parser.h"
+
+namespace rasid::clean {
+
+struct Article {
+  std::string url;        // the address it was read from
+  std::string canonical;  // <link rel=canonical> / og:url, absolute; "" when absent
+  std::string title;
+  std::vector<std::string> paragraphs;  // body text, one paragraph each, whitespace collapsed
+  std::string published;  // ISO-8601 ("2015-11-23T20:41:00+03:00"), "" when unknown
+  std::string author;
+  std::string lang;       // "ar", "en", … ("" when unknown)
+  std::string dir;        // "rtl" / "ltr"
+  std::string site_name;
+
+  std::string text() const;  // paragraphs joined by '\n'
+};
+
+struct Rules {
+  std::vector<std::string> drop;  // XPath: remove these nodes first
+  std::string body;               // XPath: the body container (automatic when empty)
+};
+
+// Extracts from a parsed page.
+Result<Article> extract(const parse::Html& page, const Rules& rules = {});
+// Decodes (charset from content type, BOM, meta, detection), parses and extracts.
+Result<Article> extract_bytes(std::string_view bytes, std::string_view url,
+                              std::string_view content_type = {}, const Rules& rules = {});
+
+}  // namespace rasid::clean

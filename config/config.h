@@ -1,0 +1,100 @@
+// config/config.h — the TOML file → one immutable, validated Config.
+//
+// load() either returns a Config in which every reference resolves (topics name existing webhooks,
+// names are unique, URLs are http/https, numbers are in range), or an error whose
+// message names the place: "FILE:LINE: KEY: reason" (one line per problem, all problems reported).
+// Topic queries are compiled by daemon/ (match/ owns the language), which reports their errors
+// in the same FILE:LINE: KEY form using Topic::line.
+// Unknown keys are errors (a typo must not silently disable a setting). Malformed TOML — including
+// the date-time forms on which toml++ 3.3.0 asserts — is an error, never a crash.
+//
+// Secrets are never in the file: a webhook names `secret_file = "/path"` or `secret_credential =
+// "name"` (read from $CREDENTIALS_DIRECTORY/name, as systemd's LoadCredential= provides).
+// The secret value is loaded here and is never printed.
+//
+// No module reads the Config globally: daemon/ hands each module the parts it needs.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+
+namespace rasid::config {
+
+struct CleanRules {
+  std::vector<std::string> drop;  // XPath expressions whose nodes are removed before extraction
+  std::string body;               // XPath of the article body; empty = automatic
+};
+
+struct Source {
+  std::string name;
+  std::string feed;  // feed URL (RSS/Atom/…); exactly one of feed / page is set
+  std::string page;  // section page URL (no feed): article links are discovered on it
+  std::string link_selector;  // optional XPath for `page` sources
+  std::chrono::seconds interval{std::chrono::minutes(10)};
+  std::chrono::seconds min_interval{std::chrono::minutes(2)};
+  std::chrono::seconds max_interval{std::chrono::hours(6)};
+  bool alert_on_first_poll = false;  // default: the first poll only records what is there
+  CleanRules clean;
+  int line = 0;  // where it was defined, for messages
+};
+
+struct Topic {
+  std::string name;
+  std::string query;
+  std::vector<std::string> webhooks;
+  int line = 0;
+};
+
+enum class WebhookFormat { json, slack, discord, telegram, ntfy };
+
+struct Webhook {
+  std::string name;
+  std::string url;
+  WebhookFormat format = WebhookFormat::json;
+  std::string secret;           // "whsec_…" value loaded from file/credential; empty = unsigned
+  std::string secret_origin;    // "file:/path" or "credential:name" (for messages; never the value)
+  std::string telegram_chat_id; // for format = telegram
+  std::chrono::seconds timeout{std::chrono::seconds(15)};
+  int line = 0;
+};
+
+struct Daemon {
+  std::string database = "var/rasid.db";
+  std::string user_agent = "rasid/0.1 (+https://github.com/rasid-news/rasid)";
+  int concurrency = 16;           // global in-flight fetches
+  int per_host_concurrency = 2;   // in-flight fetches per host
+  std::chrono::milliseconds per_host_delay{500};
+  std::chrono::seconds fetch_timeout{std::chrono::seconds(30)};
+  std::chrono::seconds connect_timeout{std::chrono::seconds(10)};
+  std::size_t max_body_bytes = 8u << 20;
+  std::string proxy;
+  std::vector<std::string> allow_private;  // CIDRs/hosts the SSRF guard lets through ("127.0.0.1/8")
+  std::string status_listen = "127.0.0.1:8079"; // empty = no status HTTP endpoint
+  std::string log_level = "info";
+};
+
+struct Config {
+  std::string path;  // the file it came from
+  Daemon daemon;
+  std::vector<Source> sources;
+  std::vector<Topic> topics;
+  std::vector<Webhook> webhooks;
+
+  const Webhook* webhook(std::string_view name) const;
+  const Source* source(std::string_view name) const;
+};
+
+// Reads and validates a config file. Relative paths inside (database, secret_file) are resolved
+// against the config file's directory... except `database`, which is relative to the working
+// directory so that `make run` keeps its state under ./var/.
+Result<Config> load(const std::string& path);
+// Same, from text (for tests and fuzzing); `path` is used in messages and for relative paths.
+Result<Config> parse(std::string_view toml_text, const std::string& path);
+
+}  // namespace rasid::config

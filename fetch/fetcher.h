@@ -1,0 +1,112 @@
+// fetch/fetcher.h — HTTP for rasid: libcurl's multi interface driven by one Boost.Asio io_context.
+//
+// Ownership and threads: a Fetcher belongs to the io_context it is constructed with and must be
+// used only from that context's thread. fetch() never blocks; the callback runs later on the same
+// thread, exactly once per request, also when the Fetcher is destroyed first (with
+// error = Error::cancelled). The body is capped while it is received (decoded bytes, after
+// gzip/br/zstd), so a compression bomb or an endless chunked stream ends as Error::too_large.
+//
+// Safety: only http/https at every redirect hop (max 5), CURLOPT_NOSIGNAL, CURLOPT_QUICK_EXIT, and
+// a guard on the *resolved* address (CURLOPT_OPENSOCKETFUNCTION) that refuses loopback, private,
+// link-local, CGNAT, multicast and metadata addresses unless Options::allow_private lists them.
+//
+// Failure model: every outcome is a Response. status is the HTTP status (0 when no response);
+// error classifies what went wrong at the transport level; a 4xx/5xx is error == http_status.
+#pragma once
+
+#include <utility>  // before asio (asio issue #944 with g++ 12 + C++20)
+
+#include <boost/asio/io_context.hpp>
+#include <chrono>
+#include <functional>
+#include <map>
+#include <optional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace rasid::fetch {
+
+enum class Error {
+  none,
+  not_modified,  // 304 on a conditional request: an ordinary outcome, not a failure
+  http_status,   // the server answered >= 400
+  dns,
+  connect,
+  tls,
+  timeout,
+  too_large,
+  too_many_redirects,
+  blocked_address,  // SSRF guard
+  bad_url,
+  protocol,
+  cancelled,
+  other,
+};
+const char* to_string(Error e);
+
+struct Request {
+  std::string url;
+  std::string method = "GET";  // GET or POST
+  std::vector<std::pair<std::string, std::string>> headers;  // extra request headers
+  std::string body;                                           // for POST
+  std::string etag;           // sent as If-None-Match when set
+  std::string last_modified;  // sent as If-Modified-Since when set
+  std::chrono::milliseconds timeout{0};  // 0 = Options::total_timeout
+  std::string tag;  // who asked (source name / endpoint), for log lines only
+};
+
+struct Response {
+  long status = 0;
+  Error error = Error::none;
+  std::string error_message;  // human-readable reason when error != none
+  std::string final_url;
+  std::map<std::string, std::string> headers;  // last response's headers, names lower-case
+  std::string body;  // raw (content-decoded) bytes; see text::decode for UTF-8
+  std::string content_type;
+  std::string etag;
+  std::string last_modified;
+  std::chrono::milliseconds elapsed{0};
+  std::size_t bytes = 0;  // body bytes received
+
+  bool ok() const { return error == Error::none && status >= 200 && status < 300; }
+  // Body decoded to UTF-8 using Content-Type, BOM, XML/meta declarations, then detection.
+  std::string utf8() const;
+  // Retry-After in seconds (delta or HTTP-date), if present.
+  std::optional<std::chrono::seconds> retry_after() const;
+};
+
+struct Options {
+  std::string user_agent = "rasid/0.1";
+  std::chrono::milliseconds connect_timeout{10000};
+  std::chrono::milliseconds total_timeout{30000};
+  long low_speed_bytes = 100;  // abort when below this many bytes/s …
+  std::chrono::seconds low_speed_time{20};  // … for this long
+  std::size_t max_body_bytes = 8u << 20;
+  int max_redirects = 5;
+  std::string proxy;
+  std::vector<std::string> allow_private;  // "127.0.0.0/8", "::1/128", …; empty = guard fully on
+  int max_total = 16;     // global in-flight transfers; more are queued
+  int max_per_host = 2;   // in-flight transfers per host; more are queued
+};
+
+class Fetcher {
+ public:
+  Fetcher(boost::asio::io_context& io, Options options);
+  ~Fetcher();
+  Fetcher(const Fetcher&) = delete;
+  Fetcher& operator=(const Fetcher&) = delete;
+
+  using Callback = std::function<void(Response)>;
+  void fetch(Request request, Callback done);
+  std::size_t in_flight() const;  // running + queued
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Convenience for CLI commands and tests: runs its own io_context until all requests completed.
+std::vector<Response> fetch_all(const std::vector<Request>& requests, const Options& options);
+
+}  // namespace rasid::fetch

@@ -1,0 +1,92 @@
+// match/matcher.h — the topic query language and matching many topics against one article.
+//
+// Language (precedence NOT > AND > OR; AND is implicit between adjacent terms):
+//   term  "a phrase"  a AND b  a OR b  NOT a  -a  (a OR b) c
+//   a NEAR/5 b   a ONEAR/5 b (ordered)   prefix*   title:term  source:name  lang:ar
+// Terms are analysed like the text (text::normalize): an Arabic term matches a token that is the
+// term with proclitics (و ف ب ك ل ال وال بال …) and, for nouns, common suffixes (ة/ه ية ي ين ون
+// ات ان); names are never stemmed (بغداد does not match غداد). Latin terms are case-folded.
+//
+// A Query is immutable once compiled and may be shared between threads. A Matcher is built once
+// per configuration (add() then match() from one thread at a time; match() is const and safe to
+// call concurrently once building has finished).
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+
+namespace rasid::match {
+
+// The article as the matcher sees it.
+struct Document {
+  std::string title;
+  std::string body;
+  std::string source;  // source name
+  std::string lang;    // "ar", "en", …
+};
+
+// A compiled query. Parse errors read "position N: reason" (N is a 1-based character column).
+class Query {
+ public:
+  static Result<Query> parse(std::string_view text);
+  bool matches(const Document& doc) const;  // direct evaluation (no presearch)
+  const std::string& text() const;
+
+  Query(const Query&);
+  Query(Query&&) noexcept;
+  Query& operator=(const Query&);
+  Query& operator=(Query&&) noexcept;
+  ~Query();
+
+  struct Node;
+
+ private:
+  Query() = default;
+  std::shared_ptr<const Node> root_;
+  std::string text_;
+  friend class Matcher;
+};
+
+// A span of the original text that a query term matched (byte offsets into title or body).
+struct Hit {
+  bool in_title = false;
+  std::size_t begin = 0;
+  std::size_t end = 0;
+};
+
+struct TopicMatch {
+  int topic = 0;          // the id given to add()
+  std::vector<Hit> hits;  // for highlighting
+};
+
+// Many topics against each article: topics are indexed by the terms they require (presearch),
+// so only candidates are evaluated.
+class Matcher {
+ public:
+  Matcher();
+  ~Matcher();
+  Matcher(Matcher&&) noexcept;
+  Matcher& operator=(Matcher&&) noexcept;
+
+  void add(int topic, const Query& query);
+  std::size_t size() const;
+  std::vector<TopicMatch> match(const Document& doc) const;
+  // Every topic evaluated directly (the baseline the benchmark compares against).
+  std::vector<TopicMatch> match_brute_force(const Document& doc) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// A snippet of `text` around the first hits, with hits wrapped in `open`/`close` markers,
+// cut on word boundaries to at most `max_chars` characters.
+std::string snippet(std::string_view text, const std::vector<Hit>& hits, std::size_t max_chars,
+                    std::string_view open = "«", std::string_view close = "»");
+
+}  // namespace rasid::match

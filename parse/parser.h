@@ -1,0 +1,111 @@
+// parse/parser.h — outside bytes → neutral structures: feeds (RSS 0.9x/1.0/2.0, Atom 0.3/1.0,
+// JSON Feed) → Feed/Entry; HTML → a libxml2 DOM; section pages → article links; URL helpers.
+//
+// Input must already be UTF-8 (text::decode); the XML declaration's encoding is ignored.
+// A feed with errors yields what could be recovered plus warnings ("bozo"), not nothing; only
+// input with no recognisable feed at all is an Error. All strings in the result are valid UTF-8
+// (numeric character references such as &#xD800; are sanitized), titles are plain text
+// (entities decoded, tags stripped), links are absolute (xml:base and the feed URL applied).
+//
+// Thread-safe: no shared state; each call owns its documents.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+
+typedef struct _xmlDoc xmlDoc;
+typedef struct _xmlNode xmlNode;
+
+namespace rasid::parse {
+
+using Time = std::chrono::sys_seconds;
+
+struct Enclosure {
+  std::string url;
+  std::string type;
+  long long length = 0;
+};
+
+struct Entry {
+  std::string id;       // guid / atom:id / JSON id, as given ("" when absent)
+  bool id_is_permalink = false;
+  std::string link;     // absolute
+  std::string title;    // plain text
+  std::string summary;  // HTML or text as given (description / summary)
+  std::string content;  // content:encoded / atom:content (HTML), may be empty
+  std::string author;
+  std::optional<Time> published;
+  std::optional<Time> updated;
+  std::vector<std::string> categories;
+  std::vector<Enclosure> enclosures;
+  std::string image;  // media:content / media:thumbnail / enclosure image
+};
+
+struct Feed {
+  std::string format;  // "rss20", "rss10", "rss09x", "atom10", "atom03", "json"
+  std::string title;
+  std::string link;
+  std::string language;
+  std::optional<int> ttl_minutes;                 // RSS <ttl>
+  std::optional<std::chrono::seconds> update_period;  // sy:updatePeriod / sy:updateFrequency
+  std::vector<Entry> entries;
+  std::vector<std::string> warnings;  // non-empty = "bozo": recovered from errors
+};
+
+// Parses a feed document. `url` is the address it was fetched from (base for relative links).
+// `now` clamps future dates (entries dated more than a day ahead get `now`).
+Result<Feed> parse_feed(std::string_view utf8, std::string_view url,
+                        std::optional<Time> now = std::nullopt);
+
+// Dates as found in feeds and pages: RFC 822 and its real-world variants, ISO 8601 / RFC 3339,
+// named and numeric zones; a missing zone is taken as UTC.
+std::optional<Time> parse_date(std::string_view s);
+std::string format_iso8601(Time t);  // "2015-11-23T17:41:00Z"
+
+// ---- HTML ---------------------------------------------------------------------------------
+
+// An HTML document parsed by libxml2 (UTF-8 in, recovering from errors, no network, no DTD).
+class Html {
+ public:
+  static Result<Html> parse(std::string_view utf8, std::string_view url);
+  Html(Html&&) noexcept;
+  Html& operator=(Html&&) noexcept;
+  ~Html();
+
+  xmlDoc* doc() const { return doc_; }
+  xmlNode* root() const;  // <html> element (never null for a successful parse)
+  const std::string& url() const { return url_; }
+  // libxml2 stops nesting at depth 256 and drops deeper content: true when that happened.
+  bool truncated() const { return truncated_; }
+
+ private:
+  Html() = default;
+  xmlDoc* doc_ = nullptr;
+  std::string url_;
+  bool truncated_ = false;
+};
+
+// Article links on a section page (no feed): same site, article-like paths, not navigation,
+// tag, author or category pages; resolved, canonicalized, in page order, no repeats.
+// `selector` (optional XPath) restricts the search to matching <a> elements.
+std::vector<std::string> article_links(const Html& page, std::string_view selector = {});
+
+// Feeds a page advertises (<link rel="alternate" type="application/rss+xml" …), absolute.
+std::vector<std::string> feed_links(const Html& page);
+
+// ---- URLs -----------------------------------------------------------------------------------
+
+// Resolves `ref` against `base` (RFC 3986). Returns "" when the result is not http(s).
+std::string resolve_url(std::string_view base, std::string_view ref);
+// Canonical form for identity: lower-case scheme and host, no default port, no fragment,
+// tracking parameters (utm_*, fbclid, gclid, …) removed, percent-encoding normalized.
+std::string canonical_url(std::string_view url);
+std::string url_host(std::string_view url);
+
+}  // namespace rasid::parse

@@ -1,0 +1,153 @@
+// storage/store.h — everything rasid keeps: one SQLite file in WAL mode.
+//
+// Schema changes are an ordered list of migrations; the schema version is their count
+// (PRAGMA user_version), and open() applies the missing ones in one transaction each.
+// Only prepared statements with bound parameters touch the database.
+//
+// Ownership and threads: a Store owns its connection and is used from one thread at a time
+// (the daemon's io thread). Several processes may open the same file (CLI commands while the
+// daemon runs); writers wait up to 5 s for the lock (busy_timeout).
+//
+// Atomicity: add_article() writes the article, its matches and their outbox rows in one
+// transaction, so an alert exists if and only if its article and match do — a crash at any point
+// loses neither, and a restart never writes them twice (articles are unique by canonical URL and
+// by (source, entry key); outbox rows by webhook_id).
+//
+// Failures: SQLite errors are returned as Error with the statement's purpose and sqlite3_errmsg.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+
+struct sqlite3;
+
+namespace rasid::storage {
+
+using Millis = std::int64_t;  // Unix time in milliseconds
+
+// Fetch and scheduling state of one source (keyed by its configured name).
+struct SourceState {
+  std::string name;
+  std::string etag;
+  std::string last_modified;
+  Millis next_check = 0;  // 0 = due now
+  Millis last_success = 0;
+  Millis last_attempt = 0;
+  std::string last_error;  // "" after a success
+  int consecutive_errors = 0;
+  std::string status = "new";  // "new", "ok", "failing", "dead" (410 Gone)
+  bool initialized = false;  // first poll done (its entries recorded without alerting)
+  std::int64_t interval_s = 0;  // current adaptive interval (0 = use configured)
+};
+
+struct NewArticle {
+  std::string source;
+  std::string entry_key;  // identity decided by the pipeline (GUID, canonical URL or hash)
+  std::string url;
+  std::string canonical;  // canonical URL (parse::canonical_url); unique
+  std::string title;
+  std::string body;       // clean text, paragraphs separated by '\n'
+  std::string published;  // ISO-8601 or ""
+  std::string author;
+  std::string lang;
+  std::int64_t story_id = 0;  // 0 = a new story (its own id)
+};
+
+struct NewMatch {
+  std::string topic;
+  std::string snippet;
+};
+
+struct NewAlert {
+  std::string webhook;
+  std::string topic;
+  std::string webhook_id;  // deterministic per (webhook, topic, story): a repeat is ignored
+  std::string payload;     // the JSON body as it will be sent
+};
+
+struct AddResult {
+  std::int64_t article_id = 0;
+  std::int64_t story_id = 0;
+  bool duplicate = false;  // the article was already stored; nothing was written
+  int alerts_added = 0;
+};
+
+struct Article {
+  std::int64_t id = 0;
+  std::string source, url, canonical, title, body, published, author, lang;
+  std::int64_t story_id = 0;
+  Millis fetched_at = 0;
+};
+
+struct OutboxRow {
+  std::int64_t id = 0;
+  std::string webhook;
+  std::string topic;
+  std::string webhook_id;
+  std::string payload;
+  int attempts = 0;
+  Millis next_attempt = 0;
+  Millis created = 0;
+  std::string last_error;
+  std::string status;  // "pending", "delivered", "failed" (given up / endpoint gone)
+};
+
+struct OutboxCounts {
+  std::string webhook;
+  int pending = 0, delivered = 0, failed = 0;
+  std::string last_error;
+};
+
+class Store {
+ public:
+  static Result<std::unique_ptr<Store>> open(const std::string& path);
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  int schema_version() const;
+  static int latest_version();
+
+  // Sources
+  Result<SourceState> source(const std::string& name);  // a fresh state when unknown
+  Status save_source(const SourceState& state);
+  Result<std::vector<SourceState>> sources();
+
+  // Entry identity: has this (source, key) been seen? mark_seen records keys without an article
+  // (first poll, or an entry whose page could not be made into an article).
+  Result<bool> seen(const std::string& source, const std::string& entry_key);
+  Status mark_seen(const std::string& source, const std::vector<std::string>& entry_keys);
+  Result<bool> canonical_exists(const std::string& canonical);
+
+  // Article + matches + alerts in one transaction (see above).
+  Result<AddResult> add_article(const NewArticle& article, const std::vector<NewMatch>& matches,
+                                const std::vector<NewAlert>& alerts);
+  Result<std::optional<Article>> article(std::int64_t id);
+  Result<std::vector<Article>> recent_articles(Millis since, int limit);
+
+  // Outbox
+  // The oldest pending row per webhook that is due at `now` (delivery is in order per endpoint).
+  Result<std::vector<OutboxRow>> due_alerts(Millis now, int limit);
+  Status mark_delivered(std::int64_t id, Millis now);
+  Status mark_retry(std::int64_t id, const std::string& error, Millis next_attempt);
+  Status mark_failed(std::int64_t id, const std::string& error);
+  Result<std::vector<OutboxCounts>> outbox_counts();
+  Result<int> retry_failed(const std::string& webhook);  // "" = all; returns rows re-queued
+  Result<std::optional<Millis>> next_alert_due();
+
+  sqlite3* handle() const { return db_; }
+
+ private:
+  explicit Store(sqlite3* db);
+  sqlite3* db_;
+  int version_ = 0;
+};
+
+Millis now_ms();
+
+}  // namespace rasid::storage

@@ -1,0 +1,73 @@
+// tests/support/http_server.h — a real HTTP/1.1 server on 127.0.0.1 for tests (real sockets,
+// one thread per connection). Handlers run on the server's threads; keep shared state locked.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+namespace rasid::testing {
+
+struct HttpRequest {
+  std::string method;
+  std::string target;  // path + query as sent
+  std::string path;
+  std::string query;
+  std::map<std::string, std::string> headers;  // lower-case names
+  std::string body;
+  std::string header(const std::string& name) const {
+    auto it = headers.find(name);
+    return it == headers.end() ? std::string() : it->second;
+  }
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+  // When set, the handler takes over the connected socket (for hostile-server tests): the
+  // server writes nothing itself and closes the fd after `raw` returns.
+  std::function<void(int fd)> raw;
+};
+
+class HttpServer {
+ public:
+  using Handler = std::function<HttpResponse(const HttpRequest&)>;
+  explicit HttpServer(Handler handler);
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  int port() const { return port_; }
+  std::string url(const std::string& path = "/") const;
+  void stop();
+  int requests() const { return requests_.load(); }
+
+ private:
+  void accept_loop();
+  void serve(int fd);
+
+  Handler handler_;
+  int listen_fd_ = -1;
+  int port_ = 0;
+  std::atomic<bool> stopping_{false};
+  std::atomic<int> requests_{0};
+  std::thread acceptor_;
+  std::mutex mu_;
+  std::vector<std::thread> workers_;
+  std::vector<int> open_fds_;
+};
+
+// Reads a whole file (tests' fixtures); "" when missing.
+std::string read_file(const std::string& path);
+// True when ../shared (the corpora) is present beside the project.
+bool shared_available();
+std::string shared_path(const std::string& rel);
+std::string source_path(const std::string& rel);
+
+}  // namespace rasid::testing

@@ -1,0 +1,73 @@
+// text/text.h — the contract of the text module: Arabic-aware normalization, word segmentation,
+// UTF-8 hygiene and charset decoding. Every other module sees text only through these functions.
+//
+// All functions are pure and thread-safe (ICU objects are created per call or per thread).
+// Input that is not valid UTF-8 never produces invalid UTF-8: bad sequences become U+FFFD.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace rasid::text {
+
+// ---- UTF-8 hygiene ---------------------------------------------------------------------------
+
+bool is_valid_utf8(std::string_view s);
+// Replaces every invalid sequence (and surrogates, non-characters U+FFFE/U+FFFF, C0 controls
+// other than \t \n \r) by U+FFFD. Valid input is returned unchanged.
+std::string sanitize_utf8(std::string_view s);
+// Collapses runs of Unicode whitespace (incl. NBSP, U+200B..U+200F bidi marks) into one space
+// and trims both ends.
+std::string collapse_space(std::string_view s);
+
+// ---- Normalization (for matching and search, never for display) -----------------------------
+//
+// ICU NFKC_Casefold; strips Arabic tashkeel (U+064B..U+065F, U+0670) and tatweel (U+0640);
+// folds أ إ آ ٱ → ا, ى → ي, ة → ه, ؤ → و, ئ → ي; Arabic-Indic and Persian digits → ASCII.
+std::string normalize(std::string_view utf8);
+
+// A word of the input: its normalized form and where it sits in the original (byte offsets).
+struct Token {
+  std::string norm;
+  std::size_t begin = 0;
+  std::size_t end = 0;
+};
+
+// ICU word segmentation over the input, keeping only word-like segments (letters/digits),
+// additionally split where Arabic script meets Latin script or digits ("وCOVID" → "و" "covid"
+// is *not* produced: the Arabic run stays attached as its own token "و", "بـ20" → "ب" "20").
+std::vector<Token> tokenize(std::string_view utf8);
+// Just the normalized words.
+std::vector<std::string> words(std::string_view utf8);
+
+// True when the (normalized) word is written in Arabic script.
+bool is_arabic_word(std::string_view norm);
+// Share of letters in the text that are Arabic script (0..1); 0 for text without letters.
+double arabic_ratio(std::string_view utf8);
+
+// ---- Charsets ---------------------------------------------------------------------------------
+//
+// Decides the charset of `bytes` in this order: BOM, the HTTP Content-Type `charset=` parameter,
+// an XML declaration, <meta charset> / http-equiv (first 4 KiB), then ICU detection. A declared
+// charset that fails to decode cleanly while detection is confident is overridden.
+// Labels are mapped as WHATWG does (latin1/iso-8859-1/ascii → windows-1252, gb2312 → GBK,
+// iso-8859-6 / arabic → ISO-8859-6, windows-1256 / cp1256 → windows-1256).
+struct Decoded {
+  std::string utf8;     // valid UTF-8, BOM removed
+  std::string charset;  // the canonical name used, e.g. "UTF-8", "windows-1256"
+  std::string how;      // "bom", "http", "xml", "meta", "detected", "default"
+};
+Decoded decode(std::string_view bytes, std::string_view content_type = {});
+// Converts from a named charset; unknown labels fall back to UTF-8 with replacement.
+std::string to_utf8(std::string_view bytes, std::string_view charset_label);
+// WHATWG label → ICU converter name ("" when unknown).
+std::string canonical_charset(std::string_view label);
+
+// ---- Fingerprints for near-duplicate detection ------------------------------------------------
+// 64-bit FNV-1a of a string (stable across runs and machines).
+std::uint64_t fnv1a64(std::string_view s);
+
+}  // namespace rasid::text
