@@ -26,7 +26,8 @@ std::string collapse_space(std::string_view s);
 // ---- Normalization (for matching and search, never for display) -----------------------------
 //
 // ICU NFKC_Casefold; strips Arabic tashkeel (U+064B..U+065F, U+0670) and tatweel (U+0640);
-// folds أ إ آ ٱ → ا, ى → ي, ة → ه, ؤ → و, ئ → ي; Arabic-Indic and Persian digits → ASCII.
+// folds أ إ آ ٱ → ا, ى → ي, ة → ه, ؤ → و, ئ → ي (and Persian ی → ي, ک → ك); Arabic-Indic and
+// Persian digits → ASCII. Text made only of plain Arabic letters and ASCII skips ICU (same result).
 std::string normalize(std::string_view utf8);
 
 // A word of the input: its normalized form and where it sits in the original (byte offsets).
@@ -37,8 +38,9 @@ struct Token {
 };
 
 // ICU word segmentation over the input, keeping only word-like segments (letters/digits),
-// additionally split where Arabic script meets Latin script or digits ("وCOVID" → "و" "covid"
-// is *not* produced: the Arabic run stays attached as its own token "و", "بـ20" → "ب" "20").
+// additionally split where Arabic script meets Latin script or digits: "وCOVID" → "و" "covid",
+// "بـ20" → "ب" "20" (Latin letters and digits stay together: "G20" → "g20"). Offsets are byte
+// offsets into the ORIGINAL string; `norm` is normalize() of that span.
 std::vector<Token> tokenize(std::string_view utf8);
 // Just the normalized words.
 std::vector<std::string> words(std::string_view utf8);
