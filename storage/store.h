@@ -40,8 +40,8 @@ struct SourceState {
   Millis last_attempt = 0;
   std::string last_error;  // "" after a success
   int consecutive_errors = 0;
-  std::string status = "new";  // "new", "ok", "failing", "dead" (410 Gone)
-  bool initialized = false;  // first poll done (its entries recorded without alerting)
+  std::string status = "new";   // "new", "ok", "failing", "dead" (410 Gone)
+  bool initialized = false;     // first poll done (its entries recorded without alerting)
   std::int64_t interval_s = 0;  // current adaptive interval (0 = use configured)
 };
 
@@ -138,14 +138,31 @@ class Store {
   Status mark_failed(std::int64_t id, const std::string& error);
   Result<std::vector<OutboxCounts>> outbox_counts();
   Result<int> retry_failed(const std::string& webhook);  // "" = all; returns rows re-queued
+  // When the next pending row heading its webhook's queue is due (nullopt: nothing pending).
   Result<std::optional<Millis>> next_alert_due();
+  // Rows of the outbox for operator tools, oldest first. status "" = any, webhook "" = all.
+  Result<std::vector<OutboxRow>> outbox_rows(const std::string& status, const std::string& webhook,
+                                             int limit);
+  Result<std::vector<OutboxRow>> pending(const std::string& webhook = "", int limit = 100) {
+    return outbox_rows("pending", webhook, limit);
+  }
+  // Deletes delivered rows delivered before `before`; returns how many. Pending and failed rows
+  // are never pruned.
+  Result<int> prune_delivered(Millis before);
+
+  // Stories: the distinct sources of the articles of one story (for "also reported by").
+  Result<std::vector<std::string>> story_sources(std::int64_t story_id);
+  // Full-text search over stored titles and bodies (FTS5 query syntax); newest first.
+  Result<std::vector<Article>> search(const std::string& fts_query, int limit);
 
   sqlite3* handle() const { return db_; }
 
  private:
+  struct Stmts;
   explicit Store(sqlite3* db);
   sqlite3* db_;
   int version_ = 0;
+  std::unique_ptr<Stmts> stmts_;
 };
 
 Millis now_ms();

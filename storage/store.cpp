@@ -1,0 +1,611 @@
+#include "storage/store.h"
+
+#include <sqlite3.h>
+
+#include <chrono>
+#include <utility>
+
+#include "storage/sqlite.h"
+
+namespace rasid::storage {
+
+using detail::sql_error;
+using detail::Use;
+
+namespace {
+
+// The ordered list of migrations. The schema version is the number applied (PRAGMA user_version);
+// never edit or reorder an entry once released: append a new one.
+const char* const kMigrations[] = {
+    // 1: sources, seen entries, articles, matches, outbox.
+    R"sql(
+CREATE TABLE sources (
+  name TEXT PRIMARY KEY,
+  etag TEXT NOT NULL DEFAULT '',
+  last_modified TEXT NOT NULL DEFAULT '',
+  next_check INTEGER NOT NULL DEFAULT 0,
+  last_success INTEGER NOT NULL DEFAULT 0,
+  last_attempt INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT NOT NULL DEFAULT '',
+  consecutive_errors INTEGER NOT NULL DEFAULT 0,
+  status TEXT NOT NULL DEFAULT 'new',
+  initialized INTEGER NOT NULL DEFAULT 0,
+  interval_s INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE seen (
+  source TEXT NOT NULL,
+  entry_key TEXT NOT NULL,
+  first_seen INTEGER NOT NULL,
+  PRIMARY KEY (source, entry_key)
+) WITHOUT ROWID;
+CREATE TABLE articles (
+  id INTEGER PRIMARY KEY,
+  source TEXT NOT NULL,
+  entry_key TEXT NOT NULL,
+  url TEXT NOT NULL,
+  canonical TEXT NOT NULL UNIQUE CHECK (canonical <> ''),
+  title TEXT NOT NULL,
+  body TEXT NOT NULL,
+  published TEXT NOT NULL DEFAULT '',
+  author TEXT NOT NULL DEFAULT '',
+  lang TEXT NOT NULL DEFAULT '',
+  story_id INTEGER NOT NULL DEFAULT 0,
+  fetched_at INTEGER NOT NULL,
+  UNIQUE (source, entry_key)
+);
+CREATE INDEX articles_story ON articles(story_id);
+CREATE INDEX articles_fetched ON articles(fetched_at);
+CREATE TABLE matches (
+  id INTEGER PRIMARY KEY,
+  article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+  topic TEXT NOT NULL CHECK (topic <> ''),
+  snippet TEXT NOT NULL DEFAULT '',
+  created INTEGER NOT NULL,
+  UNIQUE (article_id, topic)
+);
+CREATE TABLE outbox (
+  id INTEGER PRIMARY KEY,
+  article_id INTEGER REFERENCES articles(id) ON DELETE SET NULL,
+  webhook TEXT NOT NULL CHECK (webhook <> ''),
+  topic TEXT NOT NULL,
+  webhook_id TEXT NOT NULL UNIQUE CHECK (webhook_id <> ''),
+  payload TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'delivered', 'failed')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT NOT NULL DEFAULT '',
+  created INTEGER NOT NULL,
+  delivered_at INTEGER
+);
+CREATE INDEX outbox_queue ON outbox(webhook, id) WHERE status = 'pending';
+CREATE INDEX outbox_status ON outbox(status, webhook);
+)sql",
+    // 2: full-text search over articles (external content: the text is stored once).
+    R"sql(
+CREATE VIRTUAL TABLE articles_fts USING fts5(
+  title, body, content='articles', content_rowid='id',
+  tokenize='unicode61 remove_diacritics 2'
+);
+INSERT INTO articles_fts(articles_fts) VALUES ('rebuild');
+)sql",
+};
+constexpr int kLatest = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));
+
+Status exec(sqlite3* db, const char* sql, const char* what) {
+  char* msg = nullptr;
+  if (sqlite3_exec(db, sql, nullptr, nullptr, &msg) != SQLITE_OK) {
+    std::string m = msg ? msg : sqlite3_errmsg(db);
+    sqlite3_free(msg);
+    return Error{std::string("storage: ") + what + ": " + m};
+  }
+  return Ok{};
+}
+
+Result<int> user_version(sqlite3* db) {
+  sqlite3_stmt* st = nullptr;
+  if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, nullptr) != SQLITE_OK) {
+    sqlite3_finalize(st);
+    return sql_error(db, "read schema version");
+  }
+  int v = -1;
+  if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int(st, 0);
+  sqlite3_finalize(st);
+  if (v < 0) return sql_error(db, "read schema version");
+  return v;
+}
+
+// Applies the missing migrations, each in its own IMMEDIATE transaction; the version is re-read
+// inside the transaction so two processes opening a fresh file at once do not both migrate.
+Result<int> migrate(sqlite3* db) {
+  if (auto v = user_version(db); v && v.value() == kLatest) return kLatest;  // no write lock
+  for (;;) {
+    if (auto s = exec(db, "BEGIN IMMEDIATE", "begin migration"); !s) return Error{s.error()};
+    auto v = user_version(db);
+    if (!v) {
+      (void)exec(db, "ROLLBACK", "rollback");
+      return v;
+    }
+    const int cur = v.value();
+    if (cur > kLatest) {
+      (void)exec(db, "ROLLBACK", "rollback");
+      return Error{"storage: database schema version " + std::to_string(cur) +
+                   " is newer than this rasid supports (" + std::to_string(kLatest) + ")"};
+    }
+    if (cur == kLatest) {
+      (void)exec(db, "COMMIT", "commit");
+      return cur;
+    }
+    const std::string what = "migration " + std::to_string(cur + 1);
+    auto s = exec(db, kMigrations[cur], what.c_str());
+    if (s) {
+      const std::string pragma = "PRAGMA user_version = " + std::to_string(cur + 1);
+      s = exec(db, pragma.c_str(), "set schema version");
+    }
+    if (s) s = exec(db, "COMMIT", "commit migration");
+    if (!s) {
+      (void)exec(db, "ROLLBACK", "rollback");
+      return Error{s.error()};
+    }
+  }
+}
+
+}  // namespace
+
+struct Store::Stmts {
+  explicit Stmts(sqlite3* db) : cache(db) {}
+  detail::StmtCache cache;
+};
+
+namespace {
+
+// A write transaction that rolls back unless committed.
+class Tx {
+ public:
+  Tx(detail::StmtCache& c, sqlite3* db) : c_(c), db_(db) {}
+  ~Tx() {
+    if (open_) {
+      Use u(c_, "ROLLBACK");
+      u.step();
+    }
+  }
+  Status begin() {
+    Use u(c_, "BEGIN IMMEDIATE");
+    if (u.step() != SQLITE_DONE) return sql_error(db_, "begin transaction");
+    open_ = true;
+    return Ok{};
+  }
+  Status commit() {
+    Use u(c_, "COMMIT");
+    if (u.step() != SQLITE_DONE) return sql_error(db_, "commit");
+    open_ = false;
+    return Ok{};
+  }
+
+ private:
+  detail::StmtCache& c_;
+  sqlite3* db_;
+  bool open_ = false;
+};
+
+constexpr const char* kArticleCols =
+    "id, source, url, canonical, title, body, published, author, lang, story_id, fetched_at";
+
+Article read_article(const Use& u) {
+  Article a;
+  a.id = u.i64(0);
+  a.source = u.text(1);
+  a.url = u.text(2);
+  a.canonical = u.text(3);
+  a.title = u.text(4);
+  a.body = u.text(5);
+  a.published = u.text(6);
+  a.author = u.text(7);
+  a.lang = u.text(8);
+  a.story_id = u.i64(9);
+  a.fetched_at = u.i64(10);
+  return a;
+}
+
+OutboxRow read_outbox(const Use& u) {
+  OutboxRow r;
+  r.id = u.i64(0);
+  r.webhook = u.text(1);
+  r.topic = u.text(2);
+  r.webhook_id = u.text(3);
+  r.payload = u.text(4);
+  r.attempts = u.i32(5);
+  r.next_attempt = u.i64(6);
+  r.created = u.i64(7);
+  r.last_error = u.text(8);
+  r.status = u.text(9);
+  return r;
+}
+
+#define OUTBOX_COLS \
+  "id, webhook, topic, webhook_id, payload, attempts, next_attempt, created, last_error, status"
+
+}  // namespace
+
+Millis now_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+Store::Store(sqlite3* db) : db_(db), stmts_(std::make_unique<Stmts>(db)) {}
+
+Store::~Store() {
+  stmts_.reset();  // statements must be finalized before the connection closes
+  sqlite3_close_v2(db_);
+}
+
+int Store::schema_version() const { return version_; }
+int Store::latest_version() { return kLatest; }
+
+Result<std::unique_ptr<Store>> Store::open(const std::string& path) {
+  sqlite3* db = nullptr;
+  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
+    Error e{"storage: open " + path + ": " + (db ? sqlite3_errmsg(db) : "out of memory")};
+    sqlite3_close_v2(db);
+    return e;
+  }
+  sqlite3_extended_result_codes(db, 1);
+  sqlite3_busy_timeout(db, 5000);
+  auto fail = [&](const Status& s) -> Result<std::unique_ptr<Store>> {
+    Error e{s.error() + " (" + path + ")"};
+    sqlite3_close_v2(db);
+    return e;
+  };
+  // journal_mode=WAL needs the write lock once; busy_timeout covers a concurrent opener.
+  if (auto s = exec(db, "PRAGMA journal_mode = WAL", "enable WAL"); !s) return fail(s);
+  if (auto s = exec(db, "PRAGMA foreign_keys = ON", "enable foreign keys"); !s) return fail(s);
+  if (auto s = exec(db, "PRAGMA synchronous = NORMAL", "set synchronous"); !s) return fail(s);
+  auto v = migrate(db);
+  if (!v) return fail(Status(Error{v.error()}));
+  std::unique_ptr<Store> store(new Store(db));
+  store->version_ = v.value();
+  return store;
+}
+
+// ---- Sources -------------------------------------------------------------------------------
+
+namespace {
+constexpr const char* kSourceSelect =
+    "SELECT name, etag, last_modified, next_check, last_success, last_attempt, last_error, "
+    "consecutive_errors, status, initialized, interval_s FROM sources";
+
+SourceState read_source(const Use& u) {
+  SourceState s;
+  s.name = u.text(0);
+  s.etag = u.text(1);
+  s.last_modified = u.text(2);
+  s.next_check = u.i64(3);
+  s.last_success = u.i64(4);
+  s.last_attempt = u.i64(5);
+  s.last_error = u.text(6);
+  s.consecutive_errors = u.i32(7);
+  s.status = u.text(8);
+  s.initialized = u.i64(9) != 0;
+  s.interval_s = u.i64(10);
+  return s;
+}
+}  // namespace
+
+Result<SourceState> Store::source(const std::string& name) {
+  static const std::string sql = std::string(kSourceSelect) + " WHERE name = ?1";
+  Use u(stmts_->cache, sql.c_str());
+  u.bind(1, name);
+  const int rc = u.step();
+  if (rc == SQLITE_ROW) return read_source(u);
+  if (rc != SQLITE_DONE) return sql_error(db_, "read source");
+  SourceState fresh;
+  fresh.name = name;
+  return fresh;
+}
+
+Status Store::save_source(const SourceState& s) {
+  Use u(stmts_->cache,
+        "INSERT INTO sources (name, etag, last_modified, next_check, last_success, last_attempt, "
+        "last_error, consecutive_errors, status, initialized, interval_s) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
+        "ON CONFLICT(name) DO UPDATE SET etag = ?2, last_modified = ?3, next_check = ?4, "
+        "last_success = ?5, last_attempt = ?6, last_error = ?7, consecutive_errors = ?8, "
+        "status = ?9, initialized = ?10, interval_s = ?11");
+  u.bind(1, s.name)
+      .bind(2, s.etag)
+      .bind(3, s.last_modified)
+      .bind(4, s.next_check)
+      .bind(5, s.last_success)
+      .bind(6, s.last_attempt)
+      .bind(7, s.last_error)
+      .bind(8, s.consecutive_errors)
+      .bind(9, s.status)
+      .bind(10, static_cast<std::int64_t>(s.initialized ? 1 : 0))
+      .bind(11, s.interval_s);
+  if (u.step() != SQLITE_DONE) return sql_error(db_, "save source " + s.name);
+  return Ok{};
+}
+
+Result<std::vector<SourceState>> Store::sources() {
+  static const std::string sql = std::string(kSourceSelect) + " ORDER BY name";
+  Use u(stmts_->cache, sql.c_str());
+  std::vector<SourceState> out;
+  int rc;
+  while ((rc = u.step()) == SQLITE_ROW) out.push_back(read_source(u));
+  if (rc != SQLITE_DONE) return sql_error(db_, "list sources");
+  return out;
+}
+
+// ---- Entry identity ------------------------------------------------------------------------
+
+Result<bool> Store::seen(const std::string& source, const std::string& entry_key) {
+  Use u(stmts_->cache,
+        "SELECT EXISTS (SELECT 1 FROM seen WHERE source = ?1 AND entry_key = ?2) OR "
+        "EXISTS (SELECT 1 FROM articles WHERE source = ?1 AND entry_key = ?2)");
+  u.bind(1, source).bind(2, entry_key);
+  if (u.step() != SQLITE_ROW) return sql_error(db_, "check seen entry");
+  return u.i64(0) != 0;
+}
+
+Status Store::mark_seen(const std::string& source, const std::vector<std::string>& entry_keys) {
+  if (entry_keys.empty()) return Ok{};
+  Tx tx(stmts_->cache, db_);
+  if (auto s = tx.begin(); !s) return s;
+  const Millis now = now_ms();
+  for (const auto& key : entry_keys) {
+    Use u(stmts_->cache,
+          "INSERT INTO seen (source, entry_key, first_seen) VALUES (?1, ?2, ?3) "
+          "ON CONFLICT DO NOTHING");
+    u.bind(1, source).bind(2, key).bind(3, now);
+    if (u.step() != SQLITE_DONE) return sql_error(db_, "mark entry seen");
+  }
+  return tx.commit();
+}
+
+Result<bool> Store::canonical_exists(const std::string& canonical) {
+  Use u(stmts_->cache, "SELECT EXISTS (SELECT 1 FROM articles WHERE canonical = ?1)");
+  u.bind(1, canonical);
+  if (u.step() != SQLITE_ROW) return sql_error(db_, "check canonical");
+  return u.i64(0) != 0;
+}
+
+// ---- Articles ------------------------------------------------------------------------------
+
+Result<AddResult> Store::add_article(const NewArticle& a, const std::vector<NewMatch>& matches,
+                                     const std::vector<NewAlert>& alerts) {
+  const std::string& canonical = a.canonical.empty() ? a.url : a.canonical;
+  if (canonical.empty()) return Error{"storage: add article: no canonical URL and no URL"};
+  Tx tx(stmts_->cache, db_);
+  if (auto s = tx.begin(); !s) return Error{s.error()};
+  AddResult res;
+  {
+    Use u(stmts_->cache,
+          "SELECT id, story_id FROM articles WHERE canonical = ?1 "
+          "UNION ALL SELECT id, story_id FROM articles WHERE source = ?2 AND entry_key = ?3 "
+          "LIMIT 1");
+    u.bind(1, canonical).bind(2, a.source).bind(3, a.entry_key);
+    const int rc = u.step();
+    if (rc == SQLITE_ROW) {
+      res.article_id = u.i64(0);
+      res.story_id = u.i64(1);
+      res.duplicate = true;
+      return res;  // Tx rolls back: nothing was written
+    }
+    if (rc != SQLITE_DONE) return sql_error(db_, "check duplicate article");
+  }
+  const Millis now = now_ms();
+  {
+    Use u(stmts_->cache,
+          "INSERT INTO articles (source, entry_key, url, canonical, title, body, published, "
+          "author, lang, story_id, fetched_at) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+    u.bind(1, a.source)
+        .bind(2, a.entry_key)
+        .bind(3, a.url)
+        .bind(4, canonical)
+        .bind(5, a.title)
+        .bind(6, a.body)
+        .bind(7, a.published)
+        .bind(8, a.author)
+        .bind(9, a.lang)
+        .bind(10, a.story_id)
+        .bind(11, now);
+    if (u.step() != SQLITE_DONE) return sql_error(db_, "insert article");
+  }
+  res.article_id = sqlite3_last_insert_rowid(db_);
+  res.story_id = a.story_id != 0 ? a.story_id : res.article_id;
+  if (a.story_id == 0) {
+    Use u(stmts_->cache, "UPDATE articles SET story_id = ?1 WHERE id = ?1");
+    u.bind(1, res.article_id);
+    if (u.step() != SQLITE_DONE) return sql_error(db_, "set story id");
+  }
+  {
+    Use u(stmts_->cache, "INSERT INTO articles_fts (rowid, title, body) VALUES (?1, ?2, ?3)");
+    u.bind(1, res.article_id).bind(2, a.title).bind(3, a.body);
+    if (u.step() != SQLITE_DONE) return sql_error(db_, "index article text");
+  }
+  {
+    Use u(stmts_->cache,
+          "INSERT INTO seen (source, entry_key, first_seen) VALUES (?1, ?2, ?3) "
+          "ON CONFLICT DO NOTHING");
+    u.bind(1, a.source).bind(2, a.entry_key).bind(3, now);
+    if (u.step() != SQLITE_DONE) return sql_error(db_, "mark entry seen");
+  }
+  for (const auto& m : matches) {
+    Use u(stmts_->cache,
+          "INSERT INTO matches (article_id, topic, snippet, created) VALUES (?1, ?2, ?3, ?4) "
+          "ON CONFLICT (article_id, topic) DO NOTHING");
+    u.bind(1, res.article_id).bind(2, m.topic).bind(3, m.snippet).bind(4, now);
+    if (u.step() != SQLITE_DONE) return sql_error(db_, "insert match " + m.topic);
+  }
+  for (const auto& al : alerts) {
+    // ON CONFLICT (not INSERT OR IGNORE): only a repeated webhook_id is skipped; a CHECK
+    // failure (empty webhook or id) still fails the whole transaction.
+    Use u(stmts_->cache,
+          "INSERT INTO outbox (article_id, webhook, topic, webhook_id, payload, created) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (webhook_id) DO NOTHING");
+    u.bind(1, res.article_id)
+        .bind(2, al.webhook)
+        .bind(3, al.topic)
+        .bind(4, al.webhook_id)
+        .bind(5, al.payload)
+        .bind(6, now);
+    if (u.step() != SQLITE_DONE) return sql_error(db_, "insert alert for " + al.webhook);
+    res.alerts_added += sqlite3_changes(db_);
+  }
+  if (auto s = tx.commit(); !s) return Error{s.error()};
+  return res;
+}
+
+Result<std::optional<Article>> Store::article(std::int64_t id) {
+  static const std::string sql =
+      std::string("SELECT ") + kArticleCols + " FROM articles WHERE id = ?1";
+  Use u(stmts_->cache, sql.c_str());
+  u.bind(1, id);
+  const int rc = u.step();
+  if (rc == SQLITE_ROW) return std::optional<Article>(read_article(u));
+  if (rc != SQLITE_DONE) return sql_error(db_, "read article");
+  return std::optional<Article>();
+}
+
+Result<std::vector<Article>> Store::recent_articles(Millis since, int limit) {
+  static const std::string sql = std::string("SELECT ") + kArticleCols +
+                                 " FROM articles WHERE fetched_at >= ?1 ORDER BY id DESC LIMIT ?2";
+  Use u(stmts_->cache, sql.c_str());
+  u.bind(1, since).bind(2, limit);
+  std::vector<Article> out;
+  int rc;
+  while ((rc = u.step()) == SQLITE_ROW) out.push_back(read_article(u));
+  if (rc != SQLITE_DONE) return sql_error(db_, "list recent articles");
+  return out;
+}
+
+Result<std::vector<std::string>> Store::story_sources(std::int64_t story_id) {
+  Use u(stmts_->cache,
+        "SELECT source FROM articles WHERE story_id = ?1 GROUP BY source ORDER BY MIN(id)");
+  u.bind(1, story_id);
+  std::vector<std::string> out;
+  int rc;
+  while ((rc = u.step()) == SQLITE_ROW) out.push_back(u.text(0));
+  if (rc != SQLITE_DONE) return sql_error(db_, "list story sources");
+  return out;
+}
+
+Result<std::vector<Article>> Store::search(const std::string& fts_query, int limit) {
+  static const std::string sql =
+      "SELECT a.id, a.source, a.url, a.canonical, a.title, a.body, a.published, a.author, "
+      "a.lang, a.story_id, a.fetched_at FROM articles_fts JOIN articles a ON a.id = "
+      "articles_fts.rowid WHERE articles_fts MATCH ?1 ORDER BY a.id DESC LIMIT ?2";
+  Use u(stmts_->cache, sql.c_str());
+  u.bind(1, fts_query).bind(2, limit);
+  std::vector<Article> out;
+  int rc;
+  while ((rc = u.step()) == SQLITE_ROW) out.push_back(read_article(u));
+  if (rc != SQLITE_DONE) return sql_error(db_, "search articles");
+  return out;
+}
+
+// ---- Outbox --------------------------------------------------------------------------------
+
+Result<std::vector<OutboxRow>> Store::due_alerts(Millis now, int limit) {
+  // The head of each webhook's pending queue (lowest id), and only if it is due: a row that
+  // waits for its retry holds back the rows behind it, which keeps delivery in order.
+  Use u(stmts_->cache,
+        "SELECT " OUTBOX_COLS
+        " FROM outbox WHERE id IN (SELECT MIN(id) FROM outbox WHERE status = 'pending' "
+        "GROUP BY webhook) AND next_attempt <= ?1 ORDER BY next_attempt, id LIMIT ?2");
+  u.bind(1, now).bind(2, limit);
+  std::vector<OutboxRow> out;
+  int rc;
+  while ((rc = u.step()) == SQLITE_ROW) out.push_back(read_outbox(u));
+  if (rc != SQLITE_DONE) return sql_error(db_, "list due alerts");
+  return out;
+}
+
+Result<std::optional<Millis>> Store::next_alert_due() {
+  Use u(stmts_->cache,
+        "SELECT MIN(next_attempt) FROM outbox WHERE id IN (SELECT MIN(id) FROM outbox "
+        "WHERE status = 'pending' GROUP BY webhook)");
+  if (u.step() != SQLITE_ROW) return sql_error(db_, "next alert due");
+  if (u.is_null(0)) return std::optional<Millis>();
+  return std::optional<Millis>(u.i64(0));
+}
+
+Status Store::mark_delivered(std::int64_t id, Millis now) {
+  Use u(stmts_->cache,
+        "UPDATE outbox SET status = 'delivered', attempts = attempts + 1, delivered_at = ?2, "
+        "last_error = '' WHERE id = ?1");
+  u.bind(1, id).bind(2, now);
+  if (u.step() != SQLITE_DONE) return sql_error(db_, "mark alert delivered");
+  return Ok{};
+}
+
+Status Store::mark_retry(std::int64_t id, const std::string& error, Millis next_attempt) {
+  Use u(stmts_->cache,
+        "UPDATE outbox SET attempts = attempts + 1, last_error = ?2, next_attempt = ?3 "
+        "WHERE id = ?1 AND status = 'pending'");
+  u.bind(1, id).bind(2, error).bind(3, next_attempt);
+  if (u.step() != SQLITE_DONE) return sql_error(db_, "schedule alert retry");
+  return Ok{};
+}
+
+Status Store::mark_failed(std::int64_t id, const std::string& error) {
+  Use u(stmts_->cache,
+        "UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ?2 "
+        "WHERE id = ?1");
+  u.bind(1, id).bind(2, error);
+  if (u.step() != SQLITE_DONE) return sql_error(db_, "mark alert failed");
+  return Ok{};
+}
+
+Result<std::vector<OutboxCounts>> Store::outbox_counts() {
+  Use u(stmts_->cache,
+        "SELECT webhook, SUM(status = 'pending'), SUM(status = 'delivered'), "
+        "SUM(status = 'failed'), (SELECT last_error FROM outbox o2 WHERE o2.webhook = o.webhook "
+        "AND o2.last_error <> '' ORDER BY o2.id DESC LIMIT 1) "
+        "FROM outbox o GROUP BY webhook ORDER BY webhook");
+  std::vector<OutboxCounts> out;
+  int rc;
+  while ((rc = u.step()) == SQLITE_ROW) {
+    OutboxCounts c;
+    c.webhook = u.text(0);
+    c.pending = u.i32(1);
+    c.delivered = u.i32(2);
+    c.failed = u.i32(3);
+    c.last_error = u.text(4);
+    out.push_back(std::move(c));
+  }
+  if (rc != SQLITE_DONE) return sql_error(db_, "count outbox");
+  return out;
+}
+
+Result<int> Store::retry_failed(const std::string& webhook) {
+  Use u(stmts_->cache,
+        "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt = 0 "
+        "WHERE status = 'failed' AND (?1 = '' OR webhook = ?1)");
+  u.bind(1, webhook);
+  if (u.step() != SQLITE_DONE) return sql_error(db_, "re-queue failed alerts");
+  return sqlite3_changes(db_);
+}
+
+Result<std::vector<OutboxRow>> Store::outbox_rows(const std::string& status,
+                                                  const std::string& webhook, int limit) {
+  Use u(stmts_->cache, "SELECT " OUTBOX_COLS
+                       " FROM outbox WHERE (?1 = '' OR status = ?1) AND (?2 = '' OR webhook = ?2) "
+                       "ORDER BY id LIMIT ?3");
+  u.bind(1, status).bind(2, webhook).bind(3, limit);
+  std::vector<OutboxRow> out;
+  int rc;
+  while ((rc = u.step()) == SQLITE_ROW) out.push_back(read_outbox(u));
+  if (rc != SQLITE_DONE) return sql_error(db_, "list outbox");
+  return out;
+}
+
+Result<int> Store::prune_delivered(Millis before) {
+  Use u(stmts_->cache, "DELETE FROM outbox WHERE status = 'delivered' AND delivered_at < ?1");
+  u.bind(1, before);
+  if (u.step() != SQLITE_DONE) return sql_error(db_, "prune delivered alerts");
+  return sqlite3_changes(db_);
+}
+
+}  // namespace rasid::storage

@@ -1,0 +1,596 @@
+#include "storage/store.h"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <thread>
+
+namespace rasid::storage {
+namespace {
+
+namespace fs = std::filesystem;
+
+class TempDir {
+ public:
+  TempDir() {
+    std::string tmpl = (fs::temp_directory_path() / "rasid-store-XXXXXX").string();
+    char* p = mkdtemp(tmpl.data());
+    if (p) path_ = p;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  std::string file(const std::string& name) const { return (fs::path(path_) / name).string(); }
+
+ private:
+  std::string path_;
+};
+
+std::unique_ptr<Store> open_ok(const std::string& path) {
+  auto r = Store::open(path);
+  EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error());
+  return r.ok() ? std::move(r).value() : nullptr;
+}
+
+// Raw SQL on a separate connection, for checks the contract does not expose.
+std::int64_t scalar(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  std::int64_t v = -1;
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK &&
+      sqlite3_step(st) == SQLITE_ROW)
+    v = sqlite3_column_int64(st, 0);
+  else
+    ADD_FAILURE() << sql << ": " << sqlite3_errmsg(db);
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return v;
+}
+
+void exec_raw(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  char* err = nullptr;
+  int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
+  EXPECT_EQ(rc, SQLITE_OK) << (err ? err : "");
+  sqlite3_free(err);
+  sqlite3_close(db);
+}
+
+NewArticle article(const std::string& n, const std::string& source = "aljazeera") {
+  NewArticle a;
+  a.source = source;
+  a.entry_key = "guid-" + n;
+  a.url = "https://example.net/news/" + n + "?utm_source=rss";
+  a.canonical = "https://example.net/news/" + n;
+  a.title = "انفجار في مرفأ بيروت " + n;
+  a.body = "قال مسؤولون إن الانفجار وقع صباح اليوم،\nوأدى إلى أضرار واسعة.";
+  a.published = "2024-05-01T10:00:00Z";
+  a.lang = "ar";
+  return a;
+}
+
+NewAlert alert_for(const std::string& webhook, const std::string& topic, const std::string& id) {
+  return NewAlert{webhook, topic, id, R"({"type":"article.matched","topic":")" + topic + "\"}"};
+}
+
+TEST(StoreMigrations, EmptyDatabaseGetsLatestSchemaInWalMode) {
+  TempDir dir;
+  const auto path = dir.file("rasid.db");
+  auto store = open_ok(path);
+  ASSERT_TRUE(store);
+  EXPECT_EQ(store->schema_version(), Store::latest_version());
+  EXPECT_GE(Store::latest_version(), 2);
+  EXPECT_EQ(scalar(path, "PRAGMA user_version"), Store::latest_version());
+  sqlite3_stmt* st = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(store->handle(), "PRAGMA journal_mode", -1, &st, nullptr),
+            SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+  EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)), "wal");
+  sqlite3_finalize(st);
+  ASSERT_EQ(sqlite3_prepare_v2(store->handle(), "PRAGMA foreign_keys", -1, &st, nullptr),
+            SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int(st, 0), 1);
+  sqlite3_finalize(st);
+  for (const char* t : {"sources", "seen", "articles", "matches", "outbox", "articles_fts"}) {
+    EXPECT_EQ(
+        scalar(path, std::string("SELECT count(*) FROM sqlite_schema WHERE name = '") + t + "'"), 1)
+        << t;
+  }
+  // Reopening applies nothing and keeps the version.
+  store.reset();
+  store = open_ok(path);
+  ASSERT_TRUE(store);
+  EXPECT_EQ(store->schema_version(), Store::latest_version());
+}
+
+// A database written by the first release (schema v1, created here by hand) is migrated in
+// place: its rows stay, and the full-text index of migration 2 covers them.
+TEST(StoreMigrations, ExistingVersionOneDatabaseIsUpgraded) {
+  TempDir dir;
+  const auto path = dir.file("old.db");
+  exec_raw(path, R"sql(
+CREATE TABLE sources (name TEXT PRIMARY KEY, etag TEXT NOT NULL DEFAULT '',
+  last_modified TEXT NOT NULL DEFAULT '', next_check INTEGER NOT NULL DEFAULT 0,
+  last_success INTEGER NOT NULL DEFAULT 0, last_attempt INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT NOT NULL DEFAULT '', consecutive_errors INTEGER NOT NULL DEFAULT 0,
+  status TEXT NOT NULL DEFAULT 'new', initialized INTEGER NOT NULL DEFAULT 0,
+  interval_s INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE seen (source TEXT NOT NULL, entry_key TEXT NOT NULL, first_seen INTEGER NOT NULL,
+  PRIMARY KEY (source, entry_key)) WITHOUT ROWID;
+CREATE TABLE articles (id INTEGER PRIMARY KEY, source TEXT NOT NULL, entry_key TEXT NOT NULL,
+  url TEXT NOT NULL, canonical TEXT NOT NULL UNIQUE CHECK (canonical <> ''),
+  title TEXT NOT NULL, body TEXT NOT NULL, published TEXT NOT NULL DEFAULT '',
+  author TEXT NOT NULL DEFAULT '', lang TEXT NOT NULL DEFAULT '',
+  story_id INTEGER NOT NULL DEFAULT 0, fetched_at INTEGER NOT NULL, UNIQUE (source, entry_key));
+CREATE INDEX articles_story ON articles(story_id);
+CREATE INDEX articles_fetched ON articles(fetched_at);
+CREATE TABLE matches (id INTEGER PRIMARY KEY,
+  article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+  topic TEXT NOT NULL CHECK (topic <> ''), snippet TEXT NOT NULL DEFAULT '',
+  created INTEGER NOT NULL, UNIQUE (article_id, topic));
+CREATE TABLE outbox (id INTEGER PRIMARY KEY,
+  article_id INTEGER REFERENCES articles(id) ON DELETE SET NULL,
+  webhook TEXT NOT NULL CHECK (webhook <> ''), topic TEXT NOT NULL,
+  webhook_id TEXT NOT NULL UNIQUE CHECK (webhook_id <> ''), payload TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'delivered', 'failed')),
+  attempts INTEGER NOT NULL DEFAULT 0, next_attempt INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT NOT NULL DEFAULT '', created INTEGER NOT NULL, delivered_at INTEGER);
+CREATE INDEX outbox_queue ON outbox(webhook, id) WHERE status = 'pending';
+CREATE INDEX outbox_status ON outbox(status, webhook);
+INSERT INTO articles (source, entry_key, url, canonical, title, body, story_id, fetched_at)
+  VALUES ('bbc', 'g1', 'https://x.test/1', 'https://x.test/1', 'زلزال في تركيا',
+          'ضرب زلزال قوي جنوب تركيا', 1, 1000);
+INSERT INTO outbox (article_id, webhook, topic, webhook_id, payload, created)
+  VALUES (1, 'ops', 'quakes', 'msg_old', '{}', 1000);
+PRAGMA user_version = 1;
+)sql");
+  auto store = open_ok(path);
+  ASSERT_TRUE(store);
+  EXPECT_EQ(store->schema_version(), Store::latest_version());
+  EXPECT_EQ(scalar(path, "PRAGMA user_version"), Store::latest_version());
+  auto a = store->article(1);
+  ASSERT_TRUE(a.ok());
+  ASSERT_TRUE(a->has_value());
+  EXPECT_EQ(a.value()->title, "زلزال في تركيا");
+  auto found = store->search("تركيا", 10);
+  ASSERT_TRUE(found.ok()) << found.error();
+  ASSERT_EQ(found->size(), 1u);
+  EXPECT_EQ(found->front().id, 1);
+  auto due = store->due_alerts(now_ms(), 10);
+  ASSERT_TRUE(due.ok());
+  ASSERT_EQ(due->size(), 1u);
+  EXPECT_EQ(due->front().webhook_id, "msg_old");
+  // The old row and new rows coexist: a new article lands after it.
+  auto added = store->add_article(article("1"), {{"quakes", "«زلزال»"}},
+                                  {alert_for("ops", "quakes", "msg_new")});
+  ASSERT_TRUE(added.ok()) << added.error();
+  EXPECT_EQ(added->article_id, 2);
+}
+
+TEST(StoreMigrations, NewerSchemaIsRefused) {
+  TempDir dir;
+  const auto path = dir.file("future.db");
+  exec_raw(path, "CREATE TABLE x (y); PRAGMA user_version = 999;");
+  auto r = Store::open(path);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().find("newer"), std::string::npos) << r.error();
+  EXPECT_NE(r.error().find("999"), std::string::npos) << r.error();
+}
+
+TEST(StoreMigrations, UnopenablePathIsAnError) {
+  auto r = Store::open("/nonexistent-dir-rasid/sub/rasid.db");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().find("/nonexistent-dir-rasid/sub/rasid.db"), std::string::npos);
+}
+
+TEST(StoreArticles, AddWritesArticleMatchesAndAlertsTogether) {
+  TempDir dir;
+  const auto path = dir.file("rasid.db");
+  auto store = open_ok(path);
+  ASSERT_TRUE(store);
+  auto r = store->add_article(
+      article("1"), {{"beirut", "«بيروت»"}, {"ports", "«مرفأ»"}},
+      {alert_for("ops", "beirut", "msg_a"), alert_for("slack", "beirut", "msg_b"),
+       alert_for("ops", "ports", "msg_c")});
+  ASSERT_TRUE(r.ok()) << r.error();
+  EXPECT_FALSE(r->duplicate);
+  EXPECT_GT(r->article_id, 0);
+  EXPECT_EQ(r->story_id, r->article_id);  // a new story is its own id
+  EXPECT_EQ(r->alerts_added, 3);
+  EXPECT_EQ(scalar(path, "SELECT count(*) FROM matches"), 2);
+  EXPECT_EQ(scalar(path, "SELECT count(*) FROM outbox WHERE status = 'pending'"), 3);
+  auto a = store->article(r->article_id);
+  ASSERT_TRUE(a.ok());
+  ASSERT_TRUE(a->has_value());
+  EXPECT_EQ(a.value()->canonical, "https://example.net/news/1");
+  EXPECT_EQ(a.value()->body, article("1").body);
+  EXPECT_GT(a.value()->fetched_at, 0);
+  auto seen = store->seen("aljazeera", "guid-1");
+  ASSERT_TRUE(seen.ok());
+  EXPECT_TRUE(seen.value());
+  auto canon = store->canonical_exists("https://example.net/news/1");
+  ASSERT_TRUE(canon.ok());
+  EXPECT_TRUE(canon.value());
+  auto none = store->article(9999);
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->has_value());
+}
+
+// One failing insert (an alert without an id violates a CHECK) undoes the article, the FTS row,
+// the seen mark and the matches written before it in the same call.
+TEST(StoreArticles, FailingInsertRollsBackEverything) {
+  TempDir dir;
+  const auto path = dir.file("rasid.db");
+  auto store = open_ok(path);
+  ASSERT_TRUE(store);
+  auto r =
+      store->add_article(article("1"), {{"beirut", "x"}},
+                         {alert_for("ops", "beirut", "msg_a"), alert_for("ops", "beirut", "")});
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().find("insert alert"), std::string::npos) << r.error();
+  for (const char* t : {"articles", "matches", "outbox", "seen", "articles_fts"})
+    EXPECT_EQ(scalar(path, std::string("SELECT count(*) FROM ") + t), 0) << t;
+  auto seen = store->seen("aljazeera", "guid-1");
+  ASSERT_TRUE(seen.ok());
+  EXPECT_FALSE(seen.value());
+  // A failing match insert (empty topic) rolls back too.
+  auto r2 = store->add_article(article("1"), {{"", "x"}}, {});
+  ASSERT_FALSE(r2.ok());
+  EXPECT_EQ(scalar(path, "SELECT count(*) FROM articles"), 0);
+  // The connection is usable afterwards and the same article can be stored.
+  auto ok =
+      store->add_article(article("1"), {{"beirut", "x"}}, {alert_for("ops", "beirut", "msg_a")});
+  ASSERT_TRUE(ok.ok()) << ok.error();
+  EXPECT_EQ(ok->alerts_added, 1);
+  EXPECT_EQ(scalar(path, "SELECT count(*) FROM articles"), 1);
+}
+
+TEST(StoreArticles, DuplicatesWriteNothing) {
+  TempDir dir;
+  const auto path = dir.file("rasid.db");
+  auto store = open_ok(path);
+  ASSERT_TRUE(store);
+  auto first =
+      store->add_article(article("1"), {{"beirut", "x"}}, {alert_for("ops", "beirut", "msg_a")});
+  ASSERT_TRUE(first.ok());
+  // Same canonical URL from another source and entry key.
+  auto other = article("1", "bbc");
+  other.entry_key = "bbc-77";
+  auto d1 = store->add_article(other, {{"beirut", "x"}}, {alert_for("ops", "beirut", "msg_z")});
+  ASSERT_TRUE(d1.ok()) << d1.error();
+  EXPECT_TRUE(d1->duplicate);
+  EXPECT_EQ(d1->article_id, first->article_id);
+  EXPECT_EQ(d1->story_id, first->story_id);
+  EXPECT_EQ(d1->alerts_added, 0);
+  // Same (source, entry key) with a different canonical URL (the site changed its URL scheme).
+  auto moved = article("1");
+  moved.canonical = "https://example.net/v2/news/1";
+  auto d2 = store->add_article(moved, {}, {alert_for("ops", "beirut", "msg_y")});
+  ASSERT_TRUE(d2.ok());
+  EXPECT_TRUE(d2->duplicate);
+  EXPECT_EQ(scalar(path, "SELECT count(*) FROM articles"), 1);
+  EXPECT_EQ(scalar(path, "SELECT count(*) FROM matches"), 1);
+  EXPECT_EQ(scalar(path, "SELECT count(*) FROM outbox"), 1);
+  EXPECT_EQ(scalar(path, "SELECT count(*) FROM seen"), 1);
+}
+
+TEST(StoreArticles, RepeatedWebhookIdIsIgnoredAndStoriesGroupSources) {
+  TempDir dir;
+  auto store = open_ok(dir.file("rasid.db"));
+  ASSERT_TRUE(store);
+  auto first = store->add_article(article("1"), {{"beirut", "x"}},
+                                  {alert_for("ops", "beirut", "msg_story1")});
+  ASSERT_TRUE(first.ok());
+  auto second_article = article("2", "bbc");
+  second_article.story_id = first->story_id;  // the same story, reported by another source
+  auto second = store->add_article(second_article, {{"beirut", "y"}},
+                                   {alert_for("ops", "beirut", "msg_story1")});
+  ASSERT_TRUE(second.ok()) << second.error();
+  EXPECT_FALSE(second->duplicate);
+  EXPECT_EQ(second->story_id, first->story_id);
+  EXPECT_EQ(second->alerts_added, 0);
+  auto sources = store->story_sources(first->story_id);
+  ASSERT_TRUE(sources.ok());
+  EXPECT_EQ(sources.value(), (std::vector<std::string>{"aljazeera", "bbc"}));
+  auto pending = store->pending();
+  ASSERT_TRUE(pending.ok());
+  EXPECT_EQ(pending->size(), 1u);
+}
+
+TEST(StoreArticles, EmptyCanonicalFallsBackToUrl) {
+  TempDir dir;
+  auto store = open_ok(dir.file("rasid.db"));
+  ASSERT_TRUE(store);
+  auto a = article("1");
+  a.canonical.clear();
+  auto r = store->add_article(a, {}, {});
+  ASSERT_TRUE(r.ok()) << r.error();
+  auto got = store->article(r->article_id);
+  ASSERT_TRUE(got.ok() && got->has_value());
+  EXPECT_EQ(got.value()->canonical, a.url);
+  a.url.clear();
+  a.entry_key = "other";
+  auto bad = store->add_article(a, {}, {});
+  EXPECT_FALSE(bad.ok());
+}
+
+TEST(StoreArticles, RecentAndSearch) {
+  TempDir dir;
+  auto store = open_ok(dir.file("rasid.db"));
+  ASSERT_TRUE(store);
+  for (int i = 0; i < 5; ++i)
+    ASSERT_TRUE(store->add_article(article(std::to_string(i)), {}, {}).ok());
+  auto other = article("x");
+  other.title = "مباراة كرة القدم";
+  other.body = "فاز الفريق في المباراة النهائية";
+  ASSERT_TRUE(store->add_article(other, {}, {}).ok());
+  auto recent = store->recent_articles(0, 3);
+  ASSERT_TRUE(recent.ok());
+  ASSERT_EQ(recent->size(), 3u);
+  EXPECT_EQ(recent->front().title, "مباراة كرة القدم");  // newest first
+  auto none = store->recent_articles(now_ms() + 60000, 10);
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->empty());
+  auto hits = store->search("المباراة", 10);
+  ASSERT_TRUE(hits.ok()) << hits.error();
+  ASSERT_EQ(hits->size(), 1u);
+  EXPECT_EQ(hits->front().canonical, "https://example.net/news/x");
+  auto many = store->search("بيروت", 10);
+  ASSERT_TRUE(many.ok());
+  EXPECT_EQ(many->size(), 5u);
+  auto bad = store->search("\"unterminated", 10);
+  EXPECT_FALSE(bad.ok());
+}
+
+TEST(StoreSources, FreshStateRoundTripAndSeenKeys) {
+  TempDir dir;
+  auto store = open_ok(dir.file("rasid.db"));
+  ASSERT_TRUE(store);
+  auto fresh = store->source("bbc");
+  ASSERT_TRUE(fresh.ok());
+  EXPECT_EQ(fresh->name, "bbc");
+  EXPECT_EQ(fresh->status, "new");
+  EXPECT_FALSE(fresh->initialized);
+  SourceState s;
+  s.name = "bbc";
+  s.etag = "\"abc\"";
+  s.last_modified = "Wed, 21 Oct 2015 07:28:00 GMT";
+  s.next_check = 123456;
+  s.last_success = 111;
+  s.last_attempt = 222;
+  s.last_error = "HTTP 503";
+  s.consecutive_errors = 3;
+  s.status = "failing";
+  s.initialized = true;
+  s.interval_s = 900;
+  ASSERT_TRUE(store->save_source(s).ok());
+  s.consecutive_errors = 4;  // upsert overwrites
+  ASSERT_TRUE(store->save_source(s).ok());
+  auto got = store->source("bbc");
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->etag, s.etag);
+  EXPECT_EQ(got->last_modified, s.last_modified);
+  EXPECT_EQ(got->next_check, 123456);
+  EXPECT_EQ(got->last_success, 111);
+  EXPECT_EQ(got->last_attempt, 222);
+  EXPECT_EQ(got->last_error, "HTTP 503");
+  EXPECT_EQ(got->consecutive_errors, 4);
+  EXPECT_EQ(got->status, "failing");
+  EXPECT_TRUE(got->initialized);
+  EXPECT_EQ(got->interval_s, 900);
+  SourceState t;
+  t.name = "aljazeera";
+  ASSERT_TRUE(store->save_source(t).ok());
+  auto all = store->sources();
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ(all.value()[0].name, "aljazeera");
+  EXPECT_EQ(all.value()[1].name, "bbc");
+
+  ASSERT_TRUE(store->mark_seen("bbc", {"a", "b", "a"}).ok());
+  ASSERT_TRUE(store->mark_seen("bbc", {"b", "c"}).ok());
+  ASSERT_TRUE(store->mark_seen("bbc", {}).ok());
+  for (const char* k : {"a", "b", "c"}) {
+    auto r = store->seen("bbc", k);
+    ASSERT_TRUE(r.ok());
+    EXPECT_TRUE(r.value()) << k;
+  }
+  auto other = store->seen("aljazeera", "a");
+  ASSERT_TRUE(other.ok());
+  EXPECT_FALSE(other.value());
+}
+
+TEST(StoreOutbox, OnlyTheOldestPendingRowPerWebhookIsDue) {
+  TempDir dir;
+  auto store = open_ok(dir.file("rasid.db"));
+  ASSERT_TRUE(store);
+  // ops gets rows from articles 1..3, chat one row from article 2.
+  ASSERT_TRUE(store->add_article(article("1"), {{"t", ""}}, {alert_for("ops", "t", "o1")}).ok());
+  ASSERT_TRUE(store
+                  ->add_article(article("2"), {{"t", ""}},
+                                {alert_for("ops", "t", "o2"), alert_for("chat", "t", "c2")})
+                  .ok());
+  ASSERT_TRUE(store->add_article(article("3"), {{"t", ""}}, {alert_for("ops", "t", "o3")}).ok());
+
+  auto due = store->due_alerts(1000, 10);
+  ASSERT_TRUE(due.ok());
+  ASSERT_EQ(due->size(), 2u);
+  std::map<std::string, OutboxRow> by_hook;
+  for (auto& r : due.value()) by_hook[r.webhook] = r;
+  EXPECT_EQ(by_hook["ops"].webhook_id, "o1");
+  EXPECT_EQ(by_hook["chat"].webhook_id, "c2");
+  EXPECT_EQ(by_hook["ops"].status, "pending");
+  EXPECT_EQ(by_hook["ops"].attempts, 0);
+
+  // o1 fails and waits until t=5000: o2 and o3 stay behind it (order per endpoint).
+  ASSERT_TRUE(store->mark_retry(by_hook["ops"].id, "HTTP 500", 5000).ok());
+  ASSERT_TRUE(store->mark_delivered(by_hook["chat"].id, 1000).ok());
+  due = store->due_alerts(2000, 10);
+  ASSERT_TRUE(due.ok());
+  EXPECT_TRUE(due->empty());
+  auto next = store->next_alert_due();
+  ASSERT_TRUE(next.ok());
+  ASSERT_TRUE(next->has_value());
+  EXPECT_EQ(next.value().value(), 5000);
+
+  due = store->due_alerts(5000, 10);
+  ASSERT_TRUE(due.ok());
+  ASSERT_EQ(due->size(), 1u);
+  EXPECT_EQ(due->front().webhook_id, "o1");
+  EXPECT_EQ(due->front().attempts, 1);
+  EXPECT_EQ(due->front().last_error, "HTTP 500");
+  ASSERT_TRUE(store->mark_delivered(due->front().id, 5001).ok());
+
+  due = store->due_alerts(5001, 10);
+  ASSERT_TRUE(due.ok());
+  ASSERT_EQ(due->size(), 1u);
+  EXPECT_EQ(due->front().webhook_id, "o2");
+  // A failed row (given up) no longer blocks the queue.
+  ASSERT_TRUE(store->mark_failed(due->front().id, "endpoint gone (410)").ok());
+  due = store->due_alerts(5001, 10);
+  ASSERT_TRUE(due.ok());
+  ASSERT_EQ(due->size(), 1u);
+  EXPECT_EQ(due->front().webhook_id, "o3");
+  ASSERT_TRUE(store->mark_delivered(due->front().id, 6000).ok());
+  due = store->due_alerts(1LL << 60, 10);
+  ASSERT_TRUE(due.ok());
+  EXPECT_TRUE(due->empty());
+  next = store->next_alert_due();
+  ASSERT_TRUE(next.ok());
+  EXPECT_FALSE(next->has_value());
+
+  auto counts = store->outbox_counts();
+  ASSERT_TRUE(counts.ok());
+  ASSERT_EQ(counts->size(), 2u);
+  EXPECT_EQ(counts.value()[0].webhook, "chat");
+  EXPECT_EQ(counts.value()[0].delivered, 1);
+  EXPECT_EQ(counts.value()[1].webhook, "ops");
+  EXPECT_EQ(counts.value()[1].delivered, 2);
+  EXPECT_EQ(counts.value()[1].failed, 1);
+  EXPECT_EQ(counts.value()[1].pending, 0);
+  EXPECT_EQ(counts.value()[1].last_error, "endpoint gone (410)");
+
+  auto failed = store->outbox_rows("failed", "", 10);
+  ASSERT_TRUE(failed.ok());
+  ASSERT_EQ(failed->size(), 1u);
+  EXPECT_EQ(failed->front().webhook_id, "o2");
+  EXPECT_EQ(failed->front().attempts, 1);
+
+  auto none = store->retry_failed("chat");
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(none.value(), 0);
+  auto requeued = store->retry_failed("");
+  ASSERT_TRUE(requeued.ok());
+  EXPECT_EQ(requeued.value(), 1);
+  due = store->due_alerts(7000, 10);
+  ASSERT_TRUE(due.ok());
+  ASSERT_EQ(due->size(), 1u);
+  EXPECT_EQ(due->front().webhook_id, "o2");
+  EXPECT_EQ(due->front().attempts, 0);
+
+  auto pruned = store->prune_delivered(5500);
+  ASSERT_TRUE(pruned.ok());
+  EXPECT_EQ(pruned.value(), 2);  // c2 (1000) and o1 (5001); o3 (6000) stays
+  auto all = store->outbox_rows("", "", 100);
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all->size(), 2u);
+}
+
+TEST(StoreOutbox, DueLimitIsHonoured) {
+  TempDir dir;
+  auto store = open_ok(dir.file("rasid.db"));
+  ASSERT_TRUE(store);
+  std::vector<NewAlert> alerts;
+  for (int i = 0; i < 5; ++i)
+    alerts.push_back(alert_for("hook" + std::to_string(i), "t", "id" + std::to_string(i)));
+  ASSERT_TRUE(store->add_article(article("1"), {{"t", ""}}, alerts).ok());
+  auto due = store->due_alerts(0, 3);
+  ASSERT_TRUE(due.ok());
+  EXPECT_EQ(due->size(), 3u);
+}
+
+TEST(StorePersistence, ReopenKeepsEverything) {
+  TempDir dir;
+  const auto path = dir.file("rasid.db");
+  std::int64_t id = 0;
+  {
+    auto store = open_ok(path);
+    ASSERT_TRUE(store);
+    SourceState s;
+    s.name = "bbc";
+    s.etag = "W/\"1\"";
+    s.initialized = true;
+    ASSERT_TRUE(store->save_source(s).ok());
+    ASSERT_TRUE(store->mark_seen("bbc", {"k1"}).ok());
+    auto r = store->add_article(article("1", "bbc"), {{"t", "«بيروت»"}},
+                                {alert_for("ops", "t", "msg_1")});
+    ASSERT_TRUE(r.ok());
+    id = r->article_id;
+    auto due = store->due_alerts(0, 10);
+    ASSERT_TRUE(due.ok() && due->size() == 1);
+    ASSERT_TRUE(store->mark_retry(due->front().id, "timeout", 777).ok());
+  }
+  auto store = open_ok(path);
+  ASSERT_TRUE(store);
+  auto s = store->source("bbc");
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(s->etag, "W/\"1\"");
+  EXPECT_TRUE(s->initialized);
+  auto seen = store->seen("bbc", "k1");
+  ASSERT_TRUE(seen.ok());
+  EXPECT_TRUE(seen.value());
+  auto a = store->article(id);
+  ASSERT_TRUE(a.ok() && a->has_value());
+  EXPECT_EQ(a.value()->title, article("1").title);
+  auto due = store->due_alerts(777, 10);
+  ASSERT_TRUE(due.ok());
+  ASSERT_EQ(due->size(), 1u);
+  EXPECT_EQ(due->front().attempts, 1);
+  EXPECT_EQ(due->front().last_error, "timeout");
+  // The article is still a duplicate after the restart: nothing is written twice.
+  auto again = store->add_article(article("1", "bbc"), {{"t", ""}}, {alert_for("ops", "t", "x")});
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->duplicate);
+}
+
+// Two connections on one file (daemon + CLI, or two daemons by mistake) write at the same time:
+// busy_timeout + BEGIN IMMEDIATE serialize them without errors or lost rows.
+TEST(StoreConcurrency, TwoConnectionsWriteWithoutBusyErrors) {
+  TempDir dir;
+  const auto path = dir.file("rasid.db");
+  ASSERT_TRUE(open_ok(path));
+  auto writer = [&](const std::string& source, int* failures) {
+    auto store = Store::open(path);
+    if (!store.ok()) {
+      ++*failures;
+      return;
+    }
+    for (int i = 0; i < 150; ++i) {
+      auto a = article(source + std::to_string(i), source);
+      auto r = store.value()->add_article(
+          a, {{"t", ""}}, {alert_for("ops", "t", source + "-" + std::to_string(i))});
+      if (!r.ok() || r->duplicate) ++*failures;
+      if (i % 10 == 0 && !store.value()->due_alerts(now_ms(), 5).ok()) ++*failures;
+    }
+  };
+  int f1 = 0, f2 = 0;
+  std::thread t1(writer, "a", &f1);
+  std::thread t2(writer, "b", &f2);
+  t1.join();
+  t2.join();
+  EXPECT_EQ(f1, 0);
+  EXPECT_EQ(f2, 0);
+  EXPECT_EQ(scalar(path, "SELECT count(*) FROM articles"), 300);
+  EXPECT_EQ(scalar(path, "SELECT count(*) FROM outbox"), 300);
+}
+
+}  // namespace
+}  // namespace rasid::storage
