@@ -27,6 +27,11 @@ struct HttpRequest {
 };
 
 struct HttpResponse {
+  HttpResponse() = default;
+  HttpResponse(int status_, std::vector<std::pair<std::string, std::string>> headers_ = {},
+               std::string body_ = {})
+      : status(status_), headers(std::move(headers_)), body(std::move(body_)) {}
+
   int status = 200;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
