@@ -558,6 +558,39 @@ Status Store::mark_failed(std::int64_t id, const std::string& error) {
   return Ok{};
 }
 
+Status Store::defer(std::int64_t id, Millis next_attempt, const std::string& note) {
+  Use u(stmts_->cache,
+        "UPDATE outbox SET next_attempt = ?2, last_error = CASE WHEN ?3 = '' THEN last_error "
+        "ELSE ?3 END WHERE id = ?1 AND status = 'pending'");
+  u.bind(1, id).bind(2, next_attempt).bind(3, note);
+  if (u.step() != SQLITE_DONE) return sql_error(db_, "defer alert");
+  return Ok{};
+}
+
+Result<std::vector<OutboxRow>> Store::queue_heads(int limit) {
+  Use u(stmts_->cache,
+        "SELECT " OUTBOX_COLS
+        " FROM outbox WHERE id IN (SELECT MIN(id) FROM outbox WHERE status = 'pending' "
+        "GROUP BY webhook) ORDER BY next_attempt, id LIMIT ?1");
+  u.bind(1, limit);
+  std::vector<OutboxRow> out;
+  int rc;
+  while ((rc = u.step()) == SQLITE_ROW) out.push_back(read_outbox(u));
+  if (rc != SQLITE_DONE) return sql_error(db_, "list outbox queue heads");
+  return out;
+}
+
+Result<std::optional<OutboxRow>> Store::queue_head(const std::string& webhook) {
+  Use u(stmts_->cache,
+        "SELECT " OUTBOX_COLS
+        " FROM outbox WHERE webhook = ?1 AND status = 'pending' ORDER BY id LIMIT 1");
+  u.bind(1, webhook);
+  const int rc = u.step();
+  if (rc == SQLITE_ROW) return std::optional<OutboxRow>(read_outbox(u));
+  if (rc != SQLITE_DONE) return sql_error(db_, "read outbox queue head");
+  return std::optional<OutboxRow>();
+}
+
 Result<std::vector<OutboxCounts>> Store::outbox_counts() {
   Use u(stmts_->cache,
         "SELECT webhook, SUM(status = 'pending'), SUM(status = 'delivered'), "

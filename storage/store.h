@@ -136,6 +136,12 @@ class Store {
   Status mark_delivered(std::int64_t id, Millis now);
   Status mark_retry(std::int64_t id, const std::string& error, Millis next_attempt);
   Status mark_failed(std::int64_t id, const std::string& error);
+  // Moves a pending row's next attempt without counting an attempt (rate limit, unknown webhook).
+  Status defer(std::int64_t id, Millis next_attempt, const std::string& note = "");
+  // The head (oldest pending row) of every webhook's queue, due or not, soonest first.
+  Result<std::vector<OutboxRow>> queue_heads(int limit);
+  // The head of one webhook's queue, due or not.
+  Result<std::optional<OutboxRow>> queue_head(const std::string& webhook);
   Result<std::vector<OutboxCounts>> outbox_counts();
   Result<int> retry_failed(const std::string& webhook);  // "" = all; returns rows re-queued
   // When the next pending row heading its webhook's queue is due (nullopt: nothing pending).

@@ -594,3 +594,40 @@ TEST(StoreConcurrency, TwoConnectionsWriteWithoutBusyErrors) {
 
 }  // namespace
 }  // namespace rasid::storage
+
+namespace rasid::storage {
+namespace {
+
+TEST(StoreOutbox, QueueHeadsAndDeferDoNotCountAttempts) {
+  TempDir dir;
+  auto store = open_ok(dir.file("rasid.db"));
+  ASSERT_TRUE(store);
+  ASSERT_TRUE(store
+                  ->add_article(article("1"), {{"t", ""}},
+                                {alert_for("ops", "t", "o1"), alert_for("chat", "t", "c1")})
+                  .ok());
+  ASSERT_TRUE(store->add_article(article("2"), {{"t", ""}}, {alert_for("ops", "t", "o2")}).ok());
+  auto heads = store->queue_heads(10);
+  ASSERT_TRUE(heads.ok());
+  ASSERT_EQ(heads->size(), 2u);
+  auto ops = store->queue_head("ops");
+  ASSERT_TRUE(ops.ok() && ops->has_value());
+  EXPECT_EQ(ops.value()->webhook_id, "o1");
+  ASSERT_TRUE(store->defer(ops.value()->id, 9000, "rate limited").ok());
+  ASSERT_TRUE(store->defer(ops.value()->id, 9500).ok());  // keeps the note
+  ops = store->queue_head("ops");
+  ASSERT_TRUE(ops.ok() && ops->has_value());
+  EXPECT_EQ(ops.value()->attempts, 0);
+  EXPECT_EQ(ops.value()->next_attempt, 9500);
+  EXPECT_EQ(ops.value()->last_error, "rate limited");
+  heads = store->queue_heads(10);
+  ASSERT_TRUE(heads.ok());
+  ASSERT_EQ(heads->size(), 2u);
+  EXPECT_EQ(heads->front().webhook_id, "c1");  // soonest first
+  auto none = store->queue_head("nobody");
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->has_value());
+}
+
+}  // namespace
+}  // namespace rasid::storage
