@@ -14,15 +14,14 @@
 // error classifies what went wrong at the transport level; a 4xx/5xx is error == http_status.
 #pragma once
 
-#include <utility>  // before asio (asio issue #944 with g++ 12 + C++20)
-
 #include <boost/asio/io_context.hpp>
 #include <chrono>
 #include <functional>
 #include <map>
-#include <optional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>  // before asio (asio issue #944 with g++ 12 + C++20)
 #include <vector>
 
 namespace rasid::fetch {
@@ -47,12 +46,12 @@ const char* to_string(Error e);
 
 struct Request {
   std::string url;
-  std::string method = "GET";  // GET or POST
+  std::string method = "GET";                                // GET or POST
   std::vector<std::pair<std::string, std::string>> headers;  // extra request headers
-  std::string body;                                           // for POST
-  std::string etag;           // sent as If-None-Match when set
-  std::string last_modified;  // sent as If-Modified-Since when set
-  std::chrono::milliseconds timeout{0};  // 0 = Options::total_timeout
+  std::string body;                                          // for POST
+  std::string etag;                                          // sent as If-None-Match when set
+  std::string last_modified;                                 // sent as If-Modified-Since when set
+  std::chrono::milliseconds timeout{0};                      // 0 = Options::total_timeout
   std::string tag;  // who asked (source name / endpoint), for log lines only
 };
 
@@ -66,8 +65,9 @@ struct Response {
   std::string content_type;
   std::string etag;
   std::string last_modified;
-  std::chrono::milliseconds elapsed{0};
-  std::size_t bytes = 0;  // body bytes received
+  std::chrono::milliseconds elapsed{0};  // from fetch() to completion, queueing included
+  std::size_t bytes = 0;                 // body bytes received
+  long connects = 0;  // new connections opened (0 = a kept-alive connection was reused)
 
   bool ok() const { return error == Error::none && status >= 200 && status < 300; }
   // Body decoded to UTF-8 using Content-Type, BOM, XML/meta declarations, then detection.
@@ -80,14 +80,17 @@ struct Options {
   std::string user_agent = "rasid/0.1";
   std::chrono::milliseconds connect_timeout{10000};
   std::chrono::milliseconds total_timeout{30000};
-  long low_speed_bytes = 100;  // abort when below this many bytes/s …
+  long low_speed_bytes = 100;               // abort when below this many bytes/s …
   std::chrono::seconds low_speed_time{20};  // … for this long
   std::size_t max_body_bytes = 8u << 20;
   int max_redirects = 5;
-  std::string proxy;
-  std::vector<std::string> allow_private;  // "127.0.0.0/8", "::1/128", …; empty = guard fully on
-  int max_total = 16;     // global in-flight transfers; more are queued
-  int max_per_host = 2;   // in-flight transfers per host; more are queued
+  std::string proxy;  // "" = none; http_proxy & co from the environment are ignored
+  // "127.0.0.0/8", "::1/128", "10.1.2.3", …; empty = guard fully on. A malformed entry makes the
+  // Fetcher constructor throw std::invalid_argument (config/ should have refused it first).
+  // With a proxy, the guard sees the proxy's address, not the target's.
+  std::vector<std::string> allow_private;
+  int max_total = 16;    // global in-flight transfers; more are queued
+  int max_per_host = 2;  // in-flight transfers per host; more are queued
 };
 
 class Fetcher {
