@@ -32,30 +32,71 @@ struct Enclosure {
   long long length = 0;
 };
 
+// A text construct as the feed gave it. `type` is "text/plain", "text/html" or
+// "application/xhtml+xml"; for HTML and XHTML `value` is HTML with relative URLs resolved,
+// unsafe elements (script, style, iframe, on* attributes, javascript: URLs) removed, attributes
+// sorted and quoted ("<a href=\"…\">", "<br />"); for text/plain it is the decoded text.
+struct TextDetail {
+  std::string value;
+  std::string type;
+};
+
+struct Link {
+  std::string href;  // absolute
+  std::string rel;   // "alternate" when the feed gave none
+  std::string type;
+  std::string title;
+  long long length = 0;
+};
+
+struct Person {
+  std::string name;
+  std::string email;
+  std::string uri;  // absolute
+};
+
 struct Entry {
-  std::string id;       // guid / atom:id / JSON id, as given ("" when absent)
+  std::string id;  // guid / atom:id / JSON id, as given ("" when absent)
   bool id_is_permalink = false;
   std::string link;     // absolute
   std::string title;    // plain text
   std::string summary;  // HTML or text as given (description / summary)
   std::string content;  // content:encoded / atom:content (HTML), may be empty
-  std::string author;
+  std::string author;   // "Name" or "Name (email)" or "email"
   std::optional<Time> published;
   std::optional<Time> updated;
   std::vector<std::string> categories;
   std::vector<Enclosure> enclosures;
   std::string image;  // media:content / media:thumbnail / enclosure image
+
+  // Detail, for consumers that need more than the neutral fields above.
+  std::optional<Time> created;
+  std::string published_text, updated_text, created_text;  // dates as written in the feed
+  TextDetail title_detail;                                 // title as given (maybe HTML)
+  TextDetail summary_detail;                               // .value == summary
+  std::vector<TextDetail> contents;                        // [0].value == content
+  std::vector<Link> links;
+  std::vector<Person> authors;
 };
 
 struct Feed {
-  std::string format;  // "rss20", "rss10", "rss09x", "atom10", "atom03", "json"
-  std::string title;
+  std::string format;   // "rss20", "rss10", "rss09x", "atom10", "atom03", "json"
+  std::string version;  // finer, feedparser's names: "rss091u", "rss092", "rss", "json11", …
+  std::string title;    // plain text
   std::string link;
   std::string language;
-  std::optional<int> ttl_minutes;                 // RSS <ttl>
+  std::optional<int> ttl_minutes;                     // RSS <ttl>
   std::optional<std::chrono::seconds> update_period;  // sy:updatePeriod / sy:updateFrequency
   std::vector<Entry> entries;
   std::vector<std::string> warnings;  // non-empty = "bozo": recovered from errors
+
+  TextDetail title_detail;
+  TextDetail subtitle_detail;  // RSS description / atom:subtitle / tagline
+  std::vector<Link> links;
+  std::vector<Person> authors;
+  std::optional<Time> published, updated;
+  std::string published_text, updated_text;
+  std::string image;  // channel image / atom logo / icon
 };
 
 // Parses a feed document. `url` is the address it was fetched from (base for relative links).

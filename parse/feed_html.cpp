@@ -1,0 +1,456 @@
+// parse/feed_html.cpp — fragment re-serialization, entity decoding and text extraction.
+#include "parse/feed_html.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "parse/url_parts.h"
+#include "text/text.h"
+
+namespace rasid::parse {
+namespace {
+
+bool is_name_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == ':' ||
+         c == '.';
+}
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+template <std::size_t N>
+bool in(const std::array<std::string_view, N>& set, std::string_view v) {
+  return std::find(set.begin(), set.end(), v) != set.end();
+}
+
+constexpr std::array<std::string_view, 15> kVoid = {"area",  "base",   "br",    "col",  "embed",
+                                                    "hr",    "img",    "input", "link", "meta",
+                                                    "param", "source", "track", "wbr",  "basefont"};
+// Dropped with everything inside them.
+constexpr std::array<std::string_view, 11> kDropWithContent = {
+    "script", "style",    "iframe",  "object",   "embed", "applet",
+    "frame",  "frameset", "noembed", "template", "svg"};
+// Dropped, content kept.
+constexpr std::array<std::string_view, 13> kDropTag = {
+    "html",     "head", "body", "form", "input", "button", "select",
+    "textarea", "meta", "link", "base", "title", "option"};
+constexpr std::array<std::string_view, 12> kUrlAttrs = {
+    "href",   "src",    "cite",     "action", "background", "longdesc",
+    "poster", "usemap", "codebase", "data",   "profile",    "dynsrc"};
+
+struct Attr {
+  std::string name;
+  std::string value;
+};
+
+bool unsafe_url(std::string_view v) {
+  std::string s;
+  for (char c : v)
+    if (!is_space(c) && static_cast<unsigned char>(c) > 0x1f)
+      s += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s.starts_with("javascript:") || s.starts_with("vbscript:") ||
+         s.starts_with("data:text/html");
+}
+
+struct Entity {
+  std::string_view name;
+  unsigned cp;
+};
+// The named references that occur in feeds (HTML 4 Latin-1 + symbols + typography).
+constexpr std::array<Entity, 110> kEntities = {{
+    {"amp", '&'},       {"lt", '<'},        {"gt", '>'},        {"quot", '"'},
+    {"apos", '\''},     {"nbsp", 0xA0},     {"iexcl", 0xA1},    {"cent", 0xA2},
+    {"pound", 0xA3},    {"curren", 0xA4},   {"yen", 0xA5},      {"brvbar", 0xA6},
+    {"sect", 0xA7},     {"uml", 0xA8},      {"copy", 0xA9},     {"ordf", 0xAA},
+    {"laquo", 0xAB},    {"not", 0xAC},      {"shy", 0xAD},      {"reg", 0xAE},
+    {"macr", 0xAF},     {"deg", 0xB0},      {"plusmn", 0xB1},   {"sup2", 0xB2},
+    {"sup3", 0xB3},     {"acute", 0xB4},    {"micro", 0xB5},    {"para", 0xB6},
+    {"middot", 0xB7},   {"cedil", 0xB8},    {"sup1", 0xB9},     {"ordm", 0xBA},
+    {"raquo", 0xBB},    {"frac14", 0xBC},   {"frac12", 0xBD},   {"frac34", 0xBE},
+    {"iquest", 0xBF},   {"Agrave", 0xC0},   {"Aacute", 0xC1},   {"Acirc", 0xC2},
+    {"Atilde", 0xC3},   {"Auml", 0xC4},     {"Aring", 0xC5},    {"AElig", 0xC6},
+    {"Ccedil", 0xC7},   {"Egrave", 0xC8},   {"Eacute", 0xC9},   {"Ecirc", 0xCA},
+    {"Euml", 0xCB},     {"Iacute", 0xCD},   {"Ntilde", 0xD1},   {"Oacute", 0xD3},
+    {"Ouml", 0xD6},     {"times", 0xD7},    {"Oslash", 0xD8},   {"Uacute", 0xDA},
+    {"Uuml", 0xDC},     {"szlig", 0xDF},    {"agrave", 0xE0},   {"aacute", 0xE1},
+    {"acirc", 0xE2},    {"atilde", 0xE3},   {"auml", 0xE4},     {"aring", 0xE5},
+    {"aelig", 0xE6},    {"ccedil", 0xE7},   {"egrave", 0xE8},   {"eacute", 0xE9},
+    {"ecirc", 0xEA},    {"euml", 0xEB},     {"igrave", 0xEC},   {"iacute", 0xED},
+    {"icirc", 0xEE},    {"iuml", 0xEF},     {"ntilde", 0xF1},   {"ograve", 0xF2},
+    {"oacute", 0xF3},   {"ocirc", 0xF4},    {"otilde", 0xF5},   {"ouml", 0xF6},
+    {"divide", 0xF7},   {"oslash", 0xF8},   {"ugrave", 0xF9},   {"uacute", 0xFA},
+    {"ucirc", 0xFB},    {"uuml", 0xFC},     {"yuml", 0xFF},     {"ndash", 0x2013},
+    {"mdash", 0x2014},  {"lsquo", 0x2018},  {"rsquo", 0x2019},  {"sbquo", 0x201A},
+    {"ldquo", 0x201C},  {"rdquo", 0x201D},  {"bdquo", 0x201E},  {"dagger", 0x2020},
+    {"bull", 0x2022},   {"hellip", 0x2026}, {"permil", 0x2030}, {"lsaquo", 0x2039},
+    {"rsaquo", 0x203A}, {"euro", 0x20AC},   {"trade", 0x2122},  {"zwnj", 0x200C},
+    {"zwj", 0x200D},    {"lrm", 0x200E},    {"rlm", 0x200F},    {"thinsp", 0x2009},
+    {"ensp", 0x2002},   {"emsp", 0x2003},
+}};
+
+// Parses a reference at s[i] == '&'; returns consumed length (0 = not a reference).
+std::size_t parse_reference(std::string_view s, std::size_t i, unsigned long& cp) {
+  std::size_t j = i + 1;
+  if (j < s.size() && s[j] == '#') {
+    ++j;
+    bool hex = j < s.size() && (s[j] == 'x' || s[j] == 'X');
+    if (hex) ++j;
+    std::size_t start = j;
+    unsigned long v = 0;
+    while (j < s.size() && (hex ? std::isxdigit(static_cast<unsigned char>(s[j]))
+                                : std::isdigit(static_cast<unsigned char>(s[j])))) {
+      int d = std::isdigit(static_cast<unsigned char>(s[j]))
+                  ? s[j] - '0'
+                  : std::tolower(static_cast<unsigned char>(s[j])) - 'a' + 10;
+      v = v * (hex ? 16 : 10) + static_cast<unsigned long>(d);
+      if (v > 0x10FFFF) v = 0x110000;
+      ++j;
+    }
+    if (j == start) return 0;
+    if (j < s.size() && s[j] == ';') ++j;
+    // Windows-1252 numeric references (&#150;) as browsers read them.
+    static constexpr unsigned kCp1252[32] = {
+        0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+        0x2039, 0x0152, 0xFFFD, 0x017D, 0xFFFD, 0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+        0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0x0178};
+    if (v >= 0x80 && v < 0xA0) v = kCp1252[v - 0x80];
+    if (v == 0) v = 0xFFFD;
+    cp = v;
+    return j - i;
+  }
+  std::size_t start = j;
+  while (j < s.size() && std::isalnum(static_cast<unsigned char>(s[j])) && j - start < 10) ++j;
+  if (j == start) return 0;
+  std::string_view name = s.substr(start, j - start);
+  bool semi = j < s.size() && s[j] == ';';
+  for (const auto& e : kEntities) {
+    if (e.name == name) {
+      if (!semi && name != "amp" && name != "lt" && name != "gt" && name != "quot" &&
+          name != "nbsp")
+        return 0;
+      cp = e.cp;
+      return j - i + (semi ? 1 : 0);
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+
+void append_utf8(std::string& out, unsigned long cp) {
+  if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+std::string decode_entities(std::string_view s) {
+  if (s.find('&') == std::string_view::npos) return std::string(s);
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '&') {
+      unsigned long cp = 0;
+      if (std::size_t n = parse_reference(s, i, cp)) {
+        append_utf8(out, cp);
+        i += n - 1;
+        continue;
+      }
+    }
+    out += s[i];
+  }
+  return out;
+}
+
+std::string escape_html(std::string_view s, bool attr) {
+  std::string out;
+  out.reserve(s.size() + 8);
+  for (char c : s) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        if (attr) {
+          out += "&quot;";
+          break;
+        }
+        [[fallthrough]];
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+bool looks_like_html(std::string_view s) {
+  static constexpr std::array<std::string_view, 40> kTags = {
+      "a",      "abbr",  "acronym", "address", "b",   "big", "blockquote", "br",
+      "center", "cite",  "code",    "dd",      "del", "div", "dl",         "dt",
+      "em",     "font",  "h1",      "h2",      "h3",  "h4",  "h5",         "h6",
+      "hr",     "i",     "img",     "li",      "ol",  "p",   "pre",        "q",
+      "s",      "small", "span",    "strong",  "sub", "sup", "table",      "u"};
+  for (std::size_t i = s.find("</"); i != std::string_view::npos; i = s.find("</", i + 2)) {
+    std::size_t j = i + 2;
+    while (j < s.size() && std::isalnum(static_cast<unsigned char>(s[j]))) ++j;
+    if (j < s.size() && s[j] == '>' && in(kTags, lower(s.substr(i + 2, j - i - 2)))) return true;
+  }
+  for (std::size_t i = s.find('&'); i != std::string_view::npos; i = s.find('&', i + 1)) {
+    unsigned long cp = 0;
+    std::size_t n = parse_reference(s, i, cp);
+    if (n > 0 && s[i + n - 1] == ';') return true;
+  }
+  for (std::size_t i = s.find('<'); i != std::string_view::npos; i = s.find('<', i + 1)) {
+    std::size_t j = i + 1;
+    while (j < s.size() && std::isalnum(static_cast<unsigned char>(s[j]))) ++j;
+    std::string name = lower(s.substr(i + 1, j - i - 1));
+    if ((name == "br" || name == "img" || name == "p") && j < s.size() &&
+        (s[j] == '>' || s[j] == '/' || is_space(s[j])))
+      return true;
+  }
+  return false;
+}
+
+std::string clean_html_fragment(std::string_view s, std::string_view base) {
+  std::string out;
+  out.reserve(s.size() + 16);
+  std::string skip_until;  // inside a dropped element: its name
+  int skip_depth = 0;
+  std::size_t i = 0;
+  while (i < s.size()) {
+    char c = s[i];
+    if (c != '<') {
+      std::size_t next = s.find('<', i);
+      if (next == std::string_view::npos) next = s.size();
+      if (skip_until.empty()) out.append(s.substr(i, next - i));
+      i = next;
+      continue;
+    }
+    // c == '<'
+    if (s.substr(i, 4) == "<!--") {
+      std::size_t end = s.find("-->", i + 4);
+      i = end == std::string_view::npos ? s.size() : end + 3;
+      continue;
+    }
+    if (i + 1 < s.size() && s[i + 1] == '!') {
+      if (s.substr(i, 9) == "<![CDATA[") {
+        std::size_t end = s.find("]]>", i + 9);
+        std::string_view body =
+            s.substr(i + 9, end == std::string_view::npos ? std::string_view::npos : end - i - 9);
+        if (skip_until.empty()) out += escape_html(body);
+        i = end == std::string_view::npos ? s.size() : end + 3;
+        continue;
+      }
+      if (i + 2 < s.size() && std::isalpha(static_cast<unsigned char>(s[i + 2]))) {
+        std::size_t end = s.find('>', i + 2);
+        if (end == std::string_view::npos) {  // not a declaration after all: keep as text
+          if (skip_until.empty()) out.append(s.substr(i));
+          break;
+        }
+        i = end + 1;  // declarations (<!DOCTYPE …>) are dropped
+        continue;
+      }
+      if (skip_until.empty()) out += "&lt;";
+      ++i;
+      continue;
+    }
+    if (i + 1 < s.size() && s[i + 1] == '?') {
+      std::size_t end = s.find('>', i + 2);
+      i = end == std::string_view::npos ? s.size() : end + 1;
+      continue;
+    }
+    bool closing = i + 1 < s.size() && s[i + 1] == '/';
+    std::size_t j = i + (closing ? 2 : 1);
+    if (j >= s.size() || !std::isalpha(static_cast<unsigned char>(s[j]))) {
+      if (skip_until.empty()) out += "&lt;";
+      ++i;
+      continue;
+    }
+    std::size_t name_start = j;
+    while (j < s.size() && is_name_char(s[j])) ++j;
+    std::string name = lower(s.substr(name_start, j - name_start));
+    if (auto colon = name.find(':'); colon != std::string::npos) name = name.substr(colon + 1);
+    // attributes
+    std::vector<Attr> attrs;
+    bool self_close = false;
+    while (j < s.size() && s[j] != '>') {
+      if (is_space(s[j])) {
+        ++j;
+        continue;
+      }
+      if (s[j] == '/') {
+        self_close = true;
+        ++j;
+        continue;
+      }
+      self_close = false;
+      std::size_t an = j;
+      while (j < s.size() && !is_space(s[j]) && s[j] != '=' && s[j] != '>' &&
+             !(s[j] == '/' && j + 1 < s.size() && s[j + 1] == '>'))
+        ++j;
+      std::string aname = lower(s.substr(an, j - an));
+      while (j < s.size() && is_space(s[j])) ++j;
+      std::string value;
+      bool has_value = false;
+      if (j < s.size() && s[j] == '=') {
+        ++j;
+        while (j < s.size() && is_space(s[j])) ++j;
+        has_value = true;
+        if (j < s.size() && (s[j] == '"' || s[j] == '\'')) {
+          char q = s[j];
+          std::size_t end = s.find(q, j + 1);
+          if (end == std::string_view::npos) end = s.size();
+          value = std::string(s.substr(j + 1, end - j - 1));
+          j = end < s.size() ? end + 1 : end;
+        } else {
+          std::size_t vs = j;
+          while (j < s.size() && !is_space(s[j]) && s[j] != '>') ++j;
+          value = std::string(s.substr(vs, j - vs));
+        }
+      }
+      if (aname.empty()) {
+        ++j;
+        continue;
+      }
+      if (!has_value) value = aname;
+      attrs.push_back({std::move(aname), std::move(value)});
+    }
+    i = j < s.size() ? j + 1 : s.size();
+
+    if (!skip_until.empty()) {
+      if (name == skip_until) {
+        if (closing) {
+          if (--skip_depth == 0) skip_until.clear();
+        } else if (!self_close) {
+          ++skip_depth;
+        }
+      }
+      continue;
+    }
+    if (in(kDropWithContent, name)) {
+      if (!closing && !self_close && name != "embed") {
+        skip_until = name;
+        skip_depth = 1;
+      }
+      continue;
+    }
+    if (in(kDropTag, name)) continue;
+    if (closing) {
+      if (!in(kVoid, name)) out += "</" + name + ">";
+      continue;
+    }
+    std::stable_sort(attrs.begin(), attrs.end(),
+                     [](const Attr& a, const Attr& b) { return a.name < b.name; });
+    out += '<';
+    out += name;
+    std::string_view prev;
+    for (auto& a : attrs) {
+      if (a.name == prev) continue;
+      prev = a.name;
+      if (a.name == "xmlns" || a.name.starts_with("xmlns:") || a.name.starts_with("on") ||
+          a.name == "style" || a.name.starts_with("xml:"))
+        continue;
+      if (in(kUrlAttrs, a.name)) {
+        if (unsafe_url(a.value)) continue;
+        if (!base.empty()) a.value = resolve_any(base, a.value);
+      }
+      out += ' ';
+      out += a.name;
+      out += "=\"";
+      for (char ch : a.value) {
+        if (ch == '<')
+          out += "&lt;";
+        else if (ch == '>')
+          out += "&gt;";
+        else if (ch == '"')
+          out += "&quot;";
+        else
+          out += ch;
+      }
+      out += '"';
+    }
+    out += in(kVoid, name) ? " />" : ">";
+  }
+  return out;
+}
+
+std::string html_to_text(std::string_view s) {
+  if (s.find('<') == std::string_view::npos && s.find('&') == std::string_view::npos)
+    return text::collapse_space(s);
+  std::string raw;
+  raw.reserve(s.size());
+  std::size_t i = 0;
+  while (i < s.size()) {
+    if (s[i] != '<') {
+      std::size_t next = s.find('<', i);
+      if (next == std::string_view::npos) next = s.size();
+      raw.append(s.substr(i, next - i));
+      i = next;
+      continue;
+    }
+    std::size_t j = i + 1;
+    bool closing = j < s.size() && s[j] == '/';
+    if (closing) ++j;
+    if (s.substr(i, 4) == "<!--") {
+      std::size_t end = s.find("-->", i + 4);
+      i = end == std::string_view::npos ? s.size() : end + 3;
+      continue;
+    }
+    if (j >= s.size() ||
+        !(std::isalpha(static_cast<unsigned char>(s[j])) || s[j] == '!' || s[j] == '?')) {
+      raw += '<';
+      ++i;
+      continue;
+    }
+    std::size_t ns = j;
+    while (j < s.size() && is_name_char(s[j])) ++j;
+    std::string name = lower(s.substr(ns, j - ns));
+    std::size_t end = s.find('>', j);
+    i = end == std::string_view::npos ? s.size() : end + 1;
+    if (!closing && (name == "script" || name == "style")) {
+      std::size_t close = s.find("</" + name, i);
+      if (close == std::string_view::npos) {
+        // try upper-case spelling
+        std::string up = name;
+        for (char& c : up) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        close = s.find("</" + up, i);
+      }
+      i = close == std::string_view::npos ? s.size() : close;
+      continue;
+    }
+    static constexpr std::array<std::string_view, 16> kBlock = {
+        "br", "p",  "div", "li", "tr", "td",         "th", "h1",
+        "h2", "h3", "h4",  "h5", "h6", "blockquote", "hr", "dd"};
+    if (in(kBlock, name)) raw += ' ';
+  }
+  return text::collapse_space(decode_entities(raw));
+}
+
+}  // namespace rasid::parse

@@ -1,0 +1,36 @@
+// parse/feed_html.h — internal: the small HTML tools the feed parser needs for text constructs.
+// They work on fragments (a description, a title), never on whole pages (that is parse::Html).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace rasid::parse {
+
+// Re-serializes an HTML fragment: tag and attribute names lower-cased, attributes sorted and
+// double-quoted (< > " escaped inside values), void elements written "<br />", relative URLs
+// in href/src/… resolved against `base`, comments and processing instructions dropped, unsafe
+// elements (script, style, iframe, object, embed, …) dropped with their content, on*/style
+// attributes and javascript:/vbscript: URLs dropped. Text and character references are kept as
+// written, except a '<' that starts no tag, which becomes "&lt;".
+std::string clean_html_fragment(std::string_view html, std::string_view base);
+
+// Plain text of an HTML fragment: tags stripped (script/style content dropped), character
+// references decoded, whitespace collapsed.
+std::string html_to_text(std::string_view html);
+
+// Decodes HTML character references (numeric, and the named ones feeds use). Invalid code
+// points become U+FFFD.
+std::string decode_entities(std::string_view s);
+
+// True when a value marked as plain text is really HTML (a closing tag of a known element, or
+// an entity/character reference), the guess feed readers make for RSS titles.
+bool looks_like_html(std::string_view s);
+
+// Escapes & < > (and " when `attr`) for XML/HTML output.
+std::string escape_html(std::string_view s, bool attr = false);
+
+// Appends the UTF-8 encoding of a code point (U+FFFD for surrogates and out-of-range values).
+void append_utf8(std::string& out, unsigned long cp);
+
+}  // namespace rasid::parse

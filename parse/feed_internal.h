@@ -1,0 +1,17 @@
+// parse/feed_internal.h — internal: pieces of parse_feed shared between the format parsers.
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+#include "parse/parser.h"
+
+namespace rasid::parse {
+
+// JSON Feed 1.0 / 1.1 (https://jsonfeed.org/version/1.1).
+Result<Feed> parse_json_feed(std::string_view utf8, std::string_view url, std::optional<Time> now);
+
+// Makes every string of the feed valid UTF-8 without C0 controls (other than \t \n \r).
+void sanitize_feed(Feed& f);
+
+}  // namespace rasid::parse
