@@ -7,6 +7,14 @@
 // term with proclitics (و ف ب ك ل ال وال بال …) and, for nouns, common suffixes (ة/ه ية ي ين ون
 // ات ان); names are never stemmed (بغداد does not match غداد). Latin terms are case-folded.
 //
+// Details: operators are upper-case (AND OR NOT; && || also accepted); "…", «…» and “…” quote
+// phrases; a term the analyzer splits ("COVID-19", "وCOVID") is a phrase. NEAR/n: at most n words
+// between the two sides (a side may be a word, phrase, prefix or an OR of those); title and body
+// words are never near each other. prefix* needs ≥ 2 characters and keeps Arabic proclitics
+// (اقتصاد* matches الاقتصادية). source:"Al Jazeera" compares the normalized source name; lang:ar
+// also matches "ar-SA". A query whose every branch is negated is refused. Parsing is bounded
+// (nesting depth 100, NEAR distance 1000).
+//
 // A Query is immutable once compiled and may be shared between threads. A Matcher is built once
 // per configuration (add() then match() from one thread at a time; match() is const and safe to
 // call concurrently once building has finished).
@@ -61,7 +69,7 @@ struct Hit {
 
 struct TopicMatch {
   int topic = 0;          // the id given to add()
-  std::vector<Hit> hits;  // for highlighting
+  std::vector<Hit> hits;  // for highlighting: title hits first, then by offset, no duplicates
 };
 
 // Many topics against each article: topics are indexed by the terms they require (presearch),
@@ -75,6 +83,7 @@ class Matcher {
 
   void add(int topic, const Query& query);
   std::size_t size() const;
+  // Matching topics in the order they were added.
   std::vector<TopicMatch> match(const Document& doc) const;
   // Every topic evaluated directly (the baseline the benchmark compares against).
   std::vector<TopicMatch> match_brute_force(const Document& doc) const;

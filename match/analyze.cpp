@@ -1,0 +1,298 @@
+// match/analyze.cpp — the document side: words → clitic-aware keys with positions; evaluation of
+// a compiled query over them; the presearch key set of a query.
+#include <algorithm>
+#include <cstring>
+
+#include "match/internal.h"
+#include "text/text.h"
+
+namespace rasid::match {
+
+namespace analysis {
+
+std::uint64_t key_hash_continue(std::uint64_t h, std::string_view s) {
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 0x100000001b3ULL;
+  }
+  return h;
+}
+
+std::uint64_t key_hash(std::string_view s) { return key_hash_continue(0xcbf29ce484222325ULL, s); }
+
+std::size_t char_count(std::string_view s) {
+  std::size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+// The first `chars` characters of s.
+std::string_view first_chars(std::string_view s, std::size_t chars) {
+  std::size_t i = 0, n = 0;
+  while (i < s.size()) {
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) {
+      if (n == chars) break;
+      ++n;
+    }
+    ++i;
+  }
+  return s.substr(0, i);
+}
+
+std::uint64_t prefix_key(std::string_view p) {
+  const std::size_t n = std::min<std::size_t>(char_count(p), 3);
+  return key_hash_continue(key_hash("\x01"), first_chars(p, n));
+}
+
+bool is_arabic_norm(std::string_view norm) {
+  // Normalized Arabic letters are two-byte sequences D8..DB xx.
+  return !norm.empty() && (static_cast<unsigned char>(norm[0]) >= 0xD8 &&
+                           static_cast<unsigned char>(norm[0]) <= 0xDB);
+}
+
+}  // namespace analysis
+
+using namespace analysis;
+
+AnalyzedDoc::AnalyzedDoc(const Document& doc) {
+  std::vector<text::Token> title = text::tokenize(doc.title);
+  std::vector<text::Token> body = text::tokenize(doc.body);
+  title_count_ = static_cast<std::uint32_t>(title.size());
+  words_.reserve(title.size() + body.size());
+  entries_.reserve((title.size() + body.size()) * 6);
+  forms_.reserve((title.size() + body.size()) * 2);
+  auto add = [&](const text::Token& t, std::uint32_t pos) {
+    expand(
+        t.norm, [&](std::uint64_t h) { entries_.emplace_back(h, pos); },
+        [&](std::string_view form) {
+          forms_.emplace_back(std::string(form), pos);
+          const std::size_t n = char_count(form);
+          if (n >= 2) entries_.emplace_back(prefix_key(first_chars(form, 2)), pos);
+          if (n >= 3) entries_.emplace_back(prefix_key(form), pos);
+        });
+  };
+  for (std::uint32_t i = 0; i < title.size(); ++i) {
+    words_.push_back({title[i].begin, title[i].end, true});
+    add(title[i], i);
+  }
+  for (std::uint32_t i = 0; i < body.size(); ++i) {
+    words_.push_back({body[i].begin, body[i].end, false});
+    add(body[i], kBodyBase + i);
+  }
+  std::sort(entries_.begin(), entries_.end());
+  entries_.erase(std::unique(entries_.begin(), entries_.end()), entries_.end());
+  keys_.reserve(entries_.size());
+  pos_.reserve(entries_.size());
+  distinct_.reserve(entries_.size() / 2);
+  for (const auto& e : entries_) {
+    if (distinct_.empty() || distinct_.back() != e.first) distinct_.push_back(e.first);
+    keys_.push_back(e.first);
+    pos_.push_back(e.second);
+  }
+  entries_.clear();
+  entries_.shrink_to_fit();
+  std::sort(forms_.begin(), forms_.end());
+  source_ = text::collapse_space(text::normalize(doc.source));
+  lang_ = text::normalize(doc.lang);
+}
+
+std::pair<const std::uint32_t*, const std::uint32_t*> AnalyzedDoc::lookup(std::uint64_t h) const {
+  auto lo = std::lower_bound(keys_.begin(), keys_.end(), h);
+  auto hi = std::upper_bound(lo, keys_.end(), h);
+  const std::uint32_t* base = pos_.data();
+  return {base + (lo - keys_.begin()), base + (hi - keys_.begin())};
+}
+
+std::vector<std::uint32_t> AnalyzedDoc::prefix_positions(std::string_view prefix) const {
+  std::vector<std::uint32_t> out;
+  auto it = std::lower_bound(forms_.begin(), forms_.end(), prefix,
+                             [](const auto& e, std::string_view p) { return e.first < p; });
+  for (; it != forms_.end() && starts_with(it->first, prefix); ++it) out.push_back(it->second);
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+Hit AnalyzedDoc::hit(const Span& s) const {
+  auto index = [&](std::uint32_t pos) {
+    return pos >= kBodyBase ? title_count_ + (pos - kBodyBase) : pos;
+  };
+  const Word& a = words_[index(s.start)];
+  const Word& b = words_[index(s.end)];
+  return Hit{a.in_title, a.begin, b.end};
+}
+
+// ---- evaluation --------------------------------------------------------------------------------
+
+namespace {
+
+using Kind = Query::Node::Kind;
+
+std::vector<std::uint32_t> positions(std::uint64_t key, const AnalyzedDoc& d, bool title_only) {
+  auto [b, e] = d.lookup(key);
+  std::vector<std::uint32_t> out;
+  for (auto p = b; p != e; ++p) {
+    if (title_only && *p >= kBodyBase) break;
+    out.push_back(*p);
+  }
+  return out;
+}
+
+std::vector<Span> spans(const Query::Node& n, const AnalyzedDoc& d) {
+  std::vector<Span> out;
+  switch (n.kind) {
+    case Kind::kTerm:
+      for (std::uint32_t p : positions(n.keys[0], d, n.title_only)) out.push_back({p, p});
+      break;
+    case Kind::kPrefix:
+      for (std::uint32_t p : d.prefix_positions(n.value)) {
+        if (n.title_only && p >= kBodyBase) break;
+        out.push_back({p, p});
+      }
+      break;
+    case Kind::kPhrase: {
+      std::vector<std::vector<std::uint32_t>> lists;
+      lists.reserve(n.keys.size());
+      for (std::uint64_t k : n.keys) {
+        lists.push_back(positions(k, d, n.title_only));
+        if (lists.back().empty()) return out;
+      }
+      for (std::uint32_t p : lists[0]) {
+        bool ok = true;
+        for (std::size_t i = 1; i < lists.size() && ok; ++i) {
+          ok = std::binary_search(lists[i].begin(), lists[i].end(),
+                                  p + static_cast<std::uint32_t>(i));
+        }
+        if (ok) out.push_back({p, p + static_cast<std::uint32_t>(lists.size() - 1)});
+      }
+      break;
+    }
+    case Kind::kOr:
+      for (const auto& k : n.kids) {
+        std::vector<Span> s = spans(*k, d);
+        out.insert(out.end(), s.begin(), s.end());
+      }
+      std::sort(out.begin(), out.end(), [](const Span& a, const Span& b) {
+        return a.start != b.start ? a.start < b.start : a.end < b.end;
+      });
+      break;
+    case Kind::kNear: {
+      std::vector<Span> a = spans(*n.kids[0], d);
+      if (a.empty()) return out;
+      std::vector<Span> b = spans(*n.kids[1], d);
+      const auto dist = static_cast<std::int64_t>(n.distance);
+      for (const Span& x : a) {
+        for (const Span& y : b) {
+          bool ok = false;
+          if (x.end < y.start) {
+            ok = static_cast<std::int64_t>(y.start) - x.end - 1 <= dist;
+          } else if (!n.ordered && y.end < x.start) {
+            ok = static_cast<std::int64_t>(x.start) - y.end - 1 <= dist;
+          }
+          if (ok) out.push_back({std::min(x.start, y.start), std::max(x.end, y.end)});
+        }
+      }
+      std::sort(out.begin(), out.end(), [](const Span& p, const Span& q) {
+        return p.start != q.start ? p.start < q.start : p.end < q.end;
+      });
+      break;
+    }
+    default:
+      break;
+  }
+  return out;
+}
+
+}  // namespace
+
+bool evaluate(const Query::Node& n, const AnalyzedDoc& d) {
+  switch (n.kind) {
+    case Kind::kTerm: {
+      auto [b, e] = d.lookup(n.keys[0]);
+      if (b == e) return false;
+      return !n.title_only || *b < kBodyBase;
+    }
+    case Kind::kPrefix:
+    case Kind::kPhrase:
+    case Kind::kNear:
+      return !spans(n, d).empty();
+    case Kind::kAnd:
+      for (const auto& k : n.kids) {
+        if (!evaluate(*k, d)) return false;
+      }
+      return true;
+    case Kind::kOr:
+      for (const auto& k : n.kids) {
+        if (evaluate(*k, d)) return true;
+      }
+      return false;
+    case Kind::kNot:
+      return !evaluate(*n.kids[0], d);
+    case Kind::kSource:
+      return d.source() == n.value;
+    case Kind::kLang: {
+      const std::string& l = d.lang();
+      return l == n.value ||
+             (l.size() > n.value.size() && starts_with(l, n.value) && l[n.value.size()] == '-');
+    }
+  }
+  return false;
+}
+
+void collect_hits(const Query::Node& n, const AnalyzedDoc& d, std::vector<Hit>& out) {
+  switch (n.kind) {
+    case Kind::kTerm:
+    case Kind::kPrefix:
+    case Kind::kPhrase:
+      for (const Span& s : spans(n, d)) out.push_back(d.hit(s));
+      break;
+    case Kind::kAnd:
+    case Kind::kOr:
+    case Kind::kNear:
+      for (const auto& k : n.kids) collect_hits(*k, d, out);
+      break;
+    default:
+      break;
+  }
+}
+
+std::optional<std::vector<std::uint64_t>> required_keys(const Query::Node& n) {
+  switch (n.kind) {
+    case Kind::kTerm:
+      return std::vector<std::uint64_t>{n.keys[0]};
+    case Kind::kPrefix:
+      return std::vector<std::uint64_t>{n.keys[0]};
+    case Kind::kPhrase: {
+      // The longest word of the phrase is likely the rarest.
+      std::size_t best = 0;
+      for (std::size_t i = 1; i < n.words.size(); ++i) {
+        if (n.words[i].size() > n.words[best].size()) best = i;
+      }
+      return std::vector<std::uint64_t>{n.keys[best]};
+    }
+    case Kind::kAnd:
+    case Kind::kNear: {
+      std::optional<std::vector<std::uint64_t>> best;
+      for (const auto& k : n.kids) {
+        auto r = required_keys(*k);
+        if (r && (!best || r->size() < best->size())) best = std::move(r);
+      }
+      return best;
+    }
+    case Kind::kOr: {
+      std::vector<std::uint64_t> all;
+      for (const auto& k : n.kids) {
+        auto r = required_keys(*k);
+        if (!r) return std::nullopt;
+        all.insert(all.end(), r->begin(), r->end());
+      }
+      std::sort(all.begin(), all.end());
+      all.erase(std::unique(all.begin(), all.end()), all.end());
+      return all;
+    }
+    default:
+      return std::nullopt;
+  }
+}
+
+}  // namespace rasid::match
