@@ -608,8 +608,15 @@ struct Fetcher::Impl {
       case CURLE_TOO_MANY_REDIRECTS:
         return Error::too_many_redirects;
       case CURLE_URL_MALFORMAT:
-      case CURLE_UNSUPPORTED_PROTOCOL:
         return Error::bad_url;
+      case CURLE_UNSUPPORTED_PROTOCOL: {
+        // Also what curl says when a server answers without a status line (HTTP/0.9): that
+        // is the server's fault, not the URL's.
+        char* ip = nullptr;
+        curl_easy_getinfo(t.easy, CURLINFO_PRIMARY_IP, &ip);
+        bool connected = ip != nullptr && *ip != '\0';
+        return connected && t.resp.status == 0 ? Error::protocol : Error::bad_url;
+      }
       case CURLE_SSL_CONNECT_ERROR:
       case CURLE_PEER_FAILED_VERIFICATION:
       case CURLE_SSL_CERTPROBLEM:
