@@ -6,7 +6,10 @@
 // Topic queries are compiled by daemon/ (match/ owns the language), which reports their errors
 // in the same FILE:LINE: KEY form using Topic::line.
 // Unknown keys are errors (a typo must not silently disable a setting). Malformed TOML — including
-// the date-time forms on which toml++ 3.3.0 asserts — is an error, never a crash.
+// the forms on which toml++ 3.3.0 asserts or runs into UB (config/toml_guard.h lists them) — is an
+// error, never a crash. Syntax errors read "FILE:LINE: TOML syntax: reason" (toml++ stops at the
+// first one). Durations (interval, min_interval, max_interval, webhook timeout) accept integer
+// seconds or strings like "90s", "10m", "2h", "1h30m", "1d".
 //
 // Secrets are never in the file: a webhook names `secret_file = "/path"` or `secret_credential =
 // "name"` (read from $CREDENTIALS_DIRECTORY/name, as systemd's LoadCredential= provides).
@@ -33,8 +36,8 @@ struct CleanRules {
 
 struct Source {
   std::string name;
-  std::string feed;  // feed URL (RSS/Atom/…); exactly one of feed / page is set
-  std::string page;  // section page URL (no feed): article links are discovered on it
+  std::string feed;           // feed URL (RSS/Atom/…); exactly one of feed / page is set
+  std::string page;           // section page URL (no feed): article links are discovered on it
   std::string link_selector;  // optional XPath for `page` sources
   std::chrono::seconds interval{std::chrono::minutes(10)};
   std::chrono::seconds min_interval{std::chrono::minutes(2)};
@@ -47,8 +50,8 @@ struct Source {
 struct Topic {
   std::string name;
   std::string query;
-  std::vector<std::string> webhooks;
-  int line = 0;
+  std::vector<std::string> webhooks;  // may be empty: matches are stored, nobody is alerted
+  int line = 0;                       // the line of `query` (for query-compile errors)
 };
 
 enum class WebhookFormat { json, slack, discord, telegram, ntfy };
@@ -57,9 +60,9 @@ struct Webhook {
   std::string name;
   std::string url;
   WebhookFormat format = WebhookFormat::json;
-  std::string secret;           // "whsec_…" value loaded from file/credential; empty = unsigned
-  std::string secret_origin;    // "file:/path" or "credential:name" (for messages; never the value)
-  std::string telegram_chat_id; // for format = telegram
+  std::string secret;         // "whsec_…" value loaded from file/credential; empty = unsigned
+  std::string secret_origin;  // "file:/path" or "credential:name" (for messages; never the value)
+  std::string telegram_chat_id;  // for format = telegram
   std::chrono::seconds timeout{std::chrono::seconds(15)};
   int line = 0;
 };
@@ -67,15 +70,16 @@ struct Webhook {
 struct Daemon {
   std::string database = "var/rasid.db";
   std::string user_agent = "rasid/0.1 (+https://github.com/rasid-news/rasid)";
-  int concurrency = 16;           // global in-flight fetches
-  int per_host_concurrency = 2;   // in-flight fetches per host
+  int concurrency = 16;          // global in-flight fetches
+  int per_host_concurrency = 2;  // in-flight fetches per host
   std::chrono::milliseconds per_host_delay{500};
   std::chrono::seconds fetch_timeout{std::chrono::seconds(30)};
   std::chrono::seconds connect_timeout{std::chrono::seconds(10)};
   std::size_t max_body_bytes = 8u << 20;
   std::string proxy;
-  std::vector<std::string> allow_private;  // CIDRs/hosts the SSRF guard lets through ("127.0.0.1/8")
-  std::string status_listen = "127.0.0.1:8079"; // empty = no status HTTP endpoint
+  // CIDRs, addresses or host names the SSRF guard lets through ("127.0.0.1/8", "::1").
+  std::vector<std::string> allow_private;
+  std::string status_listen = "127.0.0.1:8079";  // empty = no status HTTP endpoint
   std::string log_level = "info";
 };
 

@@ -1,0 +1,700 @@
+#include "config/config.h"
+
+#include <arpa/inet.h>
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <set>
+#include <sstream>
+
+#include "config/toml_guard.h"
+#include "config/values.h"
+
+namespace rasid::config {
+
+const Webhook* Config::webhook(std::string_view name) const {
+  for (const auto& w : webhooks)
+    if (w.name == name) return &w;
+  return nullptr;
+}
+
+const Source* Config::source(std::string_view name) const {
+  for (const auto& s : sources)
+    if (s.name == name) return &s;
+  return nullptr;
+}
+
+namespace {
+
+constexpr std::size_t kMaxFileBytes = 4u << 20;
+constexpr std::size_t kMaxSecretBytes = 4096;
+
+int line_of(const toml::node& n) { return static_cast<int>(n.source().begin.line); }
+
+// Collects every problem; each is "FILE:LINE: KEY: reason".
+class Checker {
+ public:
+  explicit Checker(std::string path) : path_(std::move(path)) {}
+
+  void error(int line, std::string_view key, std::string_view reason) {
+    std::ostringstream o;
+    o << path_ << ':' << line << ": " << key << ": " << reason;
+    errors_.push_back(o.str());
+  }
+  bool ok() const { return errors_.empty(); }
+  std::string joined() const {
+    std::string out;
+    for (const auto& e : errors_) {
+      if (!out.empty()) out += '\n';
+      out += e;
+    }
+    return out;
+  }
+
+  // Unknown keys are errors, with a suggestion when a known key is close.
+  void known_keys(const toml::table& t, std::string_view prefix,
+                  std::initializer_list<std::string_view> keys) {
+    for (const auto& [k, v] : t) {
+      std::string_view name = k.str();
+      if (std::find(keys.begin(), keys.end(), name) != keys.end()) continue;
+      std::string reason = "unknown key";
+      if (auto near = closest(name, keys); !near.empty())
+        reason += " (did you mean \"" + std::string(near) + "\"?)";
+      error(line_of(v), join(prefix, name), reason);
+    }
+  }
+
+  std::optional<std::string> str(const toml::table& t, std::string_view prefix,
+                                 std::string_view key) {
+    const toml::node* n = t.get(key);
+    if (!n) return std::nullopt;
+    if (!n->is_string()) {
+      wrong_type(*n, prefix, key, "a string");
+      return std::nullopt;
+    }
+    const std::string& v = n->as_string()->get();
+    if (has_control(v)) {
+      error(line_of(*n), join(prefix, key), "control characters are not allowed");
+      return std::nullopt;
+    }
+    return v;
+  }
+
+  std::optional<bool> boolean(const toml::table& t, std::string_view prefix, std::string_view key) {
+    const toml::node* n = t.get(key);
+    if (!n) return std::nullopt;
+    if (n->is_boolean()) return n->as_boolean()->get();
+    wrong_type(*n, prefix, key, "true or false");
+    return std::nullopt;
+  }
+
+  std::optional<int64_t> integer(const toml::table& t, std::string_view prefix,
+                                 std::string_view key, int64_t lo, int64_t hi) {
+    const toml::node* n = t.get(key);
+    if (!n) return std::nullopt;
+    if (!n->is_integer()) {
+      wrong_type(*n, prefix, key, "an integer");
+      return std::nullopt;
+    }
+    int64_t v = n->as_integer()->get();
+    if (v < lo || v > hi) {
+      error(line_of(*n), join(prefix, key),
+            "must be between " + std::to_string(lo) + " and " + std::to_string(hi) + ", not " +
+                std::to_string(v));
+      return std::nullopt;
+    }
+    return v;
+  }
+
+  // Integer seconds or a duration string ("90s", "10m", "2h", "1h30m", "1d").
+  std::optional<std::chrono::seconds> duration(const toml::table& t, std::string_view prefix,
+                                               std::string_view key, std::chrono::seconds lo,
+                                               std::chrono::seconds hi) {
+    const toml::node* n = t.get(key);
+    if (!n) return std::nullopt;
+    std::optional<int64_t> secs;
+    if (n->is_integer()) {
+      secs = n->as_integer()->get();
+    } else if (n->is_string()) {
+      secs = parse_duration(n->as_string()->get());
+      if (!secs) {
+        error(line_of(*n), join(prefix, key),
+              "not a duration: \"" + printable(n->as_string()->get()) +
+                  "\" (use seconds, or e.g. \"90s\", \"10m\", \"2h\", \"1h30m\", \"1d\")");
+        return std::nullopt;
+      }
+    } else {
+      wrong_type(*n, prefix, key, "seconds (integer) or a duration string like \"10m\"");
+      return std::nullopt;
+    }
+    if (*secs < lo.count() || *secs > hi.count()) {
+      error(line_of(*n), join(prefix, key),
+            "must be between " + format_duration(lo) + " and " + format_duration(hi) + ", not " +
+                format_duration(std::chrono::seconds(*secs)));
+      return std::nullopt;
+    }
+    return std::chrono::seconds(*secs);
+  }
+
+  std::optional<std::vector<std::string>> strings(const toml::table& t, std::string_view prefix,
+                                                  std::string_view key) {
+    const toml::node* n = t.get(key);
+    if (!n) return std::nullopt;
+    const toml::array* a = n->as_array();
+    if (!a) {
+      wrong_type(*n, prefix, key, "an array of strings");
+      return std::nullopt;
+    }
+    std::vector<std::string> out;
+    bool good = true;
+    for (const auto& e : *a) {
+      if (!e.is_string()) {
+        wrong_type(e, prefix, key, "an array of strings");
+        good = false;
+        continue;
+      }
+      const std::string& s = e.as_string()->get();
+      if (has_control(s)) {
+        error(line_of(e), join(prefix, key), "control characters are not allowed");
+        good = false;
+        continue;
+      }
+      out.push_back(s);
+    }
+    if (!good) return std::nullopt;
+    return out;
+  }
+
+  const toml::table* table(const toml::table& t, std::string_view prefix, std::string_view key) {
+    const toml::node* n = t.get(key);
+    if (!n) return nullptr;
+    if (!n->is_table()) {
+      wrong_type(*n, prefix, key, "a table");
+      return nullptr;
+    }
+    return n->as_table();
+  }
+
+  void wrong_type(const toml::node& n, std::string_view prefix, std::string_view key,
+                  std::string_view expected) {
+    error(line_of(n), join(prefix, key),
+          "must be " + std::string(expected) + ", not " + type_name(n));
+  }
+
+  static std::string join(std::string_view prefix, std::string_view key) {
+    if (prefix.empty()) return std::string(key);
+    return std::string(prefix) + "." + std::string(key);
+  }
+
+ private:
+  static bool has_control(std::string_view s) {
+    return std::any_of(s.begin(), s.end(), [](char c) {
+      auto u = static_cast<unsigned char>(c);
+      return u < 0x20 || u == 0x7f;
+    });
+  }
+  static std::string type_name(const toml::node& n) {
+    switch (n.type()) {
+      case toml::node_type::string:
+        return "a string";
+      case toml::node_type::integer:
+        return "an integer";
+      case toml::node_type::floating_point:
+        return "a float";
+      case toml::node_type::boolean:
+        return "a boolean";
+      case toml::node_type::date:
+        return "a date";
+      case toml::node_type::time:
+        return "a time";
+      case toml::node_type::date_time:
+        return "a date-time";
+      case toml::node_type::array:
+        return "an array";
+      case toml::node_type::table:
+        return "a table";
+      default:
+        return "nothing";
+    }
+  }
+  static std::string_view closest(std::string_view name,
+                                  std::initializer_list<std::string_view> keys) {
+    std::string_view best;
+    std::size_t best_d = std::numeric_limits<std::size_t>::max();
+    for (auto k : keys) {
+      std::size_t d = edit_distance(name, k);
+      if (d < best_d) {
+        best_d = d;
+        best = k;
+      }
+    }
+    std::size_t limit = std::max<std::size_t>(1, std::min<std::size_t>(3, best.size() / 3));
+    if (best_d <= limit) return best;
+    // "interval_s" → "interval": one is a prefix of the other
+    for (auto k : keys)
+      if (k.size() >= 4 && (name.starts_with(k) || k.starts_with(name)) && name.size() >= 4)
+        return k;
+    return {};
+  }
+
+  std::string path_;
+  std::vector<std::string> errors_;
+};
+
+bool http_url(std::string_view url, std::string* why) {
+  std::string_view rest;
+  if (url.starts_with("http://")) {
+    rest = url.substr(7);
+  } else if (url.starts_with("https://")) {
+    rest = url.substr(8);
+  } else {
+    *why = "must be an http:// or https:// URL";
+    return false;
+  }
+  std::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
+  if (auto at = authority.rfind('@'); at != std::string_view::npos) {
+    *why = "credentials in the URL are not allowed";
+    return false;
+  }
+  std::string_view host = authority;
+  if (host.starts_with("[")) {
+    auto close = host.find(']');
+    if (close == std::string_view::npos) {
+      *why = "malformed IPv6 host";
+      return false;
+    }
+    std::string_view port = host.substr(close + 1);
+    host = host.substr(1, close - 1);
+    if (!port.empty() && (!port.starts_with(":") || !valid_port(port.substr(1)))) {
+      *why = "malformed port";
+      return false;
+    }
+  } else if (auto colon = host.find(':'); colon != std::string_view::npos) {
+    if (!valid_port(host.substr(colon + 1))) {
+      *why = "malformed port";
+      return false;
+    }
+    host = host.substr(0, colon);
+  }
+  if (host.empty()) {
+    *why = "has no host";
+    return false;
+  }
+  for (char c : url) {
+    auto u = static_cast<unsigned char>(c);
+    if (u <= 0x20 || u == 0x7f) {
+      *why = "contains spaces or control characters";
+      return false;
+    }
+  }
+  return true;
+}
+
+std::optional<std::string> read_small_file(const std::string& path, std::size_t cap,
+                                           std::string* why) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    *why = std::strerror(errno);
+    return std::nullopt;
+  }
+  std::string data;
+  char buf[4096];
+  while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+    data.append(buf, static_cast<std::size_t>(in.gcount()));
+    if (data.size() > cap) {
+      *why = "larger than " + std::to_string(cap) + " bytes";
+      return std::nullopt;
+    }
+  }
+  if (in.bad()) {
+    *why = "read error";
+    return std::nullopt;
+  }
+  return data;
+}
+
+void check_url(Checker& c, const toml::table& t, std::string_view prefix, std::string_view key,
+               const std::string& url) {
+  std::string why;
+  if (!http_url(url, &why)) c.error(line_of(*t.get(key)), Checker::join(prefix, key), why);
+}
+
+// Daemon --------------------------------------------------------------------------------------
+
+void read_daemon(Checker& c, const toml::table& t, Daemon& d) {
+  const std::string_view p = "daemon";
+  c.known_keys(t, p,
+               {"database", "user_agent", "concurrency", "per_host_concurrency",
+                "per_host_delay_ms", "fetch_timeout_s", "connect_timeout_s", "max_body_bytes",
+                "proxy", "allow_private", "status_listen", "log_level"});
+  if (auto v = c.str(t, p, "database")) {
+    if (v->empty())
+      c.error(line_of(*t.get("database")), "daemon.database", "must not be empty");
+    else
+      d.database = *v;
+  }
+  if (auto v = c.str(t, p, "user_agent")) {
+    if (v->empty())
+      c.error(line_of(*t.get("user_agent")), "daemon.user_agent", "must not be empty");
+    else
+      d.user_agent = *v;
+  }
+  if (auto v = c.integer(t, p, "concurrency", 1, 1024)) d.concurrency = static_cast<int>(*v);
+  if (auto v = c.integer(t, p, "per_host_concurrency", 1, 64))
+    d.per_host_concurrency = static_cast<int>(*v);
+  if (d.per_host_concurrency > d.concurrency && t.get("per_host_concurrency"))
+    c.error(line_of(*t.get("per_host_concurrency")), "daemon.per_host_concurrency",
+            "must not exceed daemon.concurrency (" + std::to_string(d.concurrency) + ")");
+  if (auto v = c.integer(t, p, "per_host_delay_ms", 0, 600'000))
+    d.per_host_delay = std::chrono::milliseconds(*v);
+  if (auto v = c.integer(t, p, "fetch_timeout_s", 1, 3600))
+    d.fetch_timeout = std::chrono::seconds(*v);
+  if (auto v = c.integer(t, p, "connect_timeout_s", 1, 300))
+    d.connect_timeout = std::chrono::seconds(*v);
+  if (d.connect_timeout > d.fetch_timeout && t.get("connect_timeout_s"))
+    c.error(
+        line_of(*t.get("connect_timeout_s")), "daemon.connect_timeout_s",
+        "must not exceed daemon.fetch_timeout_s (" + std::to_string(d.fetch_timeout.count()) + ")");
+  if (auto v = c.integer(t, p, "max_body_bytes", 1024, int64_t{1} << 30))
+    d.max_body_bytes = static_cast<std::size_t>(*v);
+  if (auto v = c.str(t, p, "proxy")) {
+    std::string why;
+    if (!v->empty() && !valid_proxy(*v, &why))
+      c.error(line_of(*t.get("proxy")), "daemon.proxy", why);
+    else
+      d.proxy = *v;
+  }
+  if (const toml::node* n = t.get("allow_private")) {
+    if (auto v = c.strings(t, p, "allow_private")) {
+      bool good = true;
+      for (const auto& s : *v) {
+        std::string why;
+        if (!valid_cidr_or_host(s, &why)) {
+          c.error(line_of(*n), "daemon.allow_private", "\"" + printable(s) + "\": " + why);
+          good = false;
+        }
+      }
+      if (good) d.allow_private = *v;
+    }
+  }
+  if (auto v = c.str(t, p, "status_listen")) {
+    std::string why;
+    if (!v->empty() && !valid_listen(*v, &why))
+      c.error(line_of(*t.get("status_listen")), "daemon.status_listen", why);
+    else
+      d.status_listen = *v;
+  }
+  if (auto v = c.str(t, p, "log_level")) {
+    static const std::set<std::string> levels{"debug", "info", "notice", "warning", "error"};
+    if (!levels.count(*v))
+      c.error(line_of(*t.get("log_level")), "daemon.log_level",
+              "must be one of debug, info, notice, warning, error (not \"" + printable(*v) + "\")");
+    else
+      d.log_level = *v;
+  }
+}
+
+// Sources -------------------------------------------------------------------------------------
+
+void read_source(Checker& c, const toml::table& t, Source& s) {
+  const std::string_view p = "source";
+  s.line = line_of(t);
+  c.known_keys(t, p,
+               {"name", "feed", "page", "link_selector", "interval", "min_interval", "max_interval",
+                "alert_on_first_poll", "clean"});
+  if (auto v = c.str(t, p, "name")) {
+    if (v->empty())
+      c.error(line_of(*t.get("name")), "source.name", "must not be empty");
+    else
+      s.name = *v;
+  } else if (!t.get("name")) {
+    c.error(s.line, "source.name", "missing (every [[source]] needs a name)");
+  }
+  auto feed = c.str(t, p, "feed");
+  auto page = c.str(t, p, "page");
+  if (feed) {
+    check_url(c, t, p, "feed", *feed);
+    s.feed = *feed;
+  }
+  if (page) {
+    check_url(c, t, p, "page", *page);
+    s.page = *page;
+  }
+  if (t.get("feed") && t.get("page"))
+    c.error(line_of(*t.get("page")), "source.page", "a source has either feed or page, not both");
+  else if (!t.get("feed") && !t.get("page"))
+    c.error(s.line, "source.feed", "missing (a source needs feed = \"URL\" or page = \"URL\")");
+  if (auto v = c.str(t, p, "link_selector")) {
+    if (t.get("feed"))
+      c.error(line_of(*t.get("link_selector")), "source.link_selector",
+              "only applies to page sources");
+    else
+      s.link_selector = *v;
+  }
+  using std::chrono::seconds;
+  const seconds lo{10}, hi{30 * 86400};
+  auto interval = c.duration(t, p, "interval", seconds(30), seconds(7 * 86400));
+  auto min_i = c.duration(t, p, "min_interval", lo, hi);
+  auto max_i = c.duration(t, p, "max_interval", lo, hi);
+  if (interval) s.interval = *interval;
+  // Defaults bend around an explicit interval so that `interval = "60s"` alone is valid.
+  s.min_interval = min_i ? *min_i : std::min(s.min_interval, s.interval);
+  s.max_interval = max_i ? *max_i : std::max(s.max_interval, s.interval);
+  if (s.min_interval > s.interval && (min_i || interval))
+    c.error(line_of(*t.get(min_i ? "min_interval" : "interval")),
+            min_i ? "source.min_interval" : "source.interval",
+            "min_interval (" + format_duration(s.min_interval) + ") exceeds interval (" +
+                format_duration(s.interval) + ")");
+  if (s.max_interval < s.interval && (max_i || interval))
+    c.error(line_of(*t.get(max_i ? "max_interval" : "interval")),
+            max_i ? "source.max_interval" : "source.interval",
+            "max_interval (" + format_duration(s.max_interval) + ") is below interval (" +
+                format_duration(s.interval) + ")");
+  if (auto v = c.boolean(t, p, "alert_on_first_poll")) s.alert_on_first_poll = *v;
+  if (const toml::table* clean = c.table(t, p, "clean")) {
+    const std::string_view cp = "source.clean";
+    c.known_keys(*clean, cp, {"drop", "body"});
+    if (auto v = c.strings(*clean, cp, "drop")) {
+      for (const auto& x : *v)
+        if (x.empty()) c.error(line_of(*clean->get("drop")), "source.clean.drop", "empty XPath");
+      s.clean.drop = *v;
+    }
+    if (auto v = c.str(*clean, cp, "body")) s.clean.body = *v;
+  }
+}
+
+// Topics --------------------------------------------------------------------------------------
+
+void read_topic(Checker& c, const toml::table& t, Topic& topic) {
+  const std::string_view p = "topic";
+  topic.line = line_of(t);
+  c.known_keys(t, p, {"name", "query", "webhooks"});
+  if (auto v = c.str(t, p, "name")) {
+    if (v->empty())
+      c.error(line_of(*t.get("name")), "topic.name", "must not be empty");
+    else
+      topic.name = *v;
+  } else if (!t.get("name")) {
+    c.error(topic.line, "topic.name", "missing (every [[topic]] needs a name)");
+  }
+  if (auto v = c.str(t, p, "query")) {
+    bool blank = std::all_of(v->begin(), v->end(), [](char ch) { return ch == ' '; });
+    if (blank)
+      c.error(line_of(*t.get("query")), "topic.query", "must not be empty");
+    else
+      topic.query = *v;
+    topic.line = line_of(*t.get("query"));  // query errors point at the query
+  } else if (!t.get("query")) {
+    c.error(topic.line, "topic.query", "missing (e.g. query = \"سوريا AND إيران\")");
+  }
+  if (auto v = c.strings(t, p, "webhooks")) topic.webhooks = *v;
+}
+
+// Webhooks ------------------------------------------------------------------------------------
+
+std::optional<WebhookFormat> format_from(std::string_view s) {
+  if (s == "json") return WebhookFormat::json;
+  if (s == "slack") return WebhookFormat::slack;
+  if (s == "discord") return WebhookFormat::discord;
+  if (s == "telegram") return WebhookFormat::telegram;
+  if (s == "ntfy") return WebhookFormat::ntfy;
+  return std::nullopt;
+}
+
+void load_secret(Checker& c, int line, std::string_view key, const std::string& file,
+                 const std::string& origin, Webhook& w) {
+  std::string why;
+  auto data = read_small_file(file, kMaxSecretBytes, &why);
+  if (!data) {
+    c.error(line, key, "cannot read " + origin + ": " + why);
+    return;
+  }
+  std::string secret = trim_secret(*data);
+  if (!valid_secret(secret, &why)) {
+    c.error(line, key, origin + ": " + why);  // never the value itself
+    return;
+  }
+  w.secret = std::move(secret);
+  w.secret_origin = origin;
+}
+
+void read_webhook(Checker& c, const toml::table& t, Webhook& w, const std::string& base_dir) {
+  const std::string_view p = "webhook";
+  w.line = line_of(t);
+  c.known_keys(
+      t, p,
+      {"name", "url", "format", "secret_file", "secret_credential", "telegram_chat_id", "timeout"});
+  if (auto v = c.str(t, p, "name")) {
+    if (v->empty())
+      c.error(line_of(*t.get("name")), "webhook.name", "must not be empty");
+    else
+      w.name = *v;
+  } else if (!t.get("name")) {
+    c.error(w.line, "webhook.name", "missing (every [[webhook]] needs a name)");
+  }
+  if (auto v = c.str(t, p, "url")) {
+    check_url(c, t, p, "url", *v);
+    w.url = *v;
+  } else if (!t.get("url")) {
+    c.error(w.line, "webhook.url", "missing");
+  }
+  if (auto v = c.str(t, p, "format")) {
+    if (auto f = format_from(*v))
+      w.format = *f;
+    else
+      c.error(
+          line_of(*t.get("format")), "webhook.format",
+          "must be one of json, slack, discord, telegram, ntfy (not \"" + printable(*v) + "\")");
+  }
+  if (auto v = c.str(t, p, "telegram_chat_id")) {
+    if (w.format != WebhookFormat::telegram && t.get("format"))
+      c.error(line_of(*t.get("telegram_chat_id")), "webhook.telegram_chat_id",
+              "only applies to format = \"telegram\"");
+    else if (v->empty())
+      c.error(line_of(*t.get("telegram_chat_id")), "webhook.telegram_chat_id", "must not be empty");
+    else
+      w.telegram_chat_id = *v;
+  }
+  if (w.format == WebhookFormat::telegram && !t.get("telegram_chat_id"))
+    c.error(w.line, "webhook.telegram_chat_id", "missing (format = \"telegram\" needs it)");
+  if (auto v = c.duration(t, p, "timeout", std::chrono::seconds(1), std::chrono::seconds(300)))
+    w.timeout = *v;
+
+  auto file = c.str(t, p, "secret_file");
+  auto cred = c.str(t, p, "secret_credential");
+  if (t.get("secret_file") && t.get("secret_credential")) {
+    c.error(line_of(*t.get("secret_credential")), "webhook.secret_credential",
+            "use either secret_file or secret_credential, not both");
+    return;
+  }
+  if (file) {
+    int line = line_of(*t.get("secret_file"));
+    if (file->empty()) {
+      c.error(line, "webhook.secret_file", "must not be empty");
+      return;
+    }
+    std::filesystem::path fp(*file);
+    if (fp.is_relative()) fp = std::filesystem::path(base_dir) / fp;
+    load_secret(c, line, "webhook.secret_file", fp.string(), "file:" + fp.string(), w);
+  }
+  if (cred) {
+    int line = line_of(*t.get("secret_credential"));
+    if (cred->empty() || cred->find('/') != std::string::npos || *cred == "." || *cred == "..") {
+      c.error(line, "webhook.secret_credential", "must be a plain credential name (no '/')");
+      return;
+    }
+    const char* dir = std::getenv("CREDENTIALS_DIRECTORY");
+    if (!dir || !*dir) {
+      c.error(line, "webhook.secret_credential",
+              "$CREDENTIALS_DIRECTORY is not set (run under systemd with LoadCredential=" + *cred +
+                  ":/path, or use secret_file)");
+      return;
+    }
+    load_secret(c, line, "webhook.secret_credential", std::string(dir) + "/" + *cred,
+                "credential:" + *cred, w);
+  }
+}
+
+// Arrays of tables ---------------------------------------------------------------------------
+
+template <class T, class Fn>
+void read_array(Checker& c, const toml::table& root, std::string_view key, std::vector<T>& out,
+                Fn&& fn) {
+  const toml::node* n = root.get(key);
+  if (!n) return;
+  const toml::array* a = n->as_array();
+  if (!a || !a->is_array_of_tables()) {
+    c.error(line_of(*n), key, "must be an array of tables, written [[" + std::string(key) + "]]");
+    return;
+  }
+  for (const auto& e : *a) {
+    T item;
+    fn(*e.as_table(), item);
+    out.push_back(std::move(item));
+  }
+}
+
+template <class T>
+void unique_names(Checker& c, const std::vector<T>& items, std::string_view what) {
+  std::map<std::string, int> seen;
+  for (const auto& i : items) {
+    if (i.name.empty()) continue;
+    auto [it, fresh] = seen.emplace(i.name, i.line);
+    if (!fresh)
+      c.error(i.line, std::string(what) + ".name",
+              "duplicate name \"" + printable(i.name) + "\" (first defined at line " +
+                  std::to_string(it->second) + ")");
+  }
+}
+
+}  // namespace
+
+Result<Config> parse(std::string_view text, const std::string& path) {
+  if (auto g = guard_toml(text))
+    return Error{path + ":" + std::to_string(g->line) + ": TOML syntax: " + g->reason};
+  toml::table root;
+  try {
+    root = toml::parse(text, std::string_view(path));
+  } catch (const toml::parse_error& e) {
+    return Error{path + ":" + std::to_string(e.source().begin.line) +
+                 ": TOML syntax: " + std::string(e.description())};
+  }
+
+  Checker c(path);
+  Config cfg;
+  cfg.path = path;
+  std::string base_dir = std::filesystem::path(path).parent_path().string();
+  if (base_dir.empty()) base_dir = ".";
+
+  c.known_keys(root, "", {"daemon", "source", "topic", "webhook"});
+  if (const toml::table* d = c.table(root, "", "daemon")) read_daemon(c, *d, cfg.daemon);
+  read_array(c, root, "source", cfg.sources,
+             [&](const toml::table& t, Source& s) { read_source(c, t, s); });
+  read_array(c, root, "webhook", cfg.webhooks,
+             [&](const toml::table& t, Webhook& w) { read_webhook(c, t, w, base_dir); });
+  read_array(c, root, "topic", cfg.topics,
+             [&](const toml::table& t, Topic& tp) { read_topic(c, t, tp); });
+
+  unique_names(c, cfg.sources, "source");
+  unique_names(c, cfg.webhooks, "webhook");
+  unique_names(c, cfg.topics, "topic");
+  for (const auto& tp : cfg.topics) {
+    for (const auto& name : tp.webhooks) {
+      if (cfg.webhook(name)) continue;
+      std::string reason = "names unknown webhook \"" + printable(name) + "\"";
+      if (cfg.webhooks.empty()) reason += " (no [[webhook]] is defined)";
+      c.error(tp.line, "topic.webhooks", reason);
+    }
+  }
+  // Same feed twice under two names would double every article and alert.
+  std::map<std::string, const Source*> urls;
+  for (const auto& s : cfg.sources) {
+    const std::string& u = s.feed.empty() ? s.page : s.feed;
+    if (u.empty()) continue;
+    auto [it, fresh] = urls.emplace(u, &s);
+    if (!fresh)
+      c.error(s.line, s.feed.empty() ? "source.page" : "source.feed",
+              "same URL as source \"" + printable(it->second->name) + "\" (line " +
+                  std::to_string(it->second->line) + ")");
+  }
+
+  if (!c.ok()) return Error{c.joined()};
+  return cfg;
+}
+
+Result<Config> load(const std::string& path) {
+  std::string why;
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) return Error{path + ": is a directory"};
+  auto text = read_small_file(path, kMaxFileBytes, &why);
+  if (!text) return Error{path + ": cannot read: " + why};
+  return parse(*text, path);
+}
+
+}  // namespace rasid::config
