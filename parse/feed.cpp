@@ -354,7 +354,7 @@ TextDetail FeedParser::atom_text(pugi::xml_node el, const Scope* sc, Ns ns) {
     return t;
   }
   if (mode == "escaped") {
-    std::string s = text(el);
+    std::string s = trim(text(el));
     t.value = type == "text/plain" ? s : clean_html_fragment(s, base);
     return t;
   }
@@ -378,7 +378,7 @@ TextDetail FeedParser::atom_text(pugi::xml_node el, const Scope* sc, Ns ns) {
     }
     std::string s;
     serialize(body, s);
-    t.value = clean_html_fragment(expand(std::move(s)), base);
+    t.value = clean_html_fragment(trim(expand(std::move(s))), base);
     if (!xml_type) t.type = "application/xhtml+xml";
     return t;
   }
@@ -396,11 +396,11 @@ TextDetail FeedParser::rss_text(pugi::xml_node el, const Scope* sc, bool html) {
   if (has_element_children(el)) {
     std::string s;
     serialize(el, s);
-    t.value = clean_html_fragment(expand(std::move(s)), base);
+    t.value = clean_html_fragment(trim(expand(std::move(s))), base);
     t.type = "text/html";
     return t;
   }
-  std::string s = text(el);
+  std::string s = trim(text(el));
   if (html || looks_like_html(s)) {
     t.type = "text/html";
     t.value = clean_html_fragment(s, base);
@@ -434,9 +434,10 @@ Person FeedParser::atom_person(pugi::xml_node el, const Scope* sc) {
 
 void FeedParser::atom_link(pugi::xml_node el, const Scope* sc, Record& r) {
   Link l;
-  std::string href = trim(el.attribute("href").value());
-  if (href.empty()) href = trim(el.attribute("url").value());
-  if (href.empty()) return;
+  pugi::xml_attribute h = el.attribute("href");
+  if (!h) h = el.attribute("url");
+  if (!h) return;
+  std::string href = trim(h.value());
   l.href = resolve_any(sc ? sc->base : url_, href);
   l.rel = trim(el.attribute("rel").value());
   if (l.rel.empty()) l.rel = "alternate";
@@ -529,6 +530,13 @@ void FeedParser::element(pugi::xml_node el, const Scope* parent_scope, Record& r
           r.summary = rss_text(el, sc, true);
         else
           r.contents.push_back(rss_text(el, sc, true));
+      } else if (local == "body") {
+        TextDetail t;
+        std::string s;
+        serialize(el, s);
+        t.value = clean_html_fragment(trim(expand(std::move(s))), base);
+        t.type = "application/xhtml+xml";
+        r.contents.push_back(std::move(t));
       } else if (local == "fullitem") {
         r.contents.push_back(rss_text(el, sc, true));
       } else if (local == "guid") {
@@ -823,6 +831,8 @@ Result<Feed> FeedParser::run(std::string_view in) {
         if (c.type() == pugi::node_element && local_of(c.name()) == "item") item(c, sc);
   } else if (root_local == "RDF" && root_ns == Ns::rdf) {
     Ns kind = Ns::rss10;
+    for (const auto& d : top.decls)
+      if (classify(d.second) == Ns::rss090) kind = Ns::rss090;
     for (auto c : root.children()) {
       if (c.type() != pugi::node_element) continue;
       Ns cns = classify(lookup(sc, prefix_of(c.name())));

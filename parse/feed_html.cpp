@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstdio>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -144,6 +145,48 @@ std::size_t parse_reference(std::string_view s, std::size_t i, unsigned long& cp
   return 0;
 }
 
+// Text of an HTML fragment: references are kept as written, a bare '&' becomes "&amp;", and
+// Windows-1252 numeric references (&#146;) are rewritten to the code point they mean.
+void append_text(std::string& out, std::string_view t) {
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    char c = t[i];
+    if (c != '&') {
+      out += c;
+      continue;
+    }
+    unsigned long cp = 0;
+    std::size_t n = parse_reference(t, i, cp);
+    if (n == 0 || t[i + n - 1] != ';') {
+      out += "&amp;";
+      continue;
+    }
+    std::string_view ref = t.substr(i, n);
+    if (ref.size() > 2 && ref[1] == '#') {
+      // numeric: keep as written unless it was a Windows-1252 control-range reference
+      unsigned long raw = 0;
+      bool hex = ref[2] == 'x' || ref[2] == 'X';
+      for (std::size_t k = hex ? 3 : 2; k + 1 < ref.size(); ++k) {
+        char d = ref[k];
+        raw = raw * (hex ? 16 : 10) +
+              static_cast<unsigned long>(std::isdigit(static_cast<unsigned char>(d))
+                                             ? d - '0'
+                                             : std::tolower(static_cast<unsigned char>(d)) - 'a' +
+                                                   10);
+        if (raw > 0x10FFFF) break;
+      }
+      if (raw >= 0x80 && raw < 0xA0 && cp != raw) {
+        char buf[16];
+        std::snprintf(buf, sizeof buf, "&#x%lx;", cp);
+        out += buf;
+        i += n - 1;
+        continue;
+      }
+    }
+    out.append(ref);
+    i += n - 1;
+  }
+}
+
 }  // namespace
 
 void append_utf8(std::string& out, unsigned long cp) {
@@ -249,7 +292,7 @@ std::string clean_html_fragment(std::string_view s, std::string_view base) {
     if (c != '<') {
       std::size_t next = s.find('<', i);
       if (next == std::string_view::npos) next = s.size();
-      if (skip_until.empty()) out.append(s.substr(i, next - i));
+      if (skip_until.empty()) append_text(out, s.substr(i, next - i));
       i = next;
       continue;
     }
