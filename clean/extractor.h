@@ -25,10 +25,10 @@ struct Article {
   std::string canonical;  // <link rel=canonical> / og:url, absolute; "" when absent
   std::string title;
   std::vector<std::string> paragraphs;  // body text, one paragraph each, whitespace collapsed
-  std::string published;  // ISO-8601 ("2015-11-23T20:41:00+03:00"), "" when unknown
+  std::string published;                // ISO-8601 ("2015-11-23T20:41:00+03:00"), "" when unknown
   std::string author;
-  std::string lang;       // "ar", "en", … ("" when unknown)
-  std::string dir;        // "rtl" / "ltr"
+  std::string lang;  // "ar", "en", … ("" when unknown)
+  std::string dir;   // "rtl" / "ltr"
   std::string site_name;
 
   std::string text() const;  // paragraphs joined by '\n'
@@ -39,10 +39,18 @@ struct Rules {
   std::string body;               // XPath: the body container (automatic when empty)
 };
 
-// Extracts from a parsed page.
+// Extracts from a parsed page. Fails only when a rule's XPath is invalid or the document has no
+// root; a page without any article text yields an Article with no paragraphs. When the page was
+// cut by libxml2's depth limit (page.truncated()) the result holds what precedes the cut.
+// The text is bounded (about 2 MiB of paragraphs) whatever the input.
 Result<Article> extract(const parse::Html& page, const Rules& rules = {});
 // Decodes (charset from content type, BOM, meta, detection), parses and extracts.
 Result<Article> extract_bytes(std::string_view bytes, std::string_view url,
                               std::string_view content_type = {}, const Rules& rules = {});
+
+// One line of `rasid clean --json` output (no trailing newline):
+//   {"file","url","title","text","published" (null when unknown),"author","lang","canonical"}
+// or, for a failed extraction, {"file","error"}. Always valid UTF-8 JSON.
+std::string to_json_line(const std::string& file, const Result<Article>& article);
 
 }  // namespace rasid::clean

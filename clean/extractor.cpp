@@ -1,0 +1,832 @@
+// clean/extractor.cpp — DOM → Article.
+//
+// Pipeline: (1) one pass over the DOM builds a flat tree of elements with their own text
+// statistics; hidden and never-content elements (script, nav, form controls …) are dropped;
+// (2) elements whose class/id words say chrome (share, related, comment …) are dropped unless
+// they hold the page's prose; (3) Readability-style candidate scoring: every paragraph-like block
+// gives its parent and ancestors points for length and punctuation (Arabic ، ؛ ؟ counted), scaled
+// by link density; (4) the best container and its worthy siblings are walked into text blocks;
+// (5) blocks are filtered: chrome vocabulary, link-dense lines, chrome section headings and what
+// follows them, foreign-script stubs, dates, repeated short lines.
+#include "clean/extractor.h"
+
+#include <libxml/xpath.h>
+
+#include <algorithm>
+#include <cmath>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "clean/dom.h"
+#include "clean/meta.h"
+#include "clean/textutil.h"
+#include "clean/vocab.h"
+#include "text/text.h"
+
+namespace rasid::clean {
+
+std::string Article::text() const {
+  std::string out;
+  for (const auto& p : paragraphs) {
+    if (!out.empty()) out.push_back('\n');
+    out += p;
+  }
+  return out;
+}
+
+namespace {
+
+constexpr std::size_t kMaxOutputBytes = 2u << 20;  // bounded result on hostile pages
+constexpr std::size_t kMaxBlockBytes = 256u << 10;
+
+enum class Tag : std::uint8_t {
+  other_inline,
+  other_block,
+  drop,  // never content
+  a,
+  br,
+  p,
+  div,
+  section,
+  article,
+  main,
+  body,
+  html,
+  h1,
+  hn,
+  li,
+  list,  // ul, ol, dl, menu
+  table,
+  tr,
+  td,
+  pre,
+  blockquote,
+  figure,
+  figcaption,
+  img,
+  header,
+  footer,
+  aside,
+  nav,
+  form,
+  dd,
+  address,
+};
+
+Tag tag_of(std::string_view n) {
+  static const std::unordered_map<std::string_view, Tag> m = {
+      {"a", Tag::a},
+      {"br", Tag::br},
+      {"p", Tag::p},
+      {"div", Tag::div},
+      {"section", Tag::section},
+      {"article", Tag::article},
+      {"main", Tag::main},
+      {"body", Tag::body},
+      {"html", Tag::html},
+      {"h1", Tag::h1},
+      {"h2", Tag::hn},
+      {"h3", Tag::hn},
+      {"h4", Tag::hn},
+      {"h5", Tag::hn},
+      {"h6", Tag::hn},
+      {"li", Tag::li},
+      {"ul", Tag::list},
+      {"ol", Tag::list},
+      {"dl", Tag::list},
+      {"menu", Tag::list},
+      {"table", Tag::table},
+      {"tbody", Tag::other_block},
+      {"thead", Tag::other_block},
+      {"tfoot", Tag::other_block},
+      {"tr", Tag::tr},
+      {"td", Tag::td},
+      {"th", Tag::td},
+      {"pre", Tag::pre},
+      {"blockquote", Tag::blockquote},
+      {"figure", Tag::figure},
+      {"figcaption", Tag::figcaption},
+      {"caption", Tag::figcaption},
+      {"img", Tag::img},
+      {"header", Tag::header},
+      {"footer", Tag::footer},
+      {"aside", Tag::aside},
+      {"nav", Tag::nav},
+      {"form", Tag::form},
+      {"dd", Tag::dd},
+      {"dt", Tag::dd},
+      {"address", Tag::address},
+      {"center", Tag::other_block},
+      {"hgroup", Tag::other_block},
+      {"fieldset", Tag::other_block},
+      {"details", Tag::other_block},
+      {"summary", Tag::other_block},
+      {"hr", Tag::other_block},
+      {"dir", Tag::list},
+      {"option", Tag::drop},
+      {"script", Tag::drop},
+      {"style", Tag::drop},
+      {"noscript", Tag::drop},
+      {"template", Tag::drop},
+      {"iframe", Tag::drop},
+      {"frame", Tag::drop},
+      {"frameset", Tag::drop},
+      {"object", Tag::drop},
+      {"embed", Tag::drop},
+      {"applet", Tag::drop},
+      {"svg", Tag::drop},
+      {"math", Tag::drop},
+      {"canvas", Tag::drop},
+      {"button", Tag::drop},
+      {"input", Tag::drop},
+      {"select", Tag::drop},
+      {"textarea", Tag::drop},
+      {"label", Tag::drop},
+      {"head", Tag::drop},
+      {"title", Tag::drop},
+      {"meta", Tag::drop},
+      {"link", Tag::drop},
+      {"dialog", Tag::drop},
+      {"map", Tag::drop},
+      {"audio", Tag::drop},
+      {"video", Tag::drop},
+      {"source", Tag::drop},
+      {"track", Tag::drop},
+      {"picture", Tag::drop},
+      {"datalist", Tag::drop},
+      {"output", Tag::drop},
+      {"progress", Tag::drop},
+      {"meter", Tag::drop},
+  };
+  auto it = m.find(n);
+  return it == m.end() ? Tag::other_inline : it->second;
+}
+
+bool is_block(Tag t) {
+  switch (t) {
+    case Tag::other_inline:
+    case Tag::a:
+    case Tag::br:
+    case Tag::img:
+    case Tag::drop:
+      return false;
+    default:
+      return true;
+  }
+}
+
+struct Node {
+  const xmlNode* x = nullptr;
+  int parent = -1;
+  int first_child = -1;
+  int next_sibling = -1;
+  Tag tag = Tag::other_inline;
+  bool block = false;
+  bool removed = false;
+  bool in_link = false;
+  std::int16_t weight = 0;  // class/id weight
+  bool strong_chrome = false;
+  bool positive = false;
+  // direct text (text-node children)
+  std::uint32_t d_chars = 0, d_commas = 0, d_ends = 0, d_words = 0;
+  // subtree aggregates
+  std::uint32_t chars = 0, link_chars = 0, commas = 0, ends = 0, prose = 0;
+  // inline text of this element (text not inside a nested block)
+  std::uint32_t i_chars = 0, i_link = 0, i_commas = 0, i_ends = 0, i_words = 0;
+  std::uint32_t n_p = 0;  // paragraph-like descendants
+  double score = 0;
+  bool scored = false;
+};
+
+void split_class_words(std::string_view s, std::vector<std::string>& out) {
+  std::string cur;
+  auto flush = [&] {
+    if (!cur.empty()) out.push_back(cur);
+    cur.clear();
+  };
+  char prev = 0;
+  for (char c : s) {
+    bool upper = c >= 'A' && c <= 'Z';
+    bool lowerc = (c >= 'a' && c <= 'z');
+    bool digit = c >= '0' && c <= '9';
+    if (!(upper || lowerc || digit)) {
+      flush();
+    } else {
+      if (upper && prev >= 'a' && prev <= 'z') flush();  // camelCase
+      cur.push_back(upper ? static_cast<char>(c + 32) : c);
+    }
+    prev = c;
+  }
+  flush();
+}
+
+bool hidden(const xmlNode* x) {
+  if (dom::has_attr(x, "hidden")) return true;
+  if (dom::iequals(dom::attr(x, "aria-hidden"), "true")) return true;
+  std::string_view style = dom::attr(x, "style");
+  if (!style.empty()) {
+    std::string s = dom::lower(style);
+    s.erase(std::remove(s.begin(), s.end(), ' '), s.end());
+    if (s.find("display:none") != std::string::npos ||
+        s.find("visibility:hidden") != std::string::npos)
+      return true;
+  }
+  std::string_view cls = dom::attr(x, "class");
+  if (!cls.empty()) {
+    std::size_t i = 0;
+    while (i < cls.size()) {
+      std::size_t j = cls.find_first_of(" \t\n\r", i);
+      if (j == std::string_view::npos) j = cls.size();
+      std::string_view tok = cls.substr(i, j - i);
+      if (tok == "hidden" || tok == "sr-only" || tok == "screen-reader-text" ||
+          tok == "visually-hidden" || tok == "visuallyhidden" || tok == "screenreader-only" ||
+          tok == "element-invisible" || tok == "is-hidden" || tok == "d-none" || tok == "hide" ||
+          tok == "invisible")
+        return true;
+      i = j + 1;
+    }
+  }
+  std::string_view role = dom::attr(x, "role");
+  if (!role.empty()) {
+    std::string r = dom::lower(role);
+    if (r == "navigation" || r == "menu" || r == "menubar" || r == "alert" || r == "alertdialog" ||
+        r == "dialog" || r == "search" || r == "toolbar")
+      return true;
+  }
+  return false;
+}
+
+class Extractor {
+ public:
+  explicit Extractor(const parse::Html& page) : page_(page) {}
+
+  Result<Article> run(const Rules& rules);
+
+ private:
+  void build(const xmlNode* x, int parent, bool in_link, bool dropped);
+  void aggregate();
+  void class_removal();
+  int pick_candidate();
+  std::vector<int> with_siblings(int top);
+  struct Block {
+    std::string text;
+    std::uint32_t chars = 0;
+    std::uint32_t link_chars = 0;
+    Tag tag = Tag::p;  // innermost block element
+    int node = -1;
+  };
+  void walk(int idx, std::vector<Block>& out, Block& cur, int root);
+  void flush(std::vector<Block>& out, Block& cur);
+  bool conditional_drop(int idx, int root) const;
+  std::vector<std::string> filter(std::vector<Block>& blocks, const std::string& title,
+                                  const meta::Meta& m);
+
+  const parse::Html& page_;
+  std::vector<Node> nodes_;
+  std::vector<int> last_child_;  // while building: last element child of each node
+  std::unordered_map<const xmlNode*, int> index_;
+  std::vector<std::string> h1s_;
+  std::size_t out_bytes_ = 0;
+};
+
+void Extractor::build(const xmlNode* x, int parent, bool in_link, bool dropped) {
+  int idx = static_cast<int>(nodes_.size());
+  nodes_.emplace_back();
+  last_child_.push_back(-1);
+  {
+    Node& n = nodes_.back();
+    n.x = x;
+    n.parent = parent;
+    n.tag = tag_of(dom::name(x));
+    n.block = is_block(n.tag);
+    n.in_link = in_link || n.tag == Tag::a;
+    n.removed = dropped || n.tag == Tag::drop || n.tag == Tag::nav || hidden(x);
+    if (!n.removed) {
+      int w = 0;
+      bool strong = false, pos = false;
+      std::vector<std::string> words;
+      for (const char* a : {"class", "id"}) {
+        words.clear();
+        split_class_words(dom::attr(x, a), words);
+        bool neg_here = false, pos_here = false;
+        for (const auto& wd : words) {
+          int ww = vocab::class_word_weight(wd);
+          if (ww < 0) neg_here = true;
+          if (ww > 0) pos_here = true;
+          if (vocab::strong_chrome_word(wd)) strong = true;
+        }
+        if (neg_here) w -= 25;
+        if (pos_here) {
+          w += 25;
+          pos = true;
+        }
+      }
+      std::string_view ip = dom::attr(x, "itemprop");
+      if (ip == "articleBody" || ip == "articlebody") {
+        w += 50;
+        pos = true;
+      }
+      n.weight = static_cast<std::int16_t>(w);
+      n.strong_chrome = strong;
+      n.positive = pos;
+    }
+  }
+  if (parent >= 0) {
+    // Link the child list (appending keeps document order).
+    Node& p = nodes_[parent];
+    if (p.first_child < 0) {
+      p.first_child = idx;
+    } else {
+      nodes_[last_child_[parent]].next_sibling = idx;
+    }
+    last_child_[parent] = idx;
+  }
+  index_.emplace(x, idx);
+  bool removed = nodes_[idx].removed;
+  bool link = nodes_[idx].in_link;
+  if (nodes_[idx].tag == Tag::h1 && !removed) {
+    std::string t = dom::text(x, 2048);
+    if (!t.empty()) h1s_.push_back(std::move(t));
+  }
+  for (const xmlNode* c = x->children; c != nullptr; c = c->next) {
+    if (dom::is_text(c)) {
+      if (removed) continue;
+      util::Counts k = util::count(dom::content(c));
+      Node& n = nodes_[idx];
+      n.d_chars += static_cast<std::uint32_t>(k.chars);
+      n.d_commas += static_cast<std::uint32_t>(k.commas);
+      n.d_ends += static_cast<std::uint32_t>(k.sentence_ends);
+      n.d_words += static_cast<std::uint32_t>(k.words);
+    } else if (dom::is_element(c)) {
+      build(c, idx, link, removed);
+    }
+  }
+}
+
+void Extractor::aggregate() {
+  for (auto& n : nodes_) {
+    n.chars = n.d_chars;
+    n.link_chars = n.in_link ? n.d_chars : 0;
+    n.commas = n.d_commas;
+    n.ends = n.d_ends;
+    n.prose = 0;
+    n.n_p = 0;
+    n.i_chars = n.d_chars;
+    n.i_link = n.in_link ? n.d_chars : 0;
+    n.i_commas = n.d_commas;
+    n.i_ends = n.d_ends;
+    n.i_words = n.d_words;
+  }
+  for (int i = static_cast<int>(nodes_.size()) - 1; i >= 0; --i) {
+    Node& n = nodes_[i];
+    if (n.removed) continue;
+    if (n.block && n.i_chars > 0) {
+      bool para = n.i_words >= 8 && n.i_link * 10 < n.i_chars * 3 && (n.i_commas + n.i_ends) > 0;
+      if (para) {
+        n.prose += n.i_chars;
+        ++n.n_p;
+      }
+    }
+    if (n.parent < 0) continue;
+    Node& p = nodes_[n.parent];
+    p.chars += n.chars;
+    p.link_chars += n.link_chars;
+    p.commas += n.commas;
+    p.ends += n.ends;
+    p.prose += n.prose;
+    p.n_p += n.n_p;
+    if (!n.block) {
+      p.i_chars += n.i_chars;
+      p.i_link += n.i_link;
+      p.i_commas += n.i_commas;
+      p.i_ends += n.i_ends;
+      p.i_words += n.i_words;
+    }
+  }
+}
+
+// Elements named like chrome (share, related, comments …) go unless they hold the prose.
+void Extractor::class_removal() {
+  if (nodes_.empty()) return;
+  double total = std::max<std::uint32_t>(1, nodes_[0].prose);
+  bool changed = false;
+  // Pre-order: a removed ancestor hides its subtree anyway.
+  for (std::size_t i = 0; i < nodes_.size(); ++i) {
+    Node& n = nodes_[i];
+    if (n.removed) continue;
+    if (n.parent >= 0 && nodes_[n.parent].removed) {
+      n.removed = true;
+      continue;
+    }
+    if (n.tag == Tag::html || n.tag == Tag::body || n.tag == Tag::main) continue;
+    double share = n.prose / total;
+    bool drop = false;
+    if (n.strong_chrome) drop = n.positive ? share < 0.1 : share < 0.6;
+    if (!drop && (n.tag == Tag::aside || n.tag == Tag::footer || n.tag == Tag::form))
+      drop = share < 0.5;
+    if (drop) {
+      n.removed = true;
+      changed = true;
+    }
+  }
+  if (changed) aggregate();
+}
+
+int Extractor::pick_candidate() {
+  // Score paragraph-like blocks into their ancestors.
+  std::vector<int> candidates;
+  for (std::size_t i = 0; i < nodes_.size(); ++i) {
+    const Node& n = nodes_[i];
+    if (n.removed || !n.block || n.i_chars < 25) continue;
+    if (n.tag == Tag::li || n.tag == Tag::h1) continue;
+    double ld = n.i_chars ? static_cast<double>(n.i_link) / n.i_chars : 0;
+    double s = (1.0 + n.i_commas + std::min(n.i_chars / 100.0, 3.0)) * (1.0 - ld);
+    int anc = n.parent;
+    for (int level = 0; anc >= 0 && level < 5; ++level, anc = nodes_[anc].parent) {
+      Node& a = nodes_[anc];
+      if (!a.scored) {
+        a.scored = true;
+        double base = 0;
+        switch (a.tag) {
+          case Tag::div:
+          case Tag::article:
+          case Tag::section:
+          case Tag::main:
+            base = 5;
+            break;
+          case Tag::pre:
+          case Tag::td:
+          case Tag::blockquote:
+            base = 3;
+            break;
+          case Tag::address:
+          case Tag::list:
+          case Tag::li:
+          case Tag::form:
+          case Tag::dd:
+            base = -3;
+            break;
+          case Tag::h1:
+          case Tag::hn:
+            base = -5;
+            break;
+          default:
+            break;
+        }
+        a.score = base + a.weight;
+        candidates.push_back(anc);
+      }
+      double div = level == 0 ? 1 : level == 1 ? 2 : level * 3;
+      a.score += s / div;
+    }
+  }
+  if (candidates.empty()) return -1;
+  for (int c : candidates) {
+    Node& n = nodes_[c];
+    double ld = n.chars ? static_cast<double>(n.link_chars) / n.chars : 0;
+    n.score *= (1.0 - ld);
+  }
+  std::sort(candidates.begin(), candidates.end(),
+            [&](int a, int b) { return nodes_[a].score > nodes_[b].score; });
+  int top = candidates[0];
+  double top_score = nodes_[top].score;
+  // Several strong candidates under one ancestor: that ancestor is the article.
+  std::vector<int> alts;
+  for (std::size_t i = 1; i < candidates.size() && i < 5; ++i)
+    if (nodes_[candidates[i]].score >= 0.75 * top_score) alts.push_back(candidates[i]);
+  if (alts.size() >= 2) {
+    for (int anc = nodes_[top].parent; anc >= 0 && nodes_[anc].tag != Tag::body;
+         anc = nodes_[anc].parent) {
+      int contained = 0;
+      for (int a : alts)
+        for (int p = a; p >= 0; p = nodes_[p].parent)
+          if (p == anc) {
+            ++contained;
+            break;
+          }
+      if (contained >= 2) {
+        top = anc;
+        break;
+      }
+    }
+  }
+  // Climb while the parent scores higher (its content is spread over several children).
+  double last = nodes_[top].score;
+  double threshold = last / 3;
+  for (int p = nodes_[top].parent;
+       p >= 0 && nodes_[p].tag != Tag::body && nodes_[p].tag != Tag::html; p = nodes_[p].parent) {
+    if (!nodes_[p].scored) continue;
+    if (nodes_[p].score < threshold) break;
+    if (nodes_[p].score > last) {
+      top = p;
+      break;
+    }
+    last = nodes_[p].score;
+  }
+  // A lone child is the same thing as its parent.
+  while (nodes_[top].parent >= 0) {
+    int p = nodes_[top].parent;
+    if (nodes_[p].tag == Tag::body || nodes_[p].tag == Tag::html) break;
+    int kids = 0;
+    for (int c = nodes_[p].first_child; c >= 0; c = nodes_[c].next_sibling)
+      if (!nodes_[c].removed) ++kids;
+    if (kids != 1) break;
+    top = p;
+  }
+  return top;
+}
+
+std::vector<int> Extractor::with_siblings(int top) {
+  std::vector<int> out;
+  const Node& t = nodes_[top];
+  int parent = t.parent;
+  if (parent < 0) return {top};
+  double threshold = std::max(10.0, t.score * 0.2);
+  std::string_view top_class = dom::attr(t.x, "class");
+  for (int c = nodes_[parent].first_child; c >= 0; c = nodes_[c].next_sibling) {
+    const Node& s = nodes_[c];
+    if (s.removed) continue;
+    if (c == top) {
+      out.push_back(c);
+      continue;
+    }
+    double bonus = 0;
+    if (!top_class.empty() && dom::attr(s.x, "class") == top_class) bonus += t.score * 0.2;
+    bool append = false;
+    if (s.scored && s.score + bonus >= threshold) append = true;
+    if (!append && (s.tag == Tag::p || (s.block && s.first_child < 0))) {
+      double ld = s.chars ? static_cast<double>(s.link_chars) / s.chars : 0;
+      if (s.chars > 80 && ld < 0.25) append = true;
+      if (s.chars > 0 && s.chars <= 80 && ld == 0 && s.ends > 0) append = true;
+    }
+    if (append) out.push_back(c);
+  }
+  return out;
+}
+
+bool Extractor::conditional_drop(int idx, int root) const {
+  if (idx == root) return false;
+  const Node& n = nodes_[idx];
+  switch (n.tag) {
+    case Tag::div:
+    case Tag::section:
+    case Tag::list:
+    case Tag::table:
+    case Tag::figure:
+    case Tag::aside:
+    case Tag::header:
+    case Tag::footer:
+    case Tag::form:
+    case Tag::article:
+    case Tag::other_block:
+      break;
+    default:
+      return false;
+  }
+  if (n.chars == 0) return false;
+  double ld = static_cast<double>(n.link_chars) / n.chars;
+  if (n.prose == 0 && ld > 0.35) return true;
+  if (n.weight < 0 && n.prose * 2 < n.chars) return true;
+  if (n.commas < 10 && ld > 0.5 && n.prose * 2 < n.chars) return true;
+  return false;
+}
+
+void Extractor::flush(std::vector<Block>& out, Block& cur) {
+  util::trim_right(cur.text);
+  if (!cur.text.empty() && out_bytes_ < kMaxOutputBytes) {
+    out_bytes_ += cur.text.size();
+    out.push_back(std::move(cur));
+  }
+  Tag t = cur.tag;
+  int node = cur.node;
+  cur = Block{};
+  cur.tag = t;
+  cur.node = node;
+}
+
+void Extractor::walk(int idx, std::vector<Block>& out, Block& cur, int root) {
+  const Node& n = nodes_[idx];
+  if (n.removed || conditional_drop(idx, root)) return;
+  if (n.tag == Tag::br) {
+    flush(out, cur);
+    return;
+  }
+  Tag saved_tag = cur.tag;
+  int saved_node = cur.node;
+  if (n.block) {
+    flush(out, cur);
+    cur.tag = n.tag;
+    cur.node = idx;
+  }
+  int child = n.first_child;
+  for (const xmlNode* c = n.x->children; c != nullptr; c = c->next) {
+    if (dom::is_text(c)) {
+      if (cur.text.size() >= kMaxBlockBytes) continue;
+      std::size_t before = cur.text.size();
+      std::string_view t = dom::content(c);
+      std::size_t room = kMaxBlockBytes - before;
+      if (t.size() > room) {
+        // Cut on a code point boundary; the rest of a giant text node is dropped.
+        while (room > 0 && (static_cast<unsigned char>(t[room]) & 0xC0) == 0x80) --room;
+        t = t.substr(0, room);
+      }
+      util::append_collapsed(cur.text, t);
+      auto k = util::count(std::string_view(cur.text).substr(before));
+      cur.chars += static_cast<std::uint32_t>(k.chars);
+      if (n.in_link) cur.link_chars += static_cast<std::uint32_t>(k.chars);
+    } else if (dom::is_element(c)) {
+      if (child >= 0 && nodes_[child].x == c) {
+        walk(child, out, cur, root);
+        child = nodes_[child].next_sibling;
+      }
+    }
+  }
+  if (n.block) {
+    flush(out, cur);
+    cur.tag = saved_tag;
+    cur.node = saved_node;
+  }
+}
+
+std::vector<std::string> Extractor::filter(std::vector<Block>& blocks, const std::string& title,
+                                           const meta::Meta& m) {
+  std::size_t arabic = 0, latin = 0;
+  for (const auto& b : blocks) {
+    auto k = util::count(b.text);
+    arabic += k.arabic;
+    latin += k.latin;
+  }
+  bool arabic_page = arabic > latin;
+  std::string f_title = util::fold(title);
+  std::string f_site = util::fold(m.site_name);
+  // Short lines repeated on the page are widgets ("Advertisement", "اقرأ أيضاً").
+  std::unordered_map<std::string, int> seen;
+  for (const auto& b : blocks)
+    if (b.text.size() < 80) ++seen[util::fold(b.text)];
+
+  std::vector<std::string> out;
+  std::vector<bool> heading;
+  bool section = false;
+  for (auto& b : blocks) {
+    auto k = util::count(b.text);
+    double ld = b.chars ? static_cast<double>(b.link_chars) / b.chars : 0;
+    bool is_heading = b.tag == Tag::h1 || b.tag == Tag::hn;
+    bool prose = k.words >= 10 && ld < 0.3;
+    if (section) {
+      if (prose && !is_heading) {
+        section = false;
+      } else {
+        continue;
+      }
+    }
+    vocab::Chrome c = vocab::classify(b.text);
+    if (c == vocab::Chrome::section) {
+      section = true;
+      continue;
+    }
+    if (c == vocab::Chrome::line) continue;
+    if (ld > 0.6 || (ld >= 0.5 && k.words < 20)) continue;
+    std::string f = util::fold(b.text);
+    if (!f_title.empty() && f == f_title) continue;
+    if (!f_site.empty() && f == f_site) continue;
+    bool sentence = util::ends_like_sentence(b.text) || k.commas > 0;
+    if (arabic_page && k.arabic == 0 && k.words <= 3 && !sentence) continue;
+    if (k.words <= 8 && !sentence && !meta::find_date(b.text).empty()) continue;
+    if (k.words <= 4 && !sentence && b.text.size() < 80 && seen[f] >= 2) continue;
+    out.push_back(std::move(b.text));
+    heading.push_back(is_heading);
+  }
+  // Headings with nothing after them introduce widgets that were removed.
+  while (!out.empty() && heading.back()) {
+    out.pop_back();
+    heading.pop_back();
+  }
+  return out;
+}
+
+Result<Article> Extractor::run(const Rules& rules) {
+  const xmlNode* root = page_.root();
+  if (root == nullptr) return Error{"clean: empty document"};
+  nodes_.reserve(4096);
+  last_child_.reserve(4096);
+  build(root, -1, false, false);
+  last_child_ = {};
+
+  // Per-source rules: drop first, then the body container.
+  int forced_body = -1;
+  if (!rules.drop.empty() || !rules.body.empty()) {
+    xmlXPathContextPtr ctx = xmlXPathNewContext(page_.doc());
+    if (ctx == nullptr) return Error{"clean: out of memory"};
+    ctx->error = [](void*, xmlErrorPtr) {};  // a bad rule is reported as our Error, not printed
+    auto eval = [&](const std::string& expr, std::vector<int>& hits) -> bool {
+      xmlXPathObjectPtr obj = xmlXPathEvalExpression(BAD_CAST expr.c_str(), ctx);
+      if (obj == nullptr) return false;
+      if (obj->type == XPATH_NODESET && obj->nodesetval != nullptr) {
+        for (int i = 0; i < obj->nodesetval->nodeNr; ++i) {
+          auto it = index_.find(obj->nodesetval->nodeTab[i]);
+          if (it != index_.end()) hits.push_back(it->second);
+        }
+      }
+      xmlXPathFreeObject(obj);
+      return true;
+    };
+    std::string bad;
+    for (const auto& d : rules.drop) {
+      std::vector<int> hits;
+      if (!eval(d, hits)) {
+        bad = d;
+        break;
+      }
+      for (int h : hits) nodes_[h].removed = true;
+    }
+    if (bad.empty() && !rules.body.empty()) {
+      std::vector<int> hits;
+      if (!eval(rules.body, hits)) bad = rules.body;
+      if (!hits.empty()) forced_body = hits[0];
+    }
+    xmlXPathFreeContext(ctx);
+    if (!bad.empty()) return Error{"clean: invalid XPath rule: " + bad};
+    // Propagate drops to descendants.
+    for (auto& n : nodes_)
+      if (n.parent >= 0 && nodes_[n.parent].removed) n.removed = true;
+  }
+
+  aggregate();
+  class_removal();
+
+  meta::Meta m = meta::read(page_);
+  Article a;
+  a.url = page_.url();
+  a.canonical = m.canonical;
+  a.title = meta::choose_title(m, h1s_);
+  a.published = m.published;
+  a.author = m.author;
+  a.lang = m.lang;
+  a.dir = m.dir;
+  a.site_name = m.site_name;
+
+  std::vector<int> selected;
+  if (forced_body >= 0 && !nodes_[forced_body].removed) {
+    selected.push_back(forced_body);
+  } else {
+    int top = pick_candidate();
+    if (top >= 0) {
+      selected = with_siblings(top);
+    } else {
+      // No paragraph anywhere: take <body> as it is.
+      for (std::size_t i = 0; i < nodes_.size(); ++i)
+        if (nodes_[i].tag == Tag::body && !nodes_[i].removed) {
+          selected.push_back(static_cast<int>(i));
+          break;
+        }
+    }
+  }
+  std::vector<Block> blocks;
+  for (int s : selected) {
+    Block cur;
+    walk(s, blocks, cur, s);
+    flush(blocks, cur);
+  }
+  a.paragraphs = filter(blocks, a.title, m);
+
+  if (a.published.empty()) {
+    // Visible dates: the article's own text first, then the whole page.
+    for (const auto& p : a.paragraphs) {
+      if (util::count(p).words > 12) continue;
+      a.published = meta::find_date(p);
+      if (!a.published.empty()) break;
+    }
+    if (a.published.empty()) a.published = meta::find_date(dom::text(root, 64 << 10));
+  }
+  if (a.lang.empty()) {
+    double r = text::arabic_ratio(a.text().substr(0, 20000));
+    if (r > 0.5) a.lang = "ar";
+  }
+  if (a.dir.empty() && a.lang == "ar") a.dir = "rtl";
+  return a;
+}
+
+}  // namespace
+
+Result<Article> extract(const parse::Html& page, const Rules& rules) {
+  try {
+    Extractor e(page);
+    return e.run(rules);
+  } catch (const std::exception& ex) {
+    return Error{std::string("clean: ") + ex.what()};
+  }
+}
+
+Result<Article> extract_bytes(std::string_view bytes, std::string_view url,
+                              std::string_view content_type, const Rules& rules) {
+  try {
+    text::Decoded d = text::decode(bytes, content_type);
+    auto page = parse::Html::parse(d.utf8, url);
+    if (!page.ok()) return Error{page.error()};
+    return extract(page.value(), rules);
+  } catch (const std::exception& ex) {
+    return Error{std::string("clean: ") + ex.what()};
+  }
+}
+
+}  // namespace rasid::clean

@@ -1,0 +1,27 @@
+#include <nlohmann/json.hpp>
+
+#include "clean/extractor.h"
+
+namespace rasid::clean {
+
+std::string to_json_line(const std::string& file, const Result<Article>& article) {
+  using json = nlohmann::ordered_json;
+  json j;
+  j["file"] = file;
+  if (!article.ok()) {
+    j["error"] = article.error();
+  } else {
+    const Article& a = article.value();
+    j["url"] = a.url;
+    j["title"] = a.title;
+    j["text"] = a.text();
+    j["published"] = a.published.empty() ? json(nullptr) : json(a.published);
+    j["author"] = a.author;
+    j["lang"] = a.lang;
+    j["canonical"] = a.canonical;
+  }
+  // Strings are valid UTF-8 already; replace rather than throw should one slip through.
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+}  // namespace rasid::clean

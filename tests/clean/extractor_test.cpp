@@ -1,0 +1,292 @@
+// Behaviour of the cleaner on small hand-written pages: each kind of page chrome goes, the
+// article's own paragraphs (short ones too) stay, metadata is read.
+#include "clean/extractor.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace rasid::clean {
+namespace {
+
+// Five article paragraphs with Arabic punctuation; every test page carries them.
+const char* kBody[] = {
+    "أعلنت وزارة الزراعة، صباح اليوم الأحد، عن خطة جديدة لدعم مزارعي القمح في المحافظات "
+    "الشمالية، تشمل قروضاً ميسرة وبذوراً محسنة.",
+    "وقال الوزير في مؤتمر صحفي إن الخطة تستهدف رفع الإنتاج بنسبة عشرين في المئة خلال "
+    "موسمين، مشيراً إلى أن التمويل مؤمن بالكامل.",
+    "وأضاف أن الوزارة ستفتح باب التسجيل الأسبوع المقبل؛ وسيكون بإمكان المزارعين تقديم "
+    "طلباتهم عبر مكاتب الإرشاد الزراعي المنتشرة في القرى.",
+    "من جهتهم، رحب ممثلو الجمعيات الفلاحية بالقرار، لكنهم طالبوا بضمانات لأسعار الشراء "
+    "قبل بدء موسم الحصاد، فهل تستجيب الحكومة؟",
+    "ويأتي القرار بعد موسم جفاف قاسٍ أدى إلى تراجع المحصول إلى أدنى مستوى له منذ عقد، "
+    "بحسب تقديرات منظمة الأغذية والزراعة.",
+};
+
+std::string paragraphs(const std::string& between = {}) {
+  std::string s;
+  for (int i = 0; i < 5; ++i) {
+    s += "<p>" + std::string(kBody[i]) + "</p>\n";
+    if (i == 2) s += between;
+  }
+  return s;
+}
+
+std::string page(const std::string& inside_article, const std::string& after_article = {},
+                 const std::string& head = {}) {
+  return "<!DOCTYPE html><html lang=\"ar\" dir=\"rtl\"><head><meta charset=\"utf-8\">"
+         "<title>خطة لدعم مزارعي القمح | جريدة الحقل</title>" +
+         head +
+         "</head><body><header><nav><ul><li><a href=\"/\">الرئيسية</a></li>"
+         "<li><a href=\"/s\">سياسة</a></li><li><a href=\"/e\">اقتصاد</a></li></ul></nav></header>"
+         "<main><article><h1>خطة لدعم مزارعي القمح</h1>\n" +
+         inside_article + "</article>" + after_article +
+         "</main><footer><p>جميع الحقوق محفوظة لجريدة الحقل 2024</p></footer></body></html>";
+}
+
+Article must_extract(const std::string& html, const Rules& rules = {}) {
+  auto doc = parse::Html::parse(html, "https://news.example/a/1");
+  EXPECT_TRUE(doc.ok());
+  auto r = extract(doc.value(), rules);
+  EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error());
+  return r.ok() ? r.value() : Article{};
+}
+
+void expect_body_exactly(const Article& a) {
+  ASSERT_EQ(a.paragraphs.size(), 5u) << a.text();
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(a.paragraphs[i], kBody[i]);
+}
+
+TEST(Extract, PlainArticleKeepsParagraphsInOrder) {
+  Article a = must_extract(page("<div class=\"entry-content\">" + paragraphs() + "</div>"));
+  expect_body_exactly(a);
+  EXPECT_EQ(a.title, "خطة لدعم مزارعي القمح");
+  EXPECT_EQ(a.lang, "ar");
+  EXPECT_EQ(a.dir, "rtl");
+  EXPECT_EQ(a.text().find("الرئيسية"), std::string::npos);
+  EXPECT_EQ(a.text().find("جميع الحقوق"), std::string::npos);
+}
+
+TEST(Extract, WordPressCommentFormGoes) {
+  std::string form =
+      "<div id=\"respond\" class=\"comment-respond\"><h3 class=\"comment-reply-title\">اترك "
+      "تعليقاً</h3><form action=\"/wp-comments-post.php\" method=\"post\"><p><span>لن يتم نشر "
+      "عنوان بريدك الإلكتروني. الحقول الإلزامية مشار إليها بـ *</span></p><p><label>التعليق "
+      "*</label><textarea></textarea></p><p><label>الاسم *</label><input></p><p><input "
+      "type=\"checkbox\"><label>احفظ اسمي، بريدي الإلكتروني، والموقع الإلكتروني في هذا المتصفح "
+      "لاستخدامها المرة المقبلة في تعليقي.</label></p></form></div>";
+  Article a = must_extract(page("<div class=\"entry-content\">" + paragraphs() + "</div>" + form));
+  expect_body_exactly(a);
+}
+
+TEST(Extract, CommentFormWithoutClassHintsGoesByVocabulary) {
+  std::string form =
+      "<div><h3>اترك تعليقاً</h3><p>لن يتم نشر عنوان بريدك الإلكتروني. الحقول الإلزامية مشار "
+      "إليها بـ *</p></div>";
+  Article a = must_extract(page("<div>" + paragraphs() + form + "</div>"));
+  expect_body_exactly(a);
+}
+
+TEST(Extract, ShareBarAndCopyLinkGo) {
+  std::string share =
+      "<div class=\"tools\"><span>شارك</span><a href=\"#\">فيسبوك</a><a href=\"#\">تويتر</a>"
+      "<a href=\"#\">واتساب</a></div><div><button>انسخ الرابط</button><span>https://x.example/"
+      "h6</span></div>";
+  Article a = must_extract(page(share + "<div class=\"body\">" + paragraphs() + "</div>"));
+  expect_body_exactly(a);
+}
+
+TEST(Extract, ShareLabelsInsideTheBodyGo) {
+  std::string inline_share = "<p>شارك</p><p>انسخ الرابط</p>";
+  Article a = must_extract(page("<div class=\"body\">" + paragraphs(inline_share) + "</div>"));
+  expect_body_exactly(a);
+}
+
+TEST(Extract, FollowPromptsGo) {
+  std::string follow =
+      "<p><a href=\"https://t.me/x\">تابع جريدة الحقل على التلغرام</a></p><p>تابعونا على "
+      "فيسبوك وتويتر</p>";
+  Article a = must_extract(page("<div class=\"body\">" + paragraphs() + follow + "</div>"));
+  expect_body_exactly(a);
+}
+
+TEST(Extract, RelatedListsAndMostReadGo) {
+  std::string related =
+      "<div class=\"box\"><h3>مقالات ذات صلة</h3><ul><li><a href=\"/1\">ارتفاع أسعار الخبز في "
+      "الأسواق</a></li><li><a href=\"/2\">الأمطار تعود إلى الشمال</a></li></ul></div>";
+  std::string most =
+      "<div class=\"widget\"><h3>الأكثر قراءة</h3><ol><li><a href=\"/3\">تعرف على حالة الطقس"
+      "</a></li></ol></div>";
+  Article a = must_extract(page("<div class=\"body\">" + paragraphs() + "</div>" + related, most));
+  expect_body_exactly(a);
+}
+
+TEST(Extract, InlineReadAlsoCardsBetweenParagraphsGo) {
+  std::string cards =
+      "<p>اقرأ أيضاً: <a href=\"/9\">وزير الزراعة يزور الحقول المتضررة</a></p>"
+      "<div class=\"card\"><a href=\"/10\"><img src=\"/i.jpg\"><span>الحكومة تقر موازنة "
+      "الدعم</span></a></div>"
+      "<p><strong>قد يهمك أيضاً</strong></p><p><a href=\"/11\">أسعار الأسمدة ترتفع</a></p>";
+  Article a = must_extract(page("<div class=\"body\">" + paragraphs(cards) + "</div>"));
+  expect_body_exactly(a);
+}
+
+TEST(Extract, ShortRealParagraphsStay) {
+  std::string body = std::string("<p>") + kBody[0] +
+                     "</p><p>وقال:</p><blockquote>نحن أمام "
+                     "فرصة حقيقية.</blockquote><p>" +
+                     kBody[1] + "</p><p>" + kBody[2] + "</p><p>" + kBody[3] + "</p>";
+  Article a = must_extract(page("<div class=\"body\">" + body + "</div>"));
+  ASSERT_EQ(a.paragraphs.size(), 6u) << a.text();
+  EXPECT_EQ(a.paragraphs[1], "وقال:");
+  EXPECT_EQ(a.paragraphs[2], "نحن أمام فرصة حقيقية.");
+}
+
+TEST(Extract, DonationAppealGoes) {
+  std::string donate =
+      "<div class=\"support-box\" id=\"donation\"><p>الصحافة المستقلة تحتاجك لتبقى حرة "
+      "ومستقلة.. كل مساهمة تفرق</p><h2>ادعم جريدة الحقل</h2><p>اضغط هنا للمساهمة</p></div>";
+  Article a = must_extract(page("<div class=\"body\">" + paragraphs() + "</div>", donate));
+  expect_body_exactly(a);
+  // The appeal placed between paragraphs without class hints goes by its vocabulary.
+  std::string inline_appeal = "<h4>ادعم جريدة الحقل</h4><p>اضغط هنا للمساهمة</p>";
+  Article b = must_extract(page("<div class=\"body\">" + paragraphs(inline_appeal) + "</div>"));
+  expect_body_exactly(b);
+}
+
+TEST(Extract, BackToTopCopyrightAndFontSizeGo) {
+  std::string top = "<a id=\"go-to-top\" href=\"#\"><span>زر الذهاب إلى الأعلى</span></a>";
+  std::string font = "<div class=\"post-tools\"><span>ع</span> <span>ع</span> <span>ع</span></div>";
+  std::string copy = "<p>© 2024 جريدة الحقل. جميع الحقوق محفوظة</p>";
+  Article a =
+      must_extract(page(font + "<div class=\"body\">" + paragraphs() + copy + "</div>", top));
+  expect_body_exactly(a);
+}
+
+TEST(Extract, RelativeDateAndForeignScriptStubGo) {
+  std::string meta = "<div class=\"info\"><span>منذ 3 سنوات</span></div>";
+  std::string stub = "<div><strong>Reuters</strong></div>";
+  Article a = must_extract(page(meta + "<div class=\"body\">" + paragraphs(stub) + "</div>"));
+  expect_body_exactly(a);
+}
+
+TEST(Extract, LegacyBrParagraphsInLayoutTable) {
+  std::string legacy =
+      "<table><tr><td width=\"20%\"><a href=\"/1\">الرئيسية</a><br><a "
+      "href=\"/2\">أخبار</a></td><td><font size=\"3\">";
+  for (int i = 0; i < 5; ++i) legacy += std::string(kBody[i]) + "<br><br>";
+  legacy += "</font></td></tr></table>";
+  std::string html =
+      "<html><head><title>خطة لدعم مزارعي القمح</title></head><body>" + legacy + "</body></html>";
+  Article a = must_extract(html);
+  expect_body_exactly(a);
+  EXPECT_EQ(a.lang, "ar");  // from the text: the page declares nothing
+  EXPECT_EQ(a.dir, "rtl");
+}
+
+TEST(Metadata, TitleWithoutSiteSuffixAndFromH1) {
+  Article a = must_extract(page("<div>" + paragraphs() + "</div>"));
+  EXPECT_EQ(a.title, "خطة لدعم مزارعي القمح");
+  std::string html =
+      "<html><head><title>هطول أمطار غزيرة على الساحل - موقع الطقس</title></head><body><div>" +
+      paragraphs() + "</div></body></html>";
+  EXPECT_EQ(must_extract(html).title, "هطول أمطار غزيرة على الساحل");
+}
+
+TEST(Metadata, OgTitleJsonLdDateAuthorCanonical) {
+  std::string head =
+      "<meta property=\"og:title\" content=\"خطة لدعم مزارعي القمح\">"
+      "<link rel=\"canonical\" href=\"/a/1-khutta\">"
+      "<script type=\"application/ld+json\">{\"@context\":\"https://schema.org\",\"@graph\":"
+      "[{\"@type\":\"WebSite\",\"name\":\"x\"},{\"@type\":\"NewsArticle\",\"headline\":\"خطة "
+      "لدعم مزارعي القمح\",\"datePublished\":\"2023-03-05T09:15:00+03:00\",\"author\":"
+      "[{\"@type\":\"Person\",\"name\":\"سلمى حداد\"}]}]}</script>";
+  Article a = must_extract(page("<div>" + paragraphs() + "</div>", "", head));
+  EXPECT_EQ(a.published, "2023-03-05T09:15:00+03:00");
+  EXPECT_EQ(a.author, "سلمى حداد");
+  EXPECT_EQ(a.canonical, "https://news.example/a/1-khutta");
+  EXPECT_EQ(a.url, "https://news.example/a/1");
+}
+
+TEST(Metadata, DateSources) {
+  auto date_of = [](const std::string& head, const std::string& body_extra) {
+    return must_extract(page(body_extra + "<div>" + paragraphs() + "</div>", "", head)).published;
+  };
+  EXPECT_EQ(
+      date_of("<meta property=\"article:published_time\" content=\"2020-01-02T03:04:05Z\">", ""),
+      "2020-01-02T03:04:05Z");
+  EXPECT_EQ(date_of("", "<time datetime=\"2019-07-08 10:00\">8 يوليو</time>"),
+            "2019-07-08T10:00:00");
+  EXPECT_EQ(date_of("", "<div class=\"date\">الثلاثاء 26 كانون الثاني 2021</div>"), "2021-01-26");
+  EXPECT_EQ(date_of("", "<span>٢٣ نوفمبر/تشرين الثاني ٢٠١٥</span>"), "2015-11-23");
+  EXPECT_EQ(date_of("", "<span>الإثنين 2021/11/22</span>"), "2021-11-22");
+  EXPECT_EQ(date_of("", "<span>14:30 GMT 25.02.2025</span>"), "2025-02-25");
+  EXPECT_EQ(date_of("", "<span>5 أيار 2022</span>"), "2022-05-05");
+  EXPECT_EQ(date_of("", "<span>Published January 5, 2021</span>"), "2021-01-05");
+}
+
+TEST(Rules, DropAndBodyXPath) {
+  std::string html = page("<div class=\"body\">" +
+                          paragraphs("<p class=\"promo\">عرض خاص: "
+                                     "اشترك بنصف السعر في الصحيفة "
+                                     "الورقية لمدة عام كامل، سارع.</p>") +
+                          "</div><div id=\"x\"><p>نص آخر طويل بما يكفي ليكون فقرة، لكنه ليس "
+                          "جزءاً من المقال على الإطلاق.</p></div>");
+  Rules r;
+  r.drop = {"//p[@class='promo']"};
+  r.body = "//div[@class='body']";
+  Article a = must_extract(html, r);
+  expect_body_exactly(a);
+
+  Rules only_x;
+  only_x.body = "//div[@id='x']";
+  Article b = must_extract(html, only_x);
+  ASSERT_EQ(b.paragraphs.size(), 1u);
+  EXPECT_NE(b.paragraphs[0].find("نص آخر"), std::string::npos);
+
+  Rules bad;
+  bad.drop = {"//p[@@"};
+  auto doc = parse::Html::parse(html, "https://news.example/");
+  ASSERT_TRUE(doc.ok());
+  auto res = extract(doc.value(), bad);
+  ASSERT_FALSE(res.ok());
+  EXPECT_NE(res.error().find("XPath"), std::string::npos);
+}
+
+TEST(Bytes, Windows1256PageIsDecoded) {
+  // "مرحبا بكم في الموقع، هذه فقرة." in windows-1256, declared by <meta charset>.
+  std::string para =
+      "\xE3\xD1\xCD\xC8\xC7 \xC8\xDF\xE3 \xDD\xED \xC7\xE1\xE3\xE6\xDE\xDA\xA1 "
+      "\xE5\xD0\xE5 \xDD\xDE\xD1\xC9.";
+  std::string html = "<html><head><meta charset=\"windows-1256\"></head><body><div><p>" + para +
+                     " " + para + "</p><p>" + para + "</p></div></body></html>";
+  auto r = extract_bytes(html, "https://x.example/");
+  ASSERT_TRUE(r.ok());
+  ASSERT_FALSE(r->paragraphs.empty());
+  EXPECT_NE(r->text().find("مرحبا بكم في الموقع، هذه فقرة."), std::string::npos) << r->text();
+}
+
+TEST(Json, LineFormat) {
+  Article a;
+  a.url = "https://x.example/1";
+  a.title = "عنوان";
+  a.paragraphs = {"فقرة أولى.", "فقرة ثانية."};
+  a.lang = "ar";
+  std::string line = to_json_line("p.html", a);
+  EXPECT_EQ(line.find('\n'), std::string::npos);
+  auto j = nlohmann::json::parse(line);
+  EXPECT_EQ(j["file"], "p.html");
+  EXPECT_EQ(j["text"], "فقرة أولى.\nفقرة ثانية.");
+  EXPECT_TRUE(j["published"].is_null());
+  EXPECT_EQ(j["lang"], "ar");
+  EXPECT_TRUE(j.contains("author"));
+  EXPECT_TRUE(j.contains("canonical"));
+  auto e = nlohmann::json::parse(to_json_line("bad.html", Error{"boom"}));
+  EXPECT_EQ(e["error"], "boom");
+  EXPECT_FALSE(e.contains("text"));
+}
+
+}  // namespace
+}  // namespace rasid::clean
