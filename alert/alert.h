@@ -18,6 +18,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "fetch/fetcher.h"
@@ -26,6 +27,10 @@
 namespace rasid::alert {
 
 enum class Format { json, slack, discord, telegram, ntfy };
+const char* to_string(Format f);
+std::optional<Format> parse_format(std::string_view name);  // "json", "slack", … ; nullopt else
+
+constexpr int kMaxAttempts = 11;  // the first try + 10 retries, then the row is failed
 
 struct Endpoint {
   std::string name;
@@ -34,7 +39,15 @@ struct Endpoint {
   std::string secret;  // "whsec_…" (empty = unsigned); never logged
   std::string telegram_chat_id;
   std::chrono::milliseconds timeout{15000};
+  double retry_scale = 1.0;  // multiplies the retry schedule (tests shrink it)
+  int max_attempts = kMaxAttempts;
+  // Rate limit: at least this long between two sends to this endpoint (0 = no limit).
+  std::chrono::milliseconds min_interval{0};
+  // Digest mode (0 = off): at most one message per this period, carrying every pending alert
+  // of the endpoint (up to kDigestMax); each row is marked with the digest's outcome.
+  std::chrono::milliseconds digest{0};
 };
+constexpr int kDigestMax = 50;
 
 // What an alert says (rendered into the stored JSON payload).
 struct Alert {
@@ -42,12 +55,11 @@ struct Alert {
   std::string topic;
   std::int64_t story_id = 0;
   std::string title, url, canonical, source, published, lang, dir;
-  std::string snippet;  // matched terms marked «…»
+  std::string snippet;                        // matched terms marked «…»
   std::vector<std::string> also_reported_by;  // other sources of the same story
 };
 
-std::string webhook_id(const std::string& webhook, const std::string& topic,
-                       std::int64_t story_id);
+std::string webhook_id(const std::string& webhook, const std::string& topic, std::int64_t story_id);
 std::string payload_json(const Alert& alert);  // generic JSON, schema rasid.alert.v1
 
 // Standard Webhooks: "v1,<base64 HMAC-SHA256(key, id + "." + timestamp + "." + body)>" where key
@@ -58,20 +70,44 @@ std::string sign(const std::string& secret, const std::string& id, long long tim
 // The HTTP request for one stored row in the endpoint's format (headers incl. signature).
 fetch::Request render(const Endpoint& endpoint, const storage::OutboxRow& row, long long now_s);
 
-// Retry schedule: delay before attempt number `attempt` (1 = the first retry), with ±10% jitter.
+// Digest: one request for several stored rows of the same endpoint (digest mode). The
+// webhook-id is derived from the rows' ids, so a retried digest keeps its id.
+fetch::Request render_digest(const Endpoint& endpoint, const std::vector<storage::OutboxRow>& rows,
+                             long long now_s);
+
+// For `rasid alerts test NAME`: a signed test event ("type": "test") rendered for the endpoint.
+fetch::Request render_test(const Endpoint& endpoint, long long now_s);
+
+// Retry schedule: delay before attempt number `attempt` (1 = the first retry), with ±10% jitter
+// derived from `jitter_seed` (the row id), so rows failing together spread out.
+// 0 → 0, 1 → 5 s, 2 → 5 min, 3 → 30 min, 4 → 2 h, 5 → 5 h, 6 → 10 h, 7 → 14 h, 8 → 20 h,
+// 9 and later → 24 h.
 std::chrono::milliseconds retry_delay(int attempt, std::uint64_t jitter_seed = 0);
-constexpr int kMaxAttempts = 11;  // the first try + 10 retries, then the row is failed
+
+// What a delivery outcome means for the row (exposed for tests and the CLI's `alerts test`).
+struct Outcome {
+  enum Kind { delivered, retry, failed, cancelled } kind = retry;
+  std::string error;                                     // "" when delivered
+  std::optional<std::chrono::milliseconds> retry_after;  // from Retry-After (429/503) or body
+};
+Outcome classify(const fetch::Response& response);
 
 class Deliverer {
  public:
   Deliverer(storage::Store& store, fetch::Fetcher& fetcher, std::vector<Endpoint> endpoints);
   ~Deliverer();
-  // Sends every due row (at most one in flight per endpoint, in order). `done` is called when the
-  // rows picked in this pass have all been answered.
+  // Sends every due row (at most one in flight per endpoint, in order). After a success the
+  // endpoint's next row is sent at once when it is due, so a backlog drains within one pass.
+  // `done` is called when the rows picked in this pass have all been answered (synchronously,
+  // from inside pump(), when nothing was due). Rows of a webhook missing from `endpoints` are
+  // deferred by an hour with a note, never dropped.
   void pump(std::function<void()> done = {});
   bool busy() const;
-  // Time of the next due row, if any (for the daemon's timer).
+  // Time of the next due row of an endpoint that is not in flight, if any (for the daemon's
+  // timer); a time in the past means "pump now".
   std::optional<storage::Millis> next_due();
+  // Replaces the endpoints (config reload); rows in flight finish with their old settings.
+  void set_endpoints(std::vector<Endpoint> endpoints);
 
  private:
   struct Impl;

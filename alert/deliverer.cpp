@@ -1,0 +1,209 @@
+// Deliverer: drains the outbox, one request in flight per endpoint, in order.
+#include <algorithm>
+#include <map>
+
+#include "alert/alert.h"
+#include "common/log.h"
+
+namespace rasid::alert {
+
+using storage::Millis;
+using storage::OutboxRow;
+
+namespace {
+
+constexpr int kHeadsLimit = 10000;
+constexpr Millis kUnknownWebhookDelay = 3600 * 1000;
+constexpr std::chrono::hours kMaxRetryAfter{24};
+
+}  // namespace
+
+struct Core : std::enable_shared_from_this<Core> {
+  Core(storage::Store& s, fetch::Fetcher& f) : store(s), fetcher(f) {}
+
+  struct Pass {
+    std::function<void()> done;
+    int outstanding = 0;
+  };
+  struct State {
+    bool in_flight = false;
+    Millis last_send = 0;
+  };
+
+  storage::Store& store;
+  fetch::Fetcher& fetcher;
+  std::map<std::string, Endpoint> endpoints;
+  std::map<std::string, State> state;
+
+  void set_endpoints(std::vector<Endpoint> eps) {
+    endpoints.clear();
+    for (auto& e : eps) endpoints[e.name] = std::move(e);
+  }
+
+  static void release(const std::shared_ptr<Pass>& pass) {
+    if (--pass->outstanding == 0 && pass->done) {
+      auto done = std::move(pass->done);
+      pass->done = nullptr;
+      done();
+    }
+  }
+
+  static void check(const Status& s) {
+    if (!s.ok()) log::error("alert: " + s.error());
+  }
+
+  // Starts sending `head` (the oldest pending row of its webhook) unless its endpoint is busy,
+  // unknown, rate-limited or waiting for its digest period.
+  void try_start(const OutboxRow& head, const std::shared_ptr<Pass>& pass, Millis now) {
+    State& st = state[head.webhook];
+    if (st.in_flight) return;
+    auto it = endpoints.find(head.webhook);
+    if (it == endpoints.end()) {
+      log::warn("alert: endpoint=" + head.webhook + " not configured; alerts wait");
+      check(store.defer(head.id, now + kUnknownWebhookDelay,
+                        "no webhook named \"" + head.webhook + "\" in the configuration"));
+      return;
+    }
+    const Endpoint& ep = it->second;
+    const Millis gap = std::max(ep.min_interval.count(), ep.digest.count());
+    if (gap > 0 && st.last_send != 0 && now < st.last_send + gap) {
+      check(store.defer(head.id, st.last_send + gap));
+      return;
+    }
+    std::vector<OutboxRow> rows;
+    fetch::Request req;
+    const long long now_s = now / 1000;
+    if (ep.digest.count() > 0) {
+      auto pending = store.outbox_rows("pending", ep.name, kDigestMax);
+      if (!pending.ok()) {
+        log::error("alert: " + pending.error());
+        return;
+      }
+      rows = std::move(pending).value();
+      if (rows.empty()) return;
+      req = render_digest(ep, rows, now_s);
+    } else {
+      rows.push_back(head);
+      req = render(ep, head, now_s);
+    }
+    st.in_flight = true;
+    st.last_send = now;
+    ++pass->outstanding;
+    std::weak_ptr<Core> weak = weak_from_this();
+    fetcher.fetch(std::move(req), [weak, ep, rows = std::move(rows), pass](fetch::Response r) {
+      if (auto self = weak.lock()) self->finish(ep, rows, r, pass);
+    });
+  }
+
+  void finish(const Endpoint& ep, const std::vector<OutboxRow>& rows, const fetch::Response& r,
+              const std::shared_ptr<Pass>& pass) {
+    state[ep.name].in_flight = false;
+    const Outcome o = classify(r);
+    const Millis now = storage::now_ms();
+    const std::string what = "alert: endpoint=" + ep.name + " id=" + rows.front().webhook_id +
+                             (rows.size() > 1 ? " (+" + std::to_string(rows.size() - 1) + ")" : "");
+    switch (o.kind) {
+      case Outcome::cancelled:
+        break;  // shutting down: the row stays as it was and is sent after the restart
+      case Outcome::delivered:
+        for (const auto& row : rows) check(store.mark_delivered(row.id, now));
+        log::info(what + " delivered");
+        break;
+      case Outcome::failed:
+        for (const auto& row : rows) check(store.mark_failed(row.id, o.error));
+        log::error(what + " failed: " + o.error);
+        break;
+      case Outcome::retry:
+        for (const auto& row : rows) {
+          const int attempts = row.attempts + 1;
+          if (attempts >= ep.max_attempts) {
+            check(store.mark_failed(
+                row.id, "gave up after " + std::to_string(attempts) + " attempts: " + o.error));
+            log::error(what + " gave up after " + std::to_string(attempts) +
+                       " attempts: " + o.error);
+            continue;
+          }
+          std::chrono::milliseconds delay;
+          if (o.retry_after) {
+            delay = std::min<std::chrono::milliseconds>(*o.retry_after, kMaxRetryAfter);
+          } else {
+            const auto base = retry_delay(attempts, static_cast<std::uint64_t>(row.id));
+            delay = std::chrono::milliseconds(
+                static_cast<std::int64_t>(static_cast<double>(base.count()) * ep.retry_scale));
+          }
+          check(store.mark_retry(row.id, o.error, now + delay.count()));
+          log::warn(what + " attempt " + std::to_string(attempts) + " failed: " + o.error +
+                    "; retry in " + std::to_string(delay.count()) + " ms");
+        }
+        break;
+    }
+    // A backlog drains within the pass: the endpoint's next row goes out as soon as it is due.
+    if (o.kind == Outcome::delivered) {
+      auto head = store.queue_head(ep.name);
+      if (!head.ok())
+        log::error("alert: " + head.error());
+      else if (head->has_value() && head.value()->next_attempt <= now)
+        try_start(*head.value(), pass, now);
+    }
+    release(pass);
+  }
+};
+
+struct Deliverer::Impl {
+  std::shared_ptr<Core> core;
+};
+
+Deliverer::Deliverer(storage::Store& store, fetch::Fetcher& fetcher,
+                     std::vector<Endpoint> endpoints)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->core = std::make_shared<Core>(store, fetcher);
+  impl_->core->set_endpoints(std::move(endpoints));
+}
+
+Deliverer::~Deliverer() = default;
+
+void Deliverer::set_endpoints(std::vector<Endpoint> endpoints) {
+  impl_->core->set_endpoints(std::move(endpoints));
+}
+
+void Deliverer::pump(std::function<void()> done) {
+  auto& core = *impl_->core;
+  auto pass = std::make_shared<Core::Pass>();
+  pass->done = std::move(done);
+  pass->outstanding = 1;  // held by this call until every due head was looked at
+  const Millis now = storage::now_ms();
+  auto heads = core.store.queue_heads(kHeadsLimit);
+  if (!heads.ok()) {
+    log::error("alert: " + heads.error());
+  } else {
+    for (const auto& head : heads.value()) {
+      if (head.next_attempt > now) break;  // soonest first
+      core.try_start(head, pass, now);
+    }
+  }
+  Core::release(pass);
+}
+
+bool Deliverer::busy() const {
+  for (const auto& [name, st] : impl_->core->state)
+    if (st.in_flight) return true;
+  return false;
+}
+
+std::optional<storage::Millis> Deliverer::next_due() {
+  auto& core = *impl_->core;
+  auto heads = core.store.queue_heads(kHeadsLimit);
+  if (!heads.ok()) {
+    log::error("alert: " + heads.error());
+    return std::nullopt;
+  }
+  std::optional<Millis> best;
+  for (const auto& head : heads.value()) {
+    auto it = core.state.find(head.webhook);
+    if (it != core.state.end() && it->second.in_flight) continue;
+    if (!best || head.next_attempt < *best) best = head.next_attempt;
+  }
+  return best;
+}
+
+}  // namespace rasid::alert
