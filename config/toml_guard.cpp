@@ -53,8 +53,9 @@ std::optional<GuardError> guard_toml(std::string_view s) {
   enum class State { normal, comment, basic, multi_basic, literal, multi_literal };
   State st = State::normal;
   int line = 1;
-  std::string open;        // unclosed [ and { (values and headers), to tell headers from arrays
-  bool line_start = true;  // only whitespace so far on this line (in normal state)
+  std::string open;           // unclosed [ and { (values and headers), to tell headers from arrays
+  bool line_start = true;     // only whitespace so far on this line (in normal state)
+  bool expect_value = false;  // after '=', or '[' / ',' in an array: a value comes next
   auto fail = [&](std::string reason) { return GuardError{line, std::move(reason)}; };
   size_t i = s.starts_with("\xef\xbb\xbf") ? 3 : 0;  // a leading BOM is fine
   while (i < s.size()) {
@@ -70,21 +71,43 @@ std::optional<GuardError> guard_toml(std::string_view s) {
       case State::comment:
         ++i;
         break;
-      case State::normal:
+      case State::normal: {
         if (c == '[' && open.empty() && line_start && bad_table_header(s, i))
           return fail("malformed table header: a key must follow '[' on the same line");
+        const bool at_line_start = line_start;
         if (c != ' ' && c != '\t' && c != '\r') line_start = false;
-        if (c == '[' || c == '{') {
-          open.push_back(c);
-        } else if (c == ']' || c == '}') {
-          // Case 5: `[}` / `[1, }`: parse_array() hands the '}' to parse_value(), which assumes
-          // it is not a terminator. A bracket closing the other kind is always invalid TOML.
-          if (!open.empty() && open.back() != (c == ']' ? '[' : '{'))
-            return fail(std::string("mismatched '") + c + "'");
-          if (!open.empty()) open.pop_back();
+        if (c == ' ' || c == '\t' || c == '\r') {
+          ++i;
+          break;
         }
         if (c == '#') {
           st = State::comment;
+          ++i;
+          break;
+        }
+        const bool value = expect_value;
+        expect_value = false;
+        if (c == '[') {
+          // a table header at line start outside any value, else an array value
+          bool header = open.empty() && at_line_start && !value;
+          open.push_back(header ? 'h' : '[');
+          expect_value = !header;
+          ++i;
+        } else if (c == '{') {
+          open.push_back('{');
+          ++i;
+        } else if (c == ']' || c == '}') {
+          // Case 5: `[}` / `[1, }`: parse_array() hands the '}' to parse_value(), which assumes
+          // it is not a terminator. A bracket closing the other kind is always invalid TOML.
+          if (!open.empty() && (c == '}') != (open.back() == '{'))
+            return fail(std::string("mismatched '") + c + "'");
+          if (!open.empty()) open.pop_back();
+          ++i;
+        } else if (c == '=') {
+          expect_value = true;
+          ++i;
+        } else if (c == ',') {
+          expect_value = !open.empty() && open.back() == '[';
           ++i;
         } else if (s.substr(i, 3) == "\"\"\"") {
           st = State::multi_basic;
@@ -100,19 +123,19 @@ std::optional<GuardError> guard_toml(std::string_view s) {
           ++i;
         } else if (non_ascii(c)) {
           return fail("non-ASCII character outside a string or comment (put text in quotes)");
-        } else if (!is_terminator(c) && c != '=' && c != '[' && c != '{') {
-          // One token, as toml++'s value scanner sees it: a quote inside it does not open a
-          // string (`19'é'` is scanned as one value).
+        } else {
+          // A bare value runs, as toml++ scans it, up to the next terminator whatever is in
+          // between (`19'é'` is one value, the quote opens no string). A bare key stops at
+          // '=', '.', quotes and brackets.
           size_t end = i;
-          while (end < s.size() && !is_terminator(s[end]) && s[end] != '=' && s[end] != '[' &&
-                 s[end] != '{') {
+          while (end < s.size() && !is_terminator(s[end]) &&
+                 (value || (s[end] != '=' && s[end] != '"' && s[end] != '\'' && s[end] != '[' &&
+                            s[end] != '{'))) {
             if (non_ascii(s[end]))
               return fail("non-ASCII character outside a string or comment (put text in quotes)");
             ++end;
           }
-          if (is_digit(c) && (i == 0 || is_terminator(s[i - 1]) || s[i - 1] == '=' ||
-                              s[i - 1] == '[' || s[i - 1] == '{')) {
-            // a value as toml++ scans it: up to the next terminator, whatever is in between
+          if (is_digit(c)) {
             size_t vend = i;
             while (vend < s.size() && !is_terminator(s[vend])) ++vend;
             if (date_space_digit_terminator(s, i, vend))
@@ -123,10 +146,9 @@ std::optional<GuardError> guard_toml(std::string_view s) {
               return fail("malformed date-time (no time after 'T'); write YYYY-MM-DDTHH:MM:SS");
           }
           i = end;
-        } else {
-          ++i;
         }
         break;
+      }
       case State::basic:
       case State::multi_basic:
         if (c == '\\') {

@@ -612,6 +612,7 @@ TEST(ConfigSyntax, TomlPlusPlusCrashFormsAreErrors) {
       {"a = 1 \xc3\xa9\n", 1},                       // é outside a string
       {"a = 2\xef\xbb\x90+03(:00\x10", 1},           // U+FED0 after a value
       {"q = 19'\xd0\x9e\x01;'\n", 1},                // a quote inside a bare value
+      {"b = 0797-\"=\"{{=\xef\xb9\xbf\n", 1},        // a quote inside a bare value, then U+FE7F
       {"\xc2\xa1 = 1\n", 1},                         // ¡ as a key
       {"s = \"\"\"a\\\n  \xef\xbb\x90\"\"\"\n", 1},  // line-ending backslash, then U+FED0
       {"s = \"a\\\xc3\xa9\"\n", 1},                  // backslash + non-ASCII
@@ -638,6 +639,7 @@ TEST(ConfigSyntax, GuardAcceptsValidLookalikes) {
       "s = '''\n[!]\n1979-05-27 0 ]\n'''\n",
       "s = \"\"\"x\"\"\"\"\"\n",
       "t = {a = [1, {b = 2}], c = \"}]\"}\n",
+      "name=\"سوريا\"\nq=['إيران',\"روسيا\"]\nt={x=\"é\"}\n",
       "\xef\xbb\xbf"
       "a = 1\n",
   };
