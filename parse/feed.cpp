@@ -926,8 +926,34 @@ Result<Feed> FeedParser::run(std::string_view in) {
 
 }  // namespace
 
+// C1 controls (U+0080..U+009F) in feeds are Windows-1252 bytes mislabelled as Latin-1 (or
+// &#146; references): map them to the characters they meant, as browsers do.
+static void fix_c1(std::string& s) {
+  if (s.find('\xC2') == std::string::npos) return;
+  static constexpr unsigned kCp1252[32] = {
+      0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+      0x2039, 0x0152, 0xFFFD, 0x017D, 0xFFFD, 0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+      0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0x0178};
+  std::string out;
+  out.reserve(s.size() + 8);
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c == 0xC2 && i + 1 < s.size()) {
+      unsigned char d = static_cast<unsigned char>(s[i + 1]);
+      if (d >= 0x80 && d <= 0x9F) {
+        append_utf8(out, kCp1252[d - 0x80]);
+        ++i;
+        continue;
+      }
+    }
+    out += static_cast<char>(c);
+  }
+  s = std::move(out);
+}
+
 void sanitize_feed(Feed& f) {
   auto fix = [](std::string& s) {
+    fix_c1(s);
     if (!text::is_valid_utf8(s)) s = text::sanitize_utf8(s);
     // C0 controls other than \t \n \r are not text either
     for (char c : s)

@@ -96,13 +96,31 @@ struct Feed {
   std::vector<Person> authors;
   std::optional<Time> published, updated;
   std::string published_text, updated_text;
-  std::string image;  // channel image / atom logo / icon
+  std::string image;     // channel image / atom logo / icon
+  std::string encoding;  // set by parse_feed_bytes ("" from parse_feed: input was UTF-8)
 };
 
 // Parses a feed document. `url` is the address it was fetched from (base for relative links).
 // `now` clamps future dates (entries dated more than a day ahead get `now`).
 Result<Feed> parse_feed(std::string_view utf8, std::string_view url,
                         std::optional<Time> now = std::nullopt);
+
+// Feed bytes → UTF-8 by the rules for XML on the web (RFC 3023 media types, XML declaration,
+// byte order mark / XML 1.0 Appendix F patterns), falling back on the other candidates and
+// then on detection when the chosen charset does not decode. `encoding` is the lower-case name
+// used ("utf-8", "us-ascii", "windows-1256", "utf-16le", "gb18030" for gb2312, …); `guessed`
+// when it was detected; `warnings` when a declaration was wrong or the media type is not XML.
+struct FeedText {
+  std::string utf8;
+  std::string encoding;
+  bool guessed = false;
+  std::vector<std::string> warnings;
+};
+FeedText decode_feed(std::string_view bytes, std::string_view content_type = {});
+
+// decode_feed + parse_feed: the decoding warnings lead Feed::warnings; Feed::encoding is set.
+Result<Feed> parse_feed_bytes(std::string_view bytes, std::string_view content_type,
+                              std::string_view url, std::optional<Time> now = std::nullopt);
 
 // Dates as found in feeds and pages: RFC 822 and its real-world variants, ISO 8601 / RFC 3339,
 // named and numeric zones; a missing zone is taken as UTC.

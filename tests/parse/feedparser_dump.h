@@ -7,6 +7,7 @@
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -72,9 +73,18 @@ inline void put_authors(nlohmann::json& j, const std::string& author,
 // fetched from (Content-Location already applied).
 inline nlohmann::json feedparser_dump(std::string_view bytes, std::string_view content_type,
                                       std::string_view url) {
-  rasid::text::Decoded dec = rasid::text::decode(bytes, content_type);
+  rasid::parse::FeedText dec = rasid::parse::decode_feed(bytes, content_type);
   nlohmann::json j;
-  j["encoding"] = dec.charset;
+  j["encoding"] = dec.encoding;
+  if (dec.guessed) {
+    // feedparser reports guessed charsets in chardet's spelling
+    static const std::map<std::string, std::string> kChardet = {
+        {"big5", "Big5"},           {"euc-jp", "EUC-JP"},   {"euc-kr", "EUC-KR"},
+        {"gb18030", "GB2312"},      {"gbk", "GB2312"},      {"koi8-r", "KOI8-R"},
+        {"shift_jis", "SHIFT_JIS"}, {"tis-620", "TIS-620"}, {"iso-8859-8", "windows-1255"},
+        {"windows-949", "EUC-KR"}};
+    if (auto it = kChardet.find(dec.encoding); it != kChardet.end()) j["encoding"] = it->second;
+  }
   auto r = rasid::parse::parse_feed(dec.utf8, url);
   if (!r.ok()) {
     j["bozo"] = true;
@@ -84,8 +94,11 @@ inline nlohmann::json feedparser_dump(std::string_view bytes, std::string_view c
     return j;
   }
   const auto& f = r.value();
-  j["bozo"] = !f.warnings.empty();
-  if (!f.warnings.empty()) j["bozo_exception"] = f.warnings.front();
+  j["bozo"] = !f.warnings.empty() || !dec.warnings.empty();
+  if (!dec.warnings.empty())
+    j["bozo_exception"] = dec.warnings.front();
+  else if (!f.warnings.empty())
+    j["bozo_exception"] = f.warnings.front();
   j["version"] = f.version;
   nlohmann::json feed = nlohmann::json::object();
   if (!f.title_detail.type.empty() || !f.title_detail.value.empty()) {

@@ -1,0 +1,281 @@
+// parse/feed_charset.cpp — feed bytes → UTF-8 by the rules for XML on the web.
+//
+// RFC 3023 (as feed readers apply it): an application/…xml type takes its charset parameter,
+// else the XML declaration, else the byte order mark (or the first bytes' pattern), else UTF-8;
+// a text/…xml type takes its charset parameter, else US-ASCII; a non-XML type (text/plain,
+// text/html) is decoded like application/xml and flagged. XML 1.0 Appendix F gives the first-bytes
+// patterns for UTF-16/32 without a BOM. When the chosen charset does not decode the bytes, the
+// other candidates are tried; a declaration that turned out wrong is a warning, an undeclared
+// guess is not, and when nothing was declared and the bytes are not UTF-8 the charset is detected.
+#include <algorithm>
+#include <cctype>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "parse/feed_html.h"
+#include "parse/parser.h"
+#include "text/text.h"
+
+namespace rasid::parse {
+namespace {
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// "UTF_16" and "utf-16" are the same label.
+std::string label(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    c = c == '_' ? '-' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string trim_quotes(std::string_view s) {
+  auto sp = [](char c) { return c == ' ' || c == '\t'; };
+  while (!s.empty() && sp(s.front())) s.remove_prefix(1);
+  while (!s.empty() && sp(s.back())) s.remove_suffix(1);
+  if (s.size() >= 2 && (s.front() == '"' || s.front() == '\'') && s.back() == s.front())
+    s = s.substr(1, s.size() - 2);
+  return std::string(s);
+}
+
+struct ContentType {
+  std::string media;  // lower-case, "" when absent
+  std::string charset;
+};
+
+ContentType parse_content_type(std::string_view v) {
+  ContentType ct;
+  std::size_t semi = v.find(';');
+  ct.media = lower(trim_quotes(v.substr(0, semi)));
+  while (semi != std::string_view::npos) {
+    std::size_t next = v.find(';', semi + 1);
+    std::string_view param =
+        v.substr(semi + 1, next == std::string_view::npos ? v.npos : next - semi - 1);
+    std::size_t eq = param.find('=');
+    if (eq != std::string_view::npos && lower(trim_quotes(param.substr(0, eq))) == "charset")
+      ct.charset = label(trim_quotes(param.substr(eq + 1)));
+    semi = next;
+  }
+  return ct;
+}
+
+// Decodes UTF-16/32 by hand (they need no tables); invalid units become U+FFFD.
+std::string decode_utf16(std::string_view b, bool be) {
+  std::string out;
+  out.reserve(b.size());
+  for (std::size_t i = 0; i + 1 < b.size(); i += 2) {
+    auto unit = [&](std::size_t k) -> unsigned {
+      unsigned char x = static_cast<unsigned char>(b[k]), y = static_cast<unsigned char>(b[k + 1]);
+      return be ? (x << 8 | y) : (y << 8 | x);
+    };
+    unsigned long cp = unit(i);
+    if (cp >= 0xD800 && cp <= 0xDBFF && i + 3 < b.size()) {
+      unsigned lo = unit(i + 2);
+      if (lo >= 0xDC00 && lo <= 0xDFFF) {
+        cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+        i += 2;
+      }
+    }
+    append_utf8(out, cp);
+  }
+  return out;
+}
+
+std::string decode_utf32(std::string_view b, bool be) {
+  std::string out;
+  out.reserve(b.size() / 2);
+  for (std::size_t i = 0; i + 3 < b.size(); i += 4) {
+    auto u = [&](std::size_t k) {
+      return static_cast<unsigned long>(static_cast<unsigned char>(b[k]));
+    };
+    unsigned long cp = be ? (u(i) << 24 | u(i + 1) << 16 | u(i + 2) << 8 | u(i + 3))
+                          : (u(i + 3) << 24 | u(i + 2) << 16 | u(i + 1) << 8 | u(i));
+    append_utf8(out, cp);
+  }
+  return out;
+}
+
+bool is_multibyte_unicode(std::string_view enc) {
+  return enc.starts_with("utf-16") || enc.starts_with("utf-32") || enc == "ucs-2" ||
+         enc == "ucs-4" || enc == "utf16" || enc == "utf32" || enc == "u16" || enc == "u32";
+}
+
+// Tries to decode `bytes` as `enc`; false when the charset is unknown or the bytes are not
+// text in it.
+bool try_decode(std::string_view bytes, const std::string& enc, std::string& out) {
+  if (enc == "utf-16be" || enc == "utf-16le") {
+    out = decode_utf16(bytes, enc == "utf-16be");
+    return true;
+  }
+  if (enc == "utf-32be" || enc == "utf-32le") {
+    out = decode_utf32(bytes, enc == "utf-32be");
+    return true;
+  }
+  if (enc == "us-ascii" || enc == "ascii") {
+    if (std::any_of(bytes.begin(), bytes.end(), [](char c) { return (c & 0x80) != 0; }))
+      return false;
+    out = std::string(bytes);
+    return true;
+  }
+  if (enc == "utf-8" || enc == "utf8") {
+    if (!text::is_valid_utf8(bytes)) return false;
+    out = std::string(bytes);
+    return true;
+  }
+  std::string canon = text::canonical_charset(enc);
+  if (canon.empty()) return false;
+  std::size_t had = 0;
+  for (std::size_t p = bytes.find("\xEF\xBF\xBD"); p != std::string_view::npos;
+       p = bytes.find("\xEF\xBF\xBD", p + 3))
+    ++had;
+  out = text::to_utf8(bytes, enc);
+  std::size_t got = 0;
+  for (std::size_t p = out.find("\xEF\xBF\xBD"); p != std::string::npos;
+       p = out.find("\xEF\xBF\xBD", p + 3))
+    ++got;
+  return got <= had;
+}
+
+}  // namespace
+
+FeedText decode_feed(std::string_view bytes, std::string_view content_type) {
+  FeedText r;
+  // 1. byte order mark, or the first-bytes pattern of XML 1.0 Appendix F
+  std::string bom_enc;
+  std::size_t skip = 0;
+  auto starts = [&](std::string_view p) { return bytes.substr(0, p.size()) == p; };
+  using namespace std::string_view_literals;
+  if (starts("\x00\x00\xFE\xFF"sv))
+    bom_enc = "utf-32be", skip = 4;
+  else if (starts("\xFF\xFE\x00\x00"sv))
+    bom_enc = "utf-32le", skip = 4;
+  else if (starts("\xEF\xBB\xBF"sv))
+    bom_enc = "utf-8", skip = 3;
+  else if (starts("\xFE\xFF"sv))
+    bom_enc = "utf-16be", skip = 2;
+  else if (starts("\xFF\xFE"sv))
+    bom_enc = "utf-16le", skip = 2;
+  else if (starts("\x00\x00\x00\x3C"sv))
+    bom_enc = "utf-32be";
+  else if (starts("\x3C\x00\x00\x00"sv))
+    bom_enc = "utf-32le";
+  else if (starts("\x00\x3C\x00\x3F"sv))
+    bom_enc = "utf-16be";
+  else if (starts("\x3C\x00\x3F\x00"sv))
+    bom_enc = "utf-16le";
+  std::string_view body = bytes.substr(skip);
+
+  // 2. the XML declaration, read in the BOM's encoding when that is UTF-16/32
+  std::string head;
+  if (is_multibyte_unicode(bom_enc))
+    try_decode(body.substr(0, 1024), bom_enc, head);
+  else
+    head = std::string(body.substr(0, 1024));
+  std::string xml_enc;
+  if (head.starts_with("<?xml")) {
+    std::size_t end = head.find("?>");
+    std::string decl = head.substr(0, end);
+    std::size_t e = decl.find("encoding");
+    if (e != std::string::npos) {
+      std::size_t eq = decl.find('=', e);
+      if (eq != std::string::npos) {
+        std::size_t q = decl.find_first_of("\"'", eq);
+        if (q != std::string::npos) {
+          std::size_t q2 = decl.find(decl[q], q + 1);
+          if (q2 != std::string::npos) xml_enc = label(trim_quotes(decl.substr(q + 1, q2 - q - 1)));
+        }
+      }
+    }
+  }
+  if (!bom_enc.empty() && is_multibyte_unicode(bom_enc) &&
+      (xml_enc.empty() || is_multibyte_unicode(xml_enc)))
+    xml_enc = bom_enc;  // "utf-16" in the declaration: the BOM says which one
+  if (xml_enc == "gb2312" || xml_enc == "gbk") xml_enc = "gb18030";
+
+  // 3. the HTTP media type
+  ContentType ct = parse_content_type(content_type);
+  if (ct.charset == "gb2312" || ct.charset == "gbk") ct.charset = "gb18030";
+  bool app_xml = ct.media == "application/xml" || ct.media == "application/xml-dtd" ||
+                 ct.media == "application/xml-external-parsed-entity" ||
+                 (ct.media.starts_with("application/") && ct.media.ends_with("+xml"));
+  bool text_xml = ct.media == "text/xml" || ct.media == "text/xml-external-parsed-entity" ||
+                  (ct.media.starts_with("text/") && ct.media.ends_with("+xml"));
+  std::string chosen;
+  bool declared = true;
+  if (text_xml) {
+    chosen = !ct.charset.empty() ? ct.charset : "us-ascii";
+  } else {
+    if (!ct.media.empty() && !app_xml)
+      r.warnings.push_back("served as " + ct.media + ", not an XML media type");
+    if (!ct.charset.empty())
+      chosen = ct.charset;
+    else if (!xml_enc.empty())
+      chosen = xml_enc;
+    else if (!bom_enc.empty())
+      chosen = bom_enc;
+    else
+      chosen = "utf-8", declared = false;
+  }
+  // A BOM is physical evidence: it beats a declaration that disagrees with it.
+  if (skip > 0 && chosen != bom_enc) {
+    bool compatible = bom_enc == "utf-8" ? !is_multibyte_unicode(chosen) : false;
+    if (!compatible || chosen != "utf-8") chosen = bom_enc;
+  }
+
+  // 4. decode, falling back on the other candidates
+  if (try_decode(body, chosen, r.utf8)) {
+    r.encoding = chosen;
+  } else {
+    bool known = is_multibyte_unicode(chosen) || chosen == "us-ascii" || chosen == "utf-8" ||
+                 !text::canonical_charset(chosen).empty();
+    std::vector<std::string> candidates;
+    for (const std::string& c : {xml_enc, bom_enc, std::string("utf-8")})
+      if (!c.empty() && c != chosen &&
+          std::find(candidates.begin(), candidates.end(), c) == candidates.end())
+        candidates.push_back(c);
+    bool done = false;
+    for (const auto& c : candidates) {
+      if (try_decode(body, c, r.utf8)) {
+        r.encoding = c;
+        done = true;
+        break;
+      }
+    }
+    if (!done) {
+      // Nothing declared decodes: detect (ICU), as a reader would guess.
+      text::Decoded d = text::decode(body);
+      r.utf8 = std::move(d.utf8);
+      r.encoding = lower(d.charset);
+      r.guessed = d.how == "detected";
+      if (!declared && (r.encoding == "windows-1252" || r.encoding == "iso-8859-1")) {
+        r.guessed = false;  // undeclared Latin text: the usual fallback, not an error
+      } else if (declared || r.guessed) {
+        r.warnings.push_back(known ? "declared as " + chosen + " but decoded as " + r.encoding
+                                   : "unknown encoding " + chosen + ", decoded as " + r.encoding);
+      }
+    } else if (declared) {
+      r.warnings.push_back(known ? "declared as " + chosen + " but decoded as " + r.encoding
+                                 : "unknown encoding " + chosen + ", decoded as " + r.encoding);
+    }
+  }
+  if (r.utf8.starts_with("\xEF\xBB\xBF")) r.utf8.erase(0, 3);
+  if (!text::is_valid_utf8(r.utf8)) r.utf8 = text::sanitize_utf8(r.utf8);
+  return r;
+}
+
+Result<Feed> parse_feed_bytes(std::string_view bytes, std::string_view content_type,
+                              std::string_view url, std::optional<Time> now) {
+  FeedText t = decode_feed(bytes, content_type);
+  auto f = parse_feed(t.utf8, url, now);
+  if (!f.ok()) return f;
+  f->encoding = t.encoding;
+  f->warnings.insert(f->warnings.begin(), t.warnings.begin(), t.warnings.end());
+  return f;
+}
+
+}  // namespace rasid::parse
