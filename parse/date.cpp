@@ -416,8 +416,14 @@ std::optional<Time> parse_loose(std::string_view s) {
       have_zone = true;
       continue;
     }
-    // Arabic weekday names and other words: ignore if non-ASCII, refuse unknown ASCII words.
-    if (c0 >= 0x80) continue;
+    // Arabic weekday names and other words: ignore if non-ASCII (unless they hide digits or a
+    // time), refuse unknown ASCII words.
+    if (c0 >= 0x80) {
+      bool odd = false;
+      for (char c : t) odd = odd || std::isdigit(static_cast<unsigned char>(c)) || c == ':';
+      if (odd) return std::nullopt;
+      continue;
+    }
     return std::nullopt;
   }
   (void)have_zone;

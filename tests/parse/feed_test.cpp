@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "parse/parser.h"
+#include "text/text.h"
 
 using namespace rasid::parse;
 
@@ -26,4 +27,183 @@ TEST(Feed, Rss20Basic) {
   EXPECT_EQ(e.content, "<p>نص</p>");
   ASSERT_TRUE(e.published);
   EXPECT_EQ(format_iso8601(*e.published), "2004-01-01T16:48:21Z");
+}
+
+TEST(Feed, AtomWithXmlBaseAndPrefixedNamespace) {
+  auto f =
+      parse_feed(R"(<a:feed xmlns:a="http://www.w3.org/2005/Atom" xml:base="https://ex.org/news/">
+<a:title type="html">&lt;b&gt;أخبار&lt;/b&gt; &amp;amp; تقارير</a:title>
+<a:link rel="alternate" type="text/html" href="/"/>
+<a:entry xml:base="2024/">
+  <a:id>tag:ex.org,2024:1</a:id><a:title>خبر</a:title>
+  <a:link href="item-1.html"/><a:link rel="enclosure" type="image/jpeg" length="1234" href="/i.jpg"/>
+  <a:published>2024-01-05T10:00:00+02:00</a:published><a:updated>2024-01-06T10:00:00Z</a:updated>
+  <a:author><a:name>سارة</a:name><a:email>s@ex.org</a:email></a:author>
+  <a:summary type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">نص <a href="x">رابط</a></div></a:summary>
+  <a:category term="سياسة"/>
+</a:entry></a:feed>)",
+                 "https://ex.org/feed.atom");
+  ASSERT_TRUE(f.ok()) << f.error();
+  EXPECT_EQ(f->format, "atom10");
+  EXPECT_TRUE(f->warnings.empty());
+  EXPECT_EQ(f->title, "أخبار & تقارير");
+  EXPECT_EQ(f->link, "https://ex.org/");
+  ASSERT_EQ(f->entries.size(), 1u);
+  const auto& e = f->entries[0];
+  EXPECT_EQ(e.id, "tag:ex.org,2024:1");
+  EXPECT_EQ(e.link, "https://ex.org/news/2024/item-1.html");
+  EXPECT_EQ(e.summary, "نص <a href=\"https://ex.org/news/2024/x\">رابط</a>");
+  EXPECT_EQ(e.author, "سارة (s@ex.org)");
+  ASSERT_EQ(e.enclosures.size(), 1u);
+  EXPECT_EQ(e.enclosures[0].url, "https://ex.org/i.jpg");
+  EXPECT_EQ(e.enclosures[0].length, 1234);
+  EXPECT_EQ(e.image, "https://ex.org/i.jpg");
+  EXPECT_EQ(format_iso8601(*e.published), "2024-01-05T08:00:00Z");
+  EXPECT_EQ(format_iso8601(*e.updated), "2024-01-06T10:00:00Z");
+  EXPECT_EQ(e.categories, std::vector<std::string>{"سياسة"});
+}
+
+TEST(Feed, NamespacesByUriNotPrefix) {
+  auto f = parse_feed(R"(<rss version="2.0" xmlns:x="http://purl.org/rss/1.0/modules/content/"
+  xmlns:content="http://example.com/not-content/" xmlns:m="http://search.yahoo.com/mrss/"
+  xmlns:s="http://purl.org/rss/1.0/modules/syndication/" xmlns:at="http://www.w3.org/2005/Atom">
+<channel><title>t</title><s:updatePeriod>hourly</s:updatePeriod><s:updateFrequency>4</s:updateFrequency>
+<ttl>30</ttl><at:link rel="self" href="https://ex.org/rss"/>
+<item><title>a</title><content:encoded>wrong</content:encoded><x:encoded>&lt;p&gt;right&lt;/p&gt;</x:encoded>
+<m:group><m:content url="https://cdn.ex.org/a.jpg" medium="image"/></m:group></item>
+<item><title>b</title><m:thumbnail url="/b.jpg"/></item>
+</channel></rss>)",
+                      "https://ex.org/rss");
+  ASSERT_TRUE(f.ok()) << f.error();
+  EXPECT_TRUE(f->warnings.empty());
+  ASSERT_EQ(f->entries.size(), 2u);
+  EXPECT_EQ(f->entries[0].content, "<p>right</p>");
+  EXPECT_EQ(f->entries[0].image, "https://cdn.ex.org/a.jpg");
+  EXPECT_EQ(f->entries[1].image, "https://ex.org/b.jpg");
+  EXPECT_EQ(f->ttl_minutes, 30);
+  ASSERT_TRUE(f->update_period);
+  EXPECT_EQ(f->update_period->count(), 900);
+  ASSERT_EQ(f->links.size(), 1u);
+  EXPECT_EQ(f->links[0].rel, "self");
+}
+
+TEST(Feed, Rss10Rdf) {
+  auto f = parse_feed(R"(<?xml version="1.0"?>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/"
+ xmlns:dc="http://purl.org/dc/elements/1.1/">
+<channel rdf:about="http://ex.org/"><title>RDF</title><link>http://ex.org/</link></channel>
+<item rdf:about="http://ex.org/1"><title>one</title><link>http://ex.org/1</link>
+<dc:date>2003-12-31T10:14:55Z</dc:date><dc:creator>A</dc:creator></item>
+</rdf:RDF>)",
+                      "");
+  ASSERT_TRUE(f.ok()) << f.error();
+  EXPECT_EQ(f->format, "rss10");
+  ASSERT_EQ(f->entries.size(), 1u);
+  EXPECT_EQ(f->entries[0].id, "http://ex.org/1");
+  EXPECT_EQ(f->entries[0].author, "A");
+  ASSERT_TRUE(f->entries[0].published);  // dc:date stands in for the publication date
+  EXPECT_EQ(format_iso8601(*f->entries[0].published), "2003-12-31T10:14:55Z");
+}
+
+TEST(Feed, JsonFeed) {
+  auto f = parse_feed(R"({"version":"https://jsonfeed.org/version/1.1","title":"ج",
+   "home_page_url":"https://ex.org/","authors":[{"name":"هيئة التحرير"}],
+   "items":[{"id":7,"url":"/a/7","title":"عنوان","content_html":"<p>x</p><script>x()</script>",
+   "date_published":"2024-02-01T08:00:00+03:00","tags":["t"],
+   "attachments":[{"url":"https://ex.org/a.mp3","mime_type":"audio/mpeg","size_in_bytes":99}]}]})",
+                      "https://ex.org/feed.json");
+  ASSERT_TRUE(f.ok()) << f.error();
+  EXPECT_EQ(f->format, "json");
+  EXPECT_EQ(f->version, "json11");
+  ASSERT_EQ(f->entries.size(), 1u);
+  const auto& e = f->entries[0];
+  EXPECT_EQ(e.id, "7");
+  EXPECT_EQ(e.link, "https://ex.org/a/7");
+  EXPECT_EQ(e.content, "<p>x</p>");
+  EXPECT_EQ(e.author, "هيئة التحرير");
+  EXPECT_EQ(format_iso8601(*e.published), "2024-02-01T05:00:00Z");
+  ASSERT_EQ(e.enclosures.size(), 1u);
+  EXPECT_EQ(e.enclosures[0].length, 99);
+  EXPECT_FALSE(parse_feed(R"({"title":"no version"})", "").ok());
+  EXPECT_FALSE(parse_feed("{broken", "").ok());
+}
+
+TEST(Feed, InvalidUtf8FromCharacterReferencesIsSanitized) {
+  auto f = parse_feed(
+      "<rss version=\"2.0\"><channel><title>a&#xD800;b</title><item><title>x&#xDFFF;&#1;y</title>"
+      "<description>\xff\xfe bad bytes</description></item></channel></rss>",
+      "");
+  ASSERT_TRUE(f.ok());
+  EXPECT_TRUE(rasid::text::is_valid_utf8(f->title));
+  EXPECT_NE(f->title.find("\xEF\xBF\xBD"), std::string::npos);
+  EXPECT_EQ(f->title.find("\xED"), std::string::npos);
+  ASSERT_EQ(f->entries.size(), 1u);
+  EXPECT_TRUE(f->entries[0].title.find("\xED") == std::string::npos);
+  EXPECT_EQ(f->entries[0].summary.find("\xff"), std::string::npos);
+}
+
+TEST(Feed, FutureDatesClampedToNow) {
+  Time now = std::chrono::sys_days{std::chrono::year{2024} / 1 / 1};
+  auto f = parse_feed(R"(<rss version="2.0"><channel>
+<item><title>future</title><pubDate>Wed, 01 Jan 2031 00:00:00 GMT</pubDate></item>
+<item><title>soon</title><pubDate>Mon, 01 Jan 2024 12:00:00 GMT</pubDate></item>
+</channel></rss>)",
+                      "", now);
+  ASSERT_TRUE(f.ok());
+  EXPECT_EQ(*f->entries[0].published, now);
+  EXPECT_EQ(format_iso8601(*f->entries[1].published), "2024-01-01T12:00:00Z");  // within a day
+}
+
+TEST(Feed, BrokenFeedRecoversWithWarning) {
+  auto f = parse_feed(R"(<rss version="2.0"><channel><title>t</title>
+<item><title>one</title><link>http://ex.org/1</link></item>
+<item><title>two &amp; <b>bold</title></item>)",
+                      "");
+  ASSERT_TRUE(f.ok()) << f.error();
+  EXPECT_FALSE(f->warnings.empty());
+  ASSERT_GE(f->entries.size(), 1u);
+  EXPECT_EQ(f->entries[0].link, "http://ex.org/1");
+}
+
+TEST(Feed, NotAFeedIsAnError) {
+  EXPECT_FALSE(parse_feed("", "").ok());
+  EXPECT_FALSE(parse_feed("   \n", "").ok());
+  EXPECT_FALSE(parse_feed("<html><body>hi</body></html>", "").ok());
+  EXPECT_FALSE(parse_feed("just text", "").ok());
+}
+
+TEST(Feed, DoctypeEntitiesExpandOnceAndBombsStayInert) {
+  auto f = parse_feed(R"(<!DOCTYPE rss [<!ENTITY a "ha"><!ENTITY b "&a;&a;&a;&a;">]>
+<rss version="2.0"><channel><title>&b;</title></channel></rss>)",
+                      "");
+  ASSERT_TRUE(f.ok());
+  EXPECT_LE(f->title.size(), 32u);  // one level: "&a;&a;…" text, never an exponential expansion
+}
+
+TEST(Feed, GuidPermalinkAndHtmlTitles) {
+  auto f = parse_feed(R"(<rss version="2.0"><channel>
+<item><guid>https://ex.org/p/1?utm_source=rss</guid><title>&lt;b&gt;مصر&lt;/b&gt; &amp;quot;اليوم&amp;quot;</title></item>
+<item><guid isPermaLink="false">https://ex.org/p/2</guid><title>  two
+ lines </title></item>
+</channel></rss>)",
+                      "");
+  ASSERT_TRUE(f.ok());
+  EXPECT_EQ(f->entries[0].link, "https://ex.org/p/1?utm_source=rss");
+  EXPECT_TRUE(f->entries[0].id_is_permalink);
+  EXPECT_EQ(f->entries[0].title, "مصر \"اليوم\"");
+  EXPECT_EQ(f->entries[1].link, "");
+  EXPECT_EQ(f->entries[1].title, "two lines");
+}
+
+TEST(Feed, Windows1256BytesDecoded) {
+  // "خبر" in windows-1256 is CE C8 D1
+  std::string bytes =
+      "<?xml version=\"1.0\" encoding=\"windows-1256\"?><rss version=\"2.0\"><channel>"
+      "<item><title>\xCE\xC8\xD1</title></item></channel></rss>";
+  auto f = parse_feed_bytes(bytes, "application/rss+xml", "");
+  ASSERT_TRUE(f.ok()) << f.error();
+  EXPECT_EQ(f->encoding, "windows-1256");
+  EXPECT_TRUE(f->warnings.empty());
+  ASSERT_EQ(f->entries.size(), 1u);
+  EXPECT_EQ(f->entries[0].title, "خبر");
 }

@@ -1,0 +1,100 @@
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "parse/parser.h"
+
+using namespace rasid::parse;
+
+namespace {
+std::string iso(std::string_view s) {
+  auto t = parse_date(s);
+  return t ? format_iso8601(*t) : "none";
+}
+}  // namespace
+
+TEST(Date, Rfc822AndVariants) {
+  EXPECT_EQ(iso("Thu, 01 Jan 2004 19:48:21 GMT"), "2004-01-01T19:48:21Z");
+  EXPECT_EQ(iso("Thu, 1 Jan 2004 19:48:21 +0300"), "2004-01-01T16:48:21Z");
+  EXPECT_EQ(iso("Thu, 01 Jan 04 19:48 EST"), "2004-01-02T00:48:00Z");
+  EXPECT_EQ(iso("01 January 2004 19:48:21 PDT"), "2004-01-02T02:48:21Z");
+  EXPECT_EQ(iso("Thursday, 01-Jan-2004 19:48:21 UT"), "2004-01-01T19:48:21Z");
+  EXPECT_EQ(iso("Sat, 07 Sept 2002 00:00:01 GMT"), "2002-09-07T00:00:01Z");
+  EXPECT_EQ(iso("January 5, 2024 7:30 PM"), "2024-01-05T19:30:00Z");
+  EXPECT_EQ(iso("Mon, 05 Feb 2024 10:00:00 +03:00"), "2024-02-05T07:00:00Z");
+  EXPECT_EQ(iso("Mon, 05 Feb 2024 10:00:00 GMT+3"), "2024-02-05T07:00:00Z");
+  EXPECT_EQ(iso("Mon, 05 Feb 2024 10:00:00"), "2024-02-05T10:00:00Z");  // no zone = UTC
+  EXPECT_EQ(iso("Mon,05 Feb 2024 10:00:00 Z"), "2024-02-05T10:00:00Z");
+}
+
+TEST(Date, Iso8601) {
+  EXPECT_EQ(iso("2003-12-31T10:14:55Z"), "2003-12-31T10:14:55Z");
+  EXPECT_EQ(iso("2003-12-31T10:14:55.123-08:00"), "2003-12-31T18:14:55Z");
+  EXPECT_EQ(iso("2003-12-31T10:14:55+0530"), "2003-12-31T04:44:55Z");
+  EXPECT_EQ(iso("2003-12-31 10:14:55"), "2003-12-31T10:14:55Z");
+  EXPECT_EQ(iso("2003-12-31"), "2003-12-31T00:00:00Z");
+  EXPECT_EQ(iso("20031231T101455Z"), "2003-12-31T10:14:55Z");
+  EXPECT_EQ(iso("2003-12-31T10:14Z"), "2003-12-31T10:14:00Z");
+}
+
+TEST(Date, ArabicMonthsAndDigits) {
+  EXPECT_EQ(iso("الأحد ١٢ مارس ٢٠٢٣ ١٠:٣٠"), "2023-03-12T10:30:00Z");
+  EXPECT_EQ(iso("12 آذار 2023"), "2023-03-12T00:00:00Z");
+  EXPECT_EQ(iso("٢٠٢٣-٠٣-١٢T١٠:٣٠:٠٠+03:00"), "2023-03-12T07:30:00Z");
+}
+
+TEST(Date, RejectsGarbage) {
+  EXPECT_EQ(iso(""), "none");
+  EXPECT_EQ(iso("yesterday"), "none");
+  EXPECT_EQ(iso("2003-13-45T10:14:55Z"), "none");
+  EXPECT_EQ(iso("31 Feb 2004"), "none");
+  EXPECT_EQ(iso("12/03/2023"), "none");  // d/m or m/d: ambiguous, not guessed
+  EXPECT_EQ(iso("Thu, 01 Jan 2004 \xC3\xA9:48:21 GMT"), "none");
+}
+
+TEST(Url, Resolve) {
+  const std::string b = "http://a/b/c/d;p?q";
+  EXPECT_EQ(resolve_url(b, "g"), "http://a/b/c/g");
+  EXPECT_EQ(resolve_url(b, "./g"), "http://a/b/c/g");
+  EXPECT_EQ(resolve_url(b, "g/"), "http://a/b/c/g/");
+  EXPECT_EQ(resolve_url(b, "/g"), "http://a/g");
+  EXPECT_EQ(resolve_url(b, "//g"), "http://g/");
+  EXPECT_EQ(resolve_url(b, "?y"), "http://a/b/c/d;p?y");
+  EXPECT_EQ(resolve_url(b, "g?y#s"), "http://a/b/c/g?y#s");
+  EXPECT_EQ(resolve_url(b, ""), "http://a/b/c/d;p?q");
+  EXPECT_EQ(resolve_url(b, ".."), "http://a/b/");
+  EXPECT_EQ(resolve_url(b, "../../../g"), "http://a/g");
+  EXPECT_EQ(resolve_url(b, "  https://x.org/a  "), "https://x.org/a");
+  EXPECT_EQ(resolve_url(b, "javascript:alert(1)"), "");
+  EXPECT_EQ(resolve_url(b, "mailto:a@b.c"), "");
+  EXPECT_EQ(resolve_url("", "relative"), "");
+}
+
+TEST(Url, CanonicalStripsTrackingAndFragment) {
+  EXPECT_EQ(canonical_url("HTTPS://WWW.Example.COM:443/a/b?utm_source=x&id=5&fbclid=abc#top"),
+            "https://www.example.com/a/b?id=5");
+  EXPECT_EQ(canonical_url("http://example.com:80"), "http://example.com/");
+  EXPECT_EQ(canonical_url("http://example.com:8080/x"), "http://example.com:8080/x");
+  EXPECT_EQ(canonical_url("http://example.com/a?gclid=1&mc_cid=2&mc_eid=3&igshid=4&ref_src=5"),
+            "http://example.com/a");
+  EXPECT_EQ(canonical_url("http://example.com/%7euser/./x/../y"), "http://example.com/~user/y");
+  EXPECT_EQ(canonical_url("http://example.com/a%2fb"), "http://example.com/a%2Fb");
+}
+
+TEST(Url, CanonicalArabicPathIsPercentEncodedUtf8) {
+  const std::string raw = "https://example.com/أخبار/سياسة?q=مصر";
+  const std::string enc =
+      "https://example.com/%D8%A3%D8%AE%D8%A8%D8%A7%D8%B1/%D8%B3%D9%8A%D8%A7%D8%B3%D8%A9"
+      "?q=%D9%85%D8%B5%D8%B1";
+  EXPECT_EQ(canonical_url(raw), enc);
+  EXPECT_EQ(canonical_url(enc), enc);
+  // lower-case escapes are the same URL
+  EXPECT_EQ(canonical_url("https://example.com/%d8%a3"), "https://example.com/%D8%A3");
+  EXPECT_EQ(canonical_url(canonical_url(raw)), canonical_url(raw));
+}
+
+TEST(Url, Host) {
+  EXPECT_EQ(url_host("https://User@WWW.Example.com:8443/x"), "www.example.com");
+  EXPECT_EQ(url_host("http://[::1]:80/"), "[::1]");
+  EXPECT_EQ(url_host("/relative"), "");
+}
