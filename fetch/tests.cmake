@@ -13,3 +13,7 @@ if(TARGET fetch_tests)
     target_compile_definitions(fetch_tests PRIVATE RASID_TEST_HAVE_BROTLI=1)
   endif()
 endif()
+
+# The load benchmark (not a test): bench/fetch_bench.cpp, run by hand; see BENCHMARKS.md.
+add_executable(fetch_bench ${CMAKE_CURRENT_SOURCE_DIR}/bench/fetch_bench.cpp)
+target_link_libraries(fetch_bench PRIVATE rasid_fetch Threads::Threads)
