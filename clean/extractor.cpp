@@ -14,11 +14,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "clean/dom.h"
 #include "clean/meta.h"
+#include "clean/prestrip.h"
 #include "clean/textutil.h"
 #include "clean/vocab.h"
 #include "text/text.h"
@@ -105,7 +108,7 @@ Tag tag_of(std::string_view n) {
       {"pre", Tag::pre},
       {"blockquote", Tag::blockquote},
       {"figure", Tag::figure},
-      {"figcaption", Tag::figcaption},
+      {"figcaption", Tag::drop},  // captions and credits are not the article's text
       {"caption", Tag::figcaption},
       {"img", Tag::img},
       {"header", Tag::header},
@@ -253,6 +256,23 @@ bool hidden(const xmlNode* x) {
         r == "dialog" || r == "search" || r == "toolbar")
       return true;
   }
+  return false;
+}
+
+// "By Jane Doe - 11/18/19", "Updated at 1:23 p.m.", "بقلم …", "آخر تحديث …" (folded text).
+bool byline_like(std::string_view f) {
+  static const std::vector<std::string> prefixes = [] {
+    std::vector<std::string> v;
+    for (std::string_view p :
+         {"by",           "written by", "posted by", "words by",        "reporting by", "updated",
+          "last updated", "published",  "posted",    "first published", "بقلم",         "كتب",
+          "كتبت",         "اعداد",      "إعداد",     "تحرير",           "آخر تحديث",    "اخر تحديث",
+          "تاريخ النشر",  "نشر في",     "تم النشر",  "نشر بتاريخ"})
+      v.push_back(util::fold(p));
+    return v;
+  }();
+  for (const auto& p : prefixes)
+    if (f.size() > p.size() && f.compare(0, p.size(), p) == 0 && f[p.size()] == ' ') return true;
   return false;
 }
 
@@ -554,11 +574,22 @@ std::vector<int> Extractor::with_siblings(int top) {
     if (!top_class.empty() && dom::attr(s.x, "class") == top_class) bonus += t.score * 0.2;
     bool append = false;
     if (s.scored && s.score + bonus >= threshold) append = true;
+    if (!append && s.block && s.prose >= 100 && s.prose * 2 >= s.chars) {
+      // Article text split over sibling containers deeper than scoring reaches.
+      double ld = s.chars ? static_cast<double>(s.link_chars) / s.chars : 0;
+      if (ld < 0.25) append = true;
+    }
     if (!append && (s.tag == Tag::p || (s.block && s.first_child < 0))) {
       double ld = s.chars ? static_cast<double>(s.link_chars) / s.chars : 0;
       if (s.chars > 80 && ld < 0.25) append = true;
       if (s.chars > 0 && s.chars <= 80 && ld == 0 && s.ends > 0) append = true;
     }
+    if (std::getenv("RASID_CLEAN_DEBUG") != nullptr)
+      std::fprintf(stderr,
+                   "  sibling <%s class='%s'> scored=%d score=%.1f chars=%u prose=%u -> %d\n",
+                   reinterpret_cast<const char*>(s.x->name),
+                   std::string(dom::attr(s.x, "class")).substr(0, 40).c_str(), s.scored, s.score,
+                   s.chars, s.prose, append);
     if (append) out.push_back(c);
   }
   return out;
@@ -685,13 +716,24 @@ std::vector<std::string> Extractor::filter(std::vector<Block>& blocks, const std
       continue;
     }
     if (c == vocab::Chrome::line) continue;
-    if (ld > 0.6 || (ld >= 0.5 && k.words < 20)) continue;
+    if (ld > 0.6 || (ld >= 0.5 && k.words < 20)) {
+      // A linked headline followed by its own sentence ("<a>Title</a>. What happened.") stays.
+      bool own_sentence = b.chars - b.link_chars >= 40 && util::ends_like_sentence(b.text);
+      if (!own_sentence) continue;
+    }
     std::string f = util::fold(b.text);
     if (!f_title.empty() && f == f_title) continue;
     if (!f_site.empty() && f == f_site) continue;
     bool sentence = util::ends_like_sentence(b.text) || k.commas > 0;
     if (arabic_page && k.arabic == 0 && k.words <= 3 && !sentence) continue;
-    if (k.words <= 8 && !sentence && !meta::find_date(b.text).empty()) continue;
+    // Date and byline lines ("Published Monday, November 18, 2019 8:22AM EST"); not the
+    // signature line of a quoted post ("— Name (@handle) November 18, 2019").
+    bool quoted = b.tag == Tag::blockquote || b.text.rfind("\xE2\x80\x94", 0) == 0;
+    if (!quoted && k.words <= 12 && !util::ends_like_sentence(b.text) &&
+        !meta::find_date(b.text).empty())
+      continue;
+    if (k.words <= 12 && !util::ends_like_sentence(b.text) && byline_like(f)) continue;
+    if (k.words <= 3 && k.arabic + k.latin == 0 && b.tag != Tag::td) continue;  // counters
     if (k.words <= 4 && !sentence && b.text.size() < 80 && seen[f] >= 2) continue;
     out.push_back(std::move(b.text));
     heading.push_back(is_heading);
@@ -772,6 +814,15 @@ Result<Article> Extractor::run(const Rules& rules) {
     int top = pick_candidate();
     if (top >= 0) {
       selected = with_siblings(top);
+      if (std::getenv("RASID_CLEAN_DEBUG") != nullptr) {
+        for (int sidx : selected) {
+          const Node& d = nodes_[sidx];
+          std::fprintf(stderr, "selected <%s class='%s' id='%s'> score=%.1f chars=%u prose=%u\n",
+                       reinterpret_cast<const char*>(d.x->name),
+                       std::string(dom::attr(d.x, "class")).c_str(),
+                       std::string(dom::attr(d.x, "id")).c_str(), d.score, d.chars, d.prose);
+        }
+      }
     } else {
       // No paragraph anywhere: take <body> as it is.
       for (std::size_t i = 0; i < nodes_.size(); ++i)
@@ -821,7 +872,10 @@ Result<Article> extract_bytes(std::string_view bytes, std::string_view url,
                               std::string_view content_type, const Rules& rules) {
   try {
     text::Decoded d = text::decode(bytes, content_type);
-    auto page = parse::Html::parse(d.utf8, url);
+    // The decoded copy is no longer needed once stripped: keep peak memory at ~2× the page.
+    std::string html = prestrip(d.utf8);
+    d.utf8 = std::string();
+    auto page = parse::Html::parse(html, url);
     if (!page.ok()) return Error{page.error()};
     return extract(page.value(), rules);
   } catch (const std::exception& ex) {

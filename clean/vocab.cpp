@@ -126,7 +126,18 @@ const std::unordered_set<std::string>& exact_lines() {
                            "log in",
                            "login",
                            "register",
-                           "sign up"}))
+                           "sign up",
+                           "text size",
+                           "caption",
+                           "hide caption",
+                           "toggle caption",
+                           "enlarge this image",
+                           "expand",
+                           "view gallery",
+                           "gallery",
+                           "photos",
+                           "listen to this article",
+                           "audio"}))
       r.insert(x);
     return r;
   }();
@@ -286,21 +297,72 @@ const std::vector<std::string>& contained_lines() {
 
 // Blocks of at most a few words that announce a chrome section.
 const std::vector<std::string>& section_intros() {
-  static const std::vector<std::string> v =
-      folded({"مقالات ذات صلة", "مقالات متعلقة",    "أخبار ذات صلة",   "أخبار متعلقة",
-              "مواضيع ذات صلة", "مواضيع متعلقة",    "ذات صلة",         "الأكثر قراءة",
-              "الأكثر مشاهدة",  "الأكثر تداولا",    "الأكثر تعليقا",   "الأكثر شعبية",
-              "اقرأ أيضا",      "إقرأ أيضا",        "اقرأ ايضا",       "شاهد أيضا",
-              "قد يهمك",        "قد يعجبك",         "قد يهمك أيضا",    "اخترنا لك",
-              "المزيد من",      "آخر الأخبار",      "أحدث الأخبار",    "أخبار أخرى",
-              "مقالات أخرى",    "التعليقات",        "اترك تعليقا",     "اترك ردا",
-              "أضف تعليق",      "related articles", "related stories", "related posts",
-              "related",        "most read",        "most popular",    "most viewed",
-              "read more",      "read also",        "more stories",    "you may also like",
-              "recommended",    "comments",         "leave a reply",   "leave a comment",
-              "trending",       "more from",        "latest news",     "latest stories",
-              "popular",        "see also",         "also read",       "more on this story",
-              "related topics", "more in"});
+  static const std::vector<std::string> v = folded({"مقالات ذات صلة",
+                                                    "مقالات متعلقة",
+                                                    "أخبار ذات صلة",
+                                                    "أخبار متعلقة",
+                                                    "مواضيع ذات صلة",
+                                                    "مواضيع متعلقة",
+                                                    "ذات صلة",
+                                                    "الأكثر قراءة",
+                                                    "الأكثر مشاهدة",
+                                                    "الأكثر تداولا",
+                                                    "الأكثر تعليقا",
+                                                    "الأكثر شعبية",
+                                                    "اقرأ أيضا",
+                                                    "إقرأ أيضا",
+                                                    "اقرأ ايضا",
+                                                    "شاهد أيضا",
+                                                    "قد يهمك",
+                                                    "قد يعجبك",
+                                                    "قد يهمك أيضا",
+                                                    "اخترنا لك",
+                                                    "المزيد من",
+                                                    "آخر الأخبار",
+                                                    "أحدث الأخبار",
+                                                    "أخبار أخرى",
+                                                    "مقالات أخرى",
+                                                    "التعليقات",
+                                                    "اترك تعليقا",
+                                                    "اترك ردا",
+                                                    "أضف تعليق",
+                                                    "related articles",
+                                                    "related stories",
+                                                    "related posts",
+                                                    "related",
+                                                    "most read",
+                                                    "most popular",
+                                                    "most viewed",
+                                                    "read more",
+                                                    "read also",
+                                                    "more stories",
+                                                    "you may also like",
+                                                    "recommended",
+                                                    "comments",
+                                                    "leave a reply",
+                                                    "leave a comment",
+                                                    "trending",
+                                                    "more from",
+                                                    "latest news",
+                                                    "latest stories",
+                                                    "popular",
+                                                    "see also",
+                                                    "also read",
+                                                    "more on this story",
+                                                    "related topics",
+                                                    "more in",
+                                                    "don't miss",
+                                                    "dont miss",
+                                                    "must read",
+                                                    "more on this",
+                                                    "watch next",
+                                                    "up next",
+                                                    "read next",
+                                                    "more news",
+                                                    "further reading",
+                                                    "you might also like",
+                                                    "recommended stories",
+                                                    "editor's picks"});
   return v;
 }
 
@@ -478,17 +540,26 @@ const std::unordered_set<std::string_view>& strong_words() {
                                                          "bio",
                                                          "copyright",
                                                          "newsletters",
-                                                         "signin"};
+                                                         "signin",
+                                                         "rollover",
+                                                         "tooltip",
+                                                         "popover",
+                                                         "hovercard",
+                                                         "caption",
+                                                         "captions",
+                                                         "credit",
+                                                         "credits",
+                                                         "figcaption",
+                                                         "photocredit"};
   return s;
 }
 
 const std::unordered_set<std::string_view>& weak_negative_words() {
   static const std::unordered_set<std::string_view> s = {
-      "meta",     "media",    "caption", "credit", "credits",   "header",   "hidden", "foot",
-      "contact",  "footnote", "scroll",  "tool",   "tools",     "shopping", "more",   "date",
-      "time",     "icon",     "icons",   "thumb",  "thumbnail", "aside",    "extra",  "link",
-      "links",    "list",     "card",    "cards",  "most",      "read",     "latest", "recent",
-      "breaking", "sticky",   "fixed",   "top",    "bottom",    "side",     "right",  "left"};
+      "meta",      "header",   "foot",     "contact",   "footnote", "scroll", "tool",
+      "tools",     "shopping", "more",     "date",      "icon",     "icons",  "thumb",
+      "thumbnail", "aside",    "extra",    "links",     "cards",    "most",   "latest",
+      "recent",    "combx",    "shoutbox", "skyscraper"};
   return s;
 }
 
