@@ -221,6 +221,17 @@ OutboxRow read_outbox(const Use& u) {
   return r;
 }
 
+// The head (lowest id) of each webhook's pending queue, found with index seeks only: the
+// recursive part walks the distinct webhooks of outbox_status (status, webhook, id) one seek at a
+// time, so the cost grows with the number of webhooks, not with the backlog.
+#define OUTBOX_HEADS                                                                         \
+  "WITH RECURSIVE hooks(w) AS ("                                                             \
+  "SELECT (SELECT MIN(webhook) FROM outbox WHERE status = 'pending') UNION ALL "             \
+  "SELECT (SELECT MIN(webhook) FROM outbox WHERE status = 'pending' AND webhook > w) "       \
+  "FROM hooks WHERE w IS NOT NULL), "                                                        \
+  "heads(id) AS (SELECT (SELECT MIN(id) FROM outbox WHERE status = 'pending' AND webhook = " \
+  "hooks.w) FROM hooks WHERE w IS NOT NULL) "
+
 #define OUTBOX_COLS \
   "id, webhook, topic, webhook_id, payload, attempts, next_attempt, created, last_error, status"
 
@@ -510,10 +521,9 @@ Result<std::vector<Article>> Store::search(const std::string& fts_query, int lim
 Result<std::vector<OutboxRow>> Store::due_alerts(Millis now, int limit) {
   // The head of each webhook's pending queue (lowest id), and only if it is due: a row that
   // waits for its retry holds back the rows behind it, which keeps delivery in order.
-  Use u(stmts_->cache,
+  Use u(stmts_->cache, OUTBOX_HEADS
         "SELECT " OUTBOX_COLS
-        " FROM outbox WHERE id IN (SELECT MIN(id) FROM outbox WHERE status = 'pending' "
-        "GROUP BY webhook) AND next_attempt <= ?1 ORDER BY next_attempt, id LIMIT ?2");
+        " FROM outbox WHERE id IN heads AND next_attempt <= ?1 ORDER BY next_attempt, id LIMIT ?2");
   u.bind(1, now).bind(2, limit);
   std::vector<OutboxRow> out;
   int rc;
@@ -523,9 +533,7 @@ Result<std::vector<OutboxRow>> Store::due_alerts(Millis now, int limit) {
 }
 
 Result<std::optional<Millis>> Store::next_alert_due() {
-  Use u(stmts_->cache,
-        "SELECT MIN(next_attempt) FROM outbox WHERE id IN (SELECT MIN(id) FROM outbox "
-        "WHERE status = 'pending' GROUP BY webhook)");
+  Use u(stmts_->cache, OUTBOX_HEADS "SELECT MIN(next_attempt) FROM outbox WHERE id IN heads");
   if (u.step() != SQLITE_ROW) return sql_error(db_, "next alert due");
   if (u.is_null(0)) return std::optional<Millis>();
   return std::optional<Millis>(u.i64(0));
@@ -568,10 +576,8 @@ Status Store::defer(std::int64_t id, Millis next_attempt, const std::string& not
 }
 
 Result<std::vector<OutboxRow>> Store::queue_heads(int limit) {
-  Use u(stmts_->cache,
-        "SELECT " OUTBOX_COLS
-        " FROM outbox WHERE id IN (SELECT MIN(id) FROM outbox WHERE status = 'pending' "
-        "GROUP BY webhook) ORDER BY next_attempt, id LIMIT ?1");
+  Use u(stmts_->cache, OUTBOX_HEADS
+        "SELECT " OUTBOX_COLS " FROM outbox WHERE id IN heads ORDER BY next_attempt, id LIMIT ?1");
   u.bind(1, limit);
   std::vector<OutboxRow> out;
   int rc;
