@@ -40,7 +40,7 @@ std::string_view first_chars(std::string_view s, std::size_t chars) {
 }
 
 std::uint64_t prefix_key(std::string_view p) {
-  const std::size_t n = std::min<std::size_t>(char_count(p), 3);
+  const std::size_t n = std::min<std::size_t>(char_count(p), kPrefixKeyChars);
   return key_hash_continue(key_hash("\x01"), first_chars(p, n));
 }
 
@@ -67,8 +67,8 @@ AnalyzedDoc::AnalyzedDoc(const Document& doc) {
         [&](std::string_view form) {
           forms_.emplace_back(std::string(form), pos);
           const std::size_t n = char_count(form);
-          if (n >= 2) entries_.emplace_back(prefix_key(first_chars(form, 2)), pos);
-          if (n >= 3) entries_.emplace_back(prefix_key(form), pos);
+          for (std::size_t k = 2; k <= std::min(n, kPrefixKeyChars); ++k)
+            entries_.emplace_back(prefix_key(first_chars(form, k)), pos);
         });
   };
   for (std::uint32_t i = 0; i < title.size(); ++i) {
@@ -81,13 +81,26 @@ AnalyzedDoc::AnalyzedDoc(const Document& doc) {
   }
   std::sort(entries_.begin(), entries_.end());
   entries_.erase(std::unique(entries_.begin(), entries_.end()), entries_.end());
-  keys_.reserve(entries_.size());
+  // distinct key → [first, last) range of positions, in an open-addressing table.
   pos_.reserve(entries_.size());
   distinct_.reserve(entries_.size() / 2);
+  std::vector<std::uint32_t> starts;
   for (const auto& e : entries_) {
-    if (distinct_.empty() || distinct_.back() != e.first) distinct_.push_back(e.first);
-    keys_.push_back(e.first);
+    if (distinct_.empty() || distinct_.back() != e.first) {
+      distinct_.push_back(e.first);
+      starts.push_back(static_cast<std::uint32_t>(pos_.size()));
+    }
     pos_.push_back(e.second);
+  }
+  starts.push_back(static_cast<std::uint32_t>(pos_.size()));
+  std::size_t cap = 16;
+  while (cap < distinct_.size() * 2) cap <<= 1;
+  mask_ = cap - 1;
+  slots_.assign(cap, Slot{});
+  for (std::size_t i = 0; i < distinct_.size(); ++i) {
+    std::size_t at = (distinct_[i] * 0x9E3779B97F4A7C15ULL >> 32) & mask_;
+    while (slots_[at].end != 0) at = (at + 1) & mask_;
+    slots_[at] = Slot{distinct_[i], starts[i], starts[i + 1]};
   }
   entries_.clear();
   entries_.shrink_to_fit();
@@ -97,10 +110,13 @@ AnalyzedDoc::AnalyzedDoc(const Document& doc) {
 }
 
 std::pair<const std::uint32_t*, const std::uint32_t*> AnalyzedDoc::lookup(std::uint64_t h) const {
-  auto lo = std::lower_bound(keys_.begin(), keys_.end(), h);
-  auto hi = std::upper_bound(lo, keys_.end(), h);
-  const std::uint32_t* base = pos_.data();
-  return {base + (lo - keys_.begin()), base + (hi - keys_.begin())};
+  std::size_t at = (h * 0x9E3779B97F4A7C15ULL >> 32) & mask_;
+  for (;;) {
+    const Slot& s = slots_[at];
+    if (s.end == 0) return {nullptr, nullptr};
+    if (s.key == h) return {pos_.data() + s.begin, pos_.data() + s.end};
+    at = (at + 1) & mask_;
+  }
 }
 
 std::vector<std::uint32_t> AnalyzedDoc::prefix_positions(std::string_view prefix) const {
@@ -208,7 +224,7 @@ std::vector<Span> spans(const Query::Node& n, const AnalyzedDoc& d) {
 bool evaluate(const Query::Node& n, const AnalyzedDoc& d) {
   switch (n.kind) {
     case Kind::kTerm: {
-      auto [b, e] = d.lookup(n.keys[0]);
+      auto [b, e] = d.lookup(n.key);
       if (b == e) return false;
       return !n.title_only || *b < kBodyBase;
     }
@@ -256,42 +272,67 @@ void collect_hits(const Query::Node& n, const AnalyzedDoc& d, std::vector<Hit>& 
   }
 }
 
-std::optional<std::vector<std::uint64_t>> required_keys(const Query::Node& n) {
+namespace {
+
+// The group of a node that is most selective: fewest keys, then longest words.
+std::size_t best_group(const Groups& g) {
+  std::size_t best = 0;
+  for (std::size_t i = 1; i < g.size(); ++i) {
+    if (g[i].size() < g[best].size()) best = i;
+  }
+  return best;
+}
+
+}  // namespace
+
+Groups required_groups(const Query::Node& n) {
   switch (n.kind) {
     case Kind::kTerm:
-      return std::vector<std::uint64_t>{n.keys[0]};
     case Kind::kPrefix:
-      return std::vector<std::uint64_t>{n.keys[0]};
+      return {{n.keys[0]}};
     case Kind::kPhrase: {
-      // The longest word of the phrase is likely the rarest.
-      std::size_t best = 0;
-      for (std::size_t i = 1; i < n.words.size(); ++i) {
-        if (n.words[i].size() > n.words[best].size()) best = i;
+      // Every word of the phrase must be present; the longest words are likely the rarest.
+      std::vector<std::size_t> order(n.words.size());
+      for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+      std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        return n.words[a].size() > n.words[b].size();
+      });
+      Groups g;
+      for (std::size_t i : order) {
+        if (g.size() == kMaxGroups) break;
+        if (std::none_of(g.begin(), g.end(), [&](const auto& x) { return x[0] == n.keys[i]; }))
+          g.push_back({n.keys[i]});
       }
-      return std::vector<std::uint64_t>{n.keys[best]};
+      return g;
     }
     case Kind::kAnd:
     case Kind::kNear: {
-      std::optional<std::vector<std::uint64_t>> best;
+      Groups all;
       for (const auto& k : n.kids) {
-        auto r = required_keys(*k);
-        if (r && (!best || r->size() < best->size())) best = std::move(r);
+        Groups g = required_groups(*k);
+        all.insert(all.end(), g.begin(), g.end());
       }
-      return best;
-    }
-    case Kind::kOr: {
-      std::vector<std::uint64_t> all;
-      for (const auto& k : n.kids) {
-        auto r = required_keys(*k);
-        if (!r) return std::nullopt;
-        all.insert(all.end(), r->begin(), r->end());
-      }
-      std::sort(all.begin(), all.end());
-      all.erase(std::unique(all.begin(), all.end()), all.end());
+      // Keep the most selective groups.
+      std::stable_sort(all.begin(), all.end(),
+                       [](const auto& a, const auto& b) { return a.size() < b.size(); });
+      if (all.size() > kMaxGroups) all.resize(kMaxGroups);
       return all;
     }
+    case Kind::kOr: {
+      // (a1 ∧ a2) ∨ b requires (a1 ∨ b): one group of each alternative, united.
+      std::vector<std::uint64_t> any;
+      for (const auto& k : n.kids) {
+        Groups g = required_groups(*k);
+        if (g.empty()) return {};
+        const auto& best = g[best_group(g)];
+        any.insert(any.end(), best.begin(), best.end());
+      }
+      std::sort(any.begin(), any.end());
+      any.erase(std::unique(any.begin(), any.end()), any.end());
+      return {any};
+    }
     default:
-      return std::nullopt;
+      return {};
   }
 }
 

@@ -18,6 +18,7 @@ struct Query::Node {
   enum class Kind { kTerm, kPrefix, kPhrase, kAnd, kOr, kNot, kNear, kSource, kLang };
   Kind kind = Kind::kTerm;
   bool title_only = false;
+  std::uint64_t key = 0;            // term / prefix: keys[0], kept inline for evaluation speed
   std::vector<std::uint64_t> keys;  // term: 1 key; phrase: one per word; prefix: presearch key
   std::vector<std::string> words;   // the normalized words (for presearch choice and debugging)
   std::string value;                // prefix: normalized prefix; source/lang: normalized value
@@ -32,7 +33,8 @@ namespace analysis {
 
 std::uint64_t key_hash(std::string_view s);
 std::uint64_t key_hash_continue(std::uint64_t h, std::string_view s);
-// Presearch key of a prefix term: its first 2 or 3 characters.
+// Presearch key of a prefix term: its first 2 to 4 characters.
+inline constexpr std::size_t kPrefixKeyChars = 4;
 std::uint64_t prefix_key(std::string_view norm_prefix);
 std::size_t char_count(std::string_view s);
 
@@ -77,8 +79,13 @@ class AnalyzedDoc {
   std::vector<Word> words_;  // title words then body words
   std::uint32_t title_count_ = 0;
   std::vector<std::pair<std::uint64_t, std::uint32_t>> entries_;  // while building
-  std::vector<std::uint64_t> keys_;                               // sorted
-  std::vector<std::uint32_t> pos_;                                // parallel to keys_
+  struct Slot {
+    std::uint64_t key = 0;
+    std::uint32_t begin = 0, end = 0;  // end == 0: empty slot
+  };
+  std::vector<Slot> slots_;  // open addressing, linear probing
+  std::size_t mask_ = 0;
+  std::vector<std::uint32_t> pos_;  // positions grouped by key, ascending within a key
   std::vector<std::uint64_t> distinct_;
   std::vector<std::pair<std::string, std::uint32_t>> forms_;  // sorted (form, pos)
   std::string source_, lang_;
@@ -87,8 +94,12 @@ class AnalyzedDoc {
 // Evaluation over an analysed document.
 bool evaluate(const Query::Node& n, const AnalyzedDoc& d);
 void collect_hits(const Query::Node& n, const AnalyzedDoc& d, std::vector<Hit>& out);
-// Keys of which at least one must be present for the query to match; nullopt: no such set.
-std::optional<std::vector<std::uint64_t>> required_keys(const Query::Node& n);
+// What the presearcher requires of a document: every group must have at least one of its keys
+// present (an AND of ORs, at most kMaxGroups groups). Empty: nothing can be required (e.g. a
+// query of source:/lang: only) and the topic is evaluated for every document.
+inline constexpr std::size_t kMaxGroups = 8;
+using Groups = std::vector<std::vector<std::uint64_t>>;
+Groups required_groups(const Query::Node& n);
 
 // ---- template implementation -------------------------------------------------------------------
 

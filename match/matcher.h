@@ -85,6 +85,8 @@ class Matcher {
   std::size_t size() const;
   // Matching topics in the order they were added.
   std::vector<TopicMatch> match(const Document& doc) const;
+  // How many topics the presearcher would evaluate for this document (for benchmarks).
+  std::size_t count_candidates(const Document& doc) const;
   // Every topic evaluated directly (the baseline the benchmark compares against).
   std::vector<TopicMatch> match_brute_force(const Document& doc) const;
 

@@ -367,11 +367,13 @@ class Parser {
       n->kind = Kind::kPrefix;
       n->value = w[0];
       n->keys = {analysis::prefix_key(w[0])};
+      n->key = n->keys[0];
       n->words = std::move(w);
       return n;
     }
     n->kind = w.size() == 1 ? Kind::kTerm : Kind::kPhrase;
     for (const std::string& x : w) n->keys.push_back(analysis::key_hash(x));
+    n->key = n->keys[0];
     n->words = std::move(w);
     return n;
   }

@@ -1,0 +1,6 @@
+# match/tests.cmake — the matching benchmark (not a test): bench_match over the ANT corpus.
+#   cmake --build <build> --target bench_match && <build>/bench_match [--help]
+add_executable(bench_match EXCLUDE_FROM_ALL ${CMAKE_CURRENT_LIST_DIR}/../bench/match_bench.cpp)
+target_link_libraries(bench_match PRIVATE rasid_match)
+target_compile_definitions(bench_match PRIVATE
+  RASID_SHARED_DIR="${CMAKE_CURRENT_SOURCE_DIR}/../shared")
