@@ -1,0 +1,46 @@
+// libFuzzer target: feed bytes → decode_feed → parse_feed, plus the HTML fragment helpers the
+// feed parser uses. Invariants checked: no crash, every string of a parsed feed is valid UTF-8
+// (numeric references such as &#xD800; must never leak invalid UTF-8), links are absolute or empty.
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+
+#include "parse/parser.h"
+#include "text/text.h"
+
+namespace {
+void require_utf8(const std::string& s) {
+  if (!rasid::text::is_valid_utf8(s)) std::abort();
+}
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  std::string_view in(reinterpret_cast<const char*>(data), size);
+  // The first byte picks a content type so the charset rules are explored too.
+  static constexpr std::string_view kTypes[] = {"", "application/rss+xml", "text/xml",
+                                                "text/html; charset=windows-1256",
+                                                "application/atom+xml; charset=utf-16"};
+  std::string_view ct = size > 0 ? kTypes[data[0] % 5] : "";
+  auto f = rasid::parse::parse_feed_bytes(in, ct, "https://example.com/feed/");
+  if (!f.ok()) return 0;
+  require_utf8(f->title);
+  require_utf8(f->link);
+  for (const auto& e : f->entries) {
+    require_utf8(e.id);
+    require_utf8(e.link);
+    require_utf8(e.title);
+    require_utf8(e.summary);
+    require_utf8(e.content);
+    require_utf8(e.author);
+    for (const auto& c : e.categories) require_utf8(c);
+    for (const auto& l : e.links) require_utf8(l.href);
+    if (!e.link.empty() && e.link.find(':') == std::string::npos) std::abort();
+  }
+  for (const auto& e : f->entries) {
+    rasid::parse::canonical_url(e.link);
+    rasid::parse::url_host(e.link);
+  }
+  return 0;
+}
