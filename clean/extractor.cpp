@@ -441,7 +441,9 @@ void Extractor::class_removal() {
     if (n.tag == Tag::html || n.tag == Tag::body || n.tag == Tag::main) continue;
     double share = n.prose / total;
     bool drop = false;
-    if (n.strong_chrome) drop = n.positive ? share < 0.1 : share < 0.6;
+    // Inline elements (links, spans inside sentences) are never dropped for their class: a
+    // name linked as "rollover-people-link" is part of the sentence.
+    if (n.strong_chrome && n.tag != Tag::a) drop = n.positive ? share < 0.1 : share < 0.6;
     if (!drop && (n.tag == Tag::aside || n.tag == Tag::footer || n.tag == Tag::form))
       drop = share < 0.5;
     if (drop) {
@@ -732,7 +734,7 @@ std::vector<std::string> Extractor::filter(std::vector<Block>& blocks, const std
     if (!quoted && k.words <= 12 && !util::ends_like_sentence(b.text) &&
         !meta::find_date(b.text).empty())
       continue;
-    if (k.words <= 12 && !util::ends_like_sentence(b.text) && byline_like(f)) continue;
+    if (k.words <= 16 && !util::ends_like_sentence(b.text) && byline_like(f)) continue;
     if (k.words <= 3 && k.arabic + k.latin == 0 && b.tag != Tag::td) continue;  // counters
     if (k.words <= 4 && !sentence && b.text.size() < 80 && seen[f] >= 2) continue;
     out.push_back(std::move(b.text));

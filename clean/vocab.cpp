@@ -426,6 +426,22 @@ Chrome classify(std::string_view block) {
     if (starts_with(f, "ادعم") || starts_with(f, "ادعمنا") || starts_with(f, "ادعمونا") ||
         starts_with(f, "support us") || starts_with(f, "donate"))
       return Chrome::line;
+    // Gallery counters: "Image 1 of 5", "صورة 2 من 7".
+    if (words == 4) {
+      auto w = f;
+      auto sp1 = w.find(' '), sp2 = w.find(' ', sp1 + 1), sp3 = w.find(' ', sp2 + 1);
+      std::string_view a = std::string_view(w).substr(0, sp1);
+      std::string_view b = std::string_view(w).substr(sp1 + 1, sp2 - sp1 - 1);
+      std::string_view c = std::string_view(w).substr(sp2 + 1, sp3 - sp2 - 1);
+      std::string_view d = std::string_view(w).substr(sp3 + 1);
+      auto digits = [](std::string_view x) {
+        return !x.empty() &&
+               std::all_of(x.begin(), x.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+      };
+      if ((a == "image" || a == "photo" || a == "slide" || a == "picture" || a == "صوره") &&
+          digits(b) && (c == "of" || c == "من") && digits(d))
+        return Chrome::line;
+    }
     // Relative times of a post-meta line: "منذ 3 سنوات", "3 hours ago".
     if (words <= 5 &&
         (starts_with(f, "منذ") || (f.size() > 4 && f.substr(f.size() - 4) == " ago"))) {
