@@ -139,11 +139,16 @@ struct Fetcher::Impl {
   struct Host {
     int active = 0;
     bool in_ring = false;
+    Clock::time_point next_start{};  // politeness: no start before this (min_host_interval)
     std::deque<std::unique_ptr<Transfer>> waiting;
   };
 
   Impl(asio::io_context& io_, Options o)
-      : io(io_), opts(std::move(o)), timer(io_), token(std::make_shared<Impl*>(this)) {
+      : io(io_),
+        opts(std::move(o)),
+        timer(io_),
+        pump_timer(io_),
+        token(std::make_shared<Impl*>(this)) {
     global_init();
     std::vector<Cidr> allow;
     for (const auto& s : opts.allow_private) {
@@ -172,6 +177,7 @@ struct Fetcher::Impl {
     std::vector<std::pair<Callback, Response>> owed;
     token.reset();  // queued asio handlers now do nothing
     timer.cancel();
+    pump_timer.cancel();
     auto cancelled = [](std::unique_ptr<Transfer>& t) {
       Response r = std::move(t->resp);
       r.error = Error::cancelled;
@@ -229,6 +235,9 @@ struct Fetcher::Impl {
   // Starts waiting transfers while the global limit allows, round-robin over hosts so one busy
   // host cannot starve the others.
   void pump() {
+    const auto now = Clock::now();
+    const bool spacing = opts.min_host_interval.count() > 0;
+    std::optional<Clock::time_point> wake;
     size_t skipped = 0;
     while (active < opts.max_total && !ring.empty() && skipped < ring.size()) {
       std::string name = ring.front();
@@ -238,7 +247,10 @@ struct Fetcher::Impl {
       Host& h = it->second;
       h.in_ring = false;
       if (h.waiting.empty()) continue;
-      if (h.active >= opts.max_per_host) {
+      bool too_soon = spacing && now < h.next_start;
+      if (h.active >= opts.max_per_host || too_soon) {
+        if (too_soon && h.active < opts.max_per_host && (!wake || h.next_start < *wake))
+          wake = h.next_start;
         h.in_ring = true;
         ring.push_back(name);
         ++skipped;
@@ -252,8 +264,28 @@ struct Fetcher::Impl {
         h.in_ring = true;
         ring.push_back(name);
       }
+      if (spacing) h.next_start = now + opts.min_host_interval;
       start(std::move(t));
     }
+    // Hosts held back only by their spacing need a wake-up; the others wait for a completion.
+    if (wake && (!pump_at || *wake < *pump_at)) {
+      pump_at = wake;
+      pump_timer.expires_at(*wake);
+      pump_timer.async_wait([w = std::weak_ptr<Impl*>(token)](boost::system::error_code ec) {
+        if (ec) return;
+        auto p = w.lock();
+        if (!p) return;
+        (*p)->pump_at.reset();
+        (*p)->pump();
+      });
+    }
+  }
+
+  // Forgets idle hosts, except those whose spacing still matters.
+  void maybe_forget(std::unordered_map<std::string, Host>::iterator h) {
+    if (h->second.active == 0 && h->second.waiting.empty() && !h->second.in_ring &&
+        h->second.next_start <= Clock::now())
+      hosts.erase(h);
   }
 
   void start(std::unique_ptr<Transfer> t) {
@@ -545,7 +577,7 @@ struct Fetcher::Impl {
       auto h = hosts.find(t->host);
       if (h != hosts.end()) {
         --h->second.active;
-        if (h->second.active == 0 && h->second.waiting.empty()) hosts.erase(h);
+        maybe_forget(h);
       }
       --active;
       finished_any = true;
@@ -667,6 +699,8 @@ struct Fetcher::Impl {
   AddressGuard guard;
   CURLM* multi = nullptr;
   asio::steady_timer timer;
+  asio::steady_timer pump_timer;  // wakes pump() when a host's spacing has passed
+  std::optional<Clock::time_point> pump_at;
   std::shared_ptr<Impl*> token;  // handlers hold a weak_ptr: expired once the Impl is gone
   std::unordered_map<curl_socket_t, std::shared_ptr<Sock>> socks;
   std::unordered_map<CURL*, std::unique_ptr<Transfer>> running;

@@ -91,6 +91,9 @@ struct Options {
   std::vector<std::string> allow_private;
   int max_total = 16;    // global in-flight transfers; more are queued
   int max_per_host = 2;  // in-flight transfers per host; more are queued
+  // Politeness: at least this long between the starts of two transfers to one host (0 = off).
+  // Hosts are told apart by name as written in the URL ("www.a.com" and "a.com" are two).
+  std::chrono::milliseconds min_host_interval{0};
 };
 
 class Fetcher {

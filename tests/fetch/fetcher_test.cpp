@@ -2,6 +2,7 @@
 #include "fetch/fetcher.h"
 
 #include <gtest/gtest.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -512,6 +513,65 @@ TEST(Fetcher, ManyConcurrentRequestsAllComplete) {
     ASSERT_TRUE(out[i].ok()) << i << ": " << out[i].error_message;
     EXPECT_EQ(out[i].body, "/" + std::to_string(i));
   }
+}
+
+TEST(Fetcher, MinHostIntervalSpacesStartsPerHost) {
+  std::mutex mu;
+  std::map<std::string, std::vector<std::chrono::steady_clock::time_point>> seen;
+  HttpServer server([&](const HttpRequest& r) {
+    std::string host = r.header("host");
+    host = host.substr(0, host.find(':'));
+    std::lock_guard<std::mutex> lock(mu);
+    seen[host].push_back(std::chrono::steady_clock::now());
+    return ok_resp("ok");
+  });
+  Options o = loopback_options();
+  o.max_per_host = 4;
+  o.min_host_interval = 150ms;
+  std::vector<Request> reqs;
+  for (int i = 0; i < 4; ++i) {
+    reqs.push_back(req(server.url("/" + std::to_string(i))));
+    reqs.push_back(req("http://localhost:" + std::to_string(server.port()) + "/"));
+  }
+  auto t0 = std::chrono::steady_clock::now();
+  auto out = fetch_all(reqs, o);
+  auto took = std::chrono::steady_clock::now() - t0;
+  for (const auto& r : out) EXPECT_TRUE(r.ok()) << r.error_message;
+  std::lock_guard<std::mutex> lock(mu);
+  ASSERT_EQ(seen["127.0.0.1"].size(), 4u);
+  ASSERT_EQ(seen["localhost"].size(), 4u);
+  for (auto& [host, times] : seen)
+    for (size_t i = 1; i < times.size(); ++i)
+      EXPECT_GE(times[i] - times[i - 1], 140ms) << host << " request " << i;
+  // The two hosts are spaced independently: 3 gaps of 150 ms, not 7.
+  EXPECT_GE(took, 440ms);
+  EXPECT_LT(took, 900ms);
+}
+
+TEST(Fetcher, NamesResolvedByTheThreadedResolverWork) {
+  // The machine's own name usually resolves through /etc/hosts: that goes through curl's
+  // resolver thread and its wake-up fd (handled by the socket callback), unlike IP literals and
+  // "localhost", which curl answers itself.
+  char name[256] = {};
+  ::gethostname(name, sizeof name - 1);
+  addrinfo hints{};
+  hints.ai_family = AF_INET;
+  addrinfo* res = nullptr;
+  if (::getaddrinfo(name, nullptr, &hints, &res) != 0 || res == nullptr)
+    GTEST_SKIP() << "host name does not resolve";
+  auto* in = reinterpret_cast<sockaddr_in*>(res->ai_addr);
+  bool is_127_0_0_1 = in->sin_addr.s_addr == htonl(INADDR_LOOPBACK);
+  ::freeaddrinfo(res);
+  if (!is_127_0_0_1) GTEST_SKIP() << "host name does not resolve to 127.0.0.1";
+  HttpServer server([](const HttpRequest&) { return ok_resp("by name"); });
+  std::string url = "http://" + std::string(name) + ":" + std::to_string(server.port()) + "/";
+  Response r = get(url);
+  EXPECT_TRUE(r.ok()) << r.error_message;
+  EXPECT_EQ(r.body, "by name");
+  EXPECT_LT(r.elapsed, 1000ms);
+  Options guarded;
+  Response blocked = get(url, guarded);
+  EXPECT_EQ(blocked.error, Error::blocked_address) << blocked.error_message;
 }
 
 TEST(Response, RetryAfterDeltaAndHttpDate) {
