@@ -107,6 +107,8 @@ class Deliverer {
   // timer); a time in the past means "pump now".
   std::optional<storage::Millis> next_due();
   // Replaces the endpoints (config reload); rows in flight finish with their old settings.
+  // Also re-enables endpoints disabled by a 410 (after a 410 the row is failed and the
+  // endpoint's other rows wait, pending, for an hour before the endpoint is probed again).
   void set_endpoints(std::vector<Endpoint> endpoints);
 
  private:

@@ -15,6 +15,8 @@ namespace {
 constexpr int kHeadsLimit = 10000;
 constexpr Millis kUnknownWebhookDelay = 3600 * 1000;
 constexpr std::chrono::hours kMaxRetryAfter{24};
+// After a 410 the endpoint is left alone this long (its other rows wait, pending), then probed.
+constexpr Millis kGonePause = 3600 * 1000;
 
 }  // namespace
 
@@ -28,6 +30,7 @@ struct Core : std::enable_shared_from_this<Core> {
   struct State {
     bool in_flight = false;
     Millis last_send = 0;
+    Millis gone_until = 0;  // set by a 410: the endpoint is disabled until then
   };
 
   storage::Store& store;
@@ -36,6 +39,7 @@ struct Core : std::enable_shared_from_this<Core> {
   std::map<std::string, State> state;
 
   void set_endpoints(std::vector<Endpoint> eps) {
+    for (auto& [name, st] : state) st.gone_until = 0;  // a reload may have fixed the URL
     endpoints.clear();
     for (auto& e : eps) endpoints[e.name] = std::move(e);
   }
@@ -65,6 +69,12 @@ struct Core : std::enable_shared_from_this<Core> {
       return;
     }
     const Endpoint& ep = it->second;
+    if (now < st.gone_until) {
+      check(store.defer(head.id, st.gone_until,
+                        "endpoint disabled: it answered 410 Gone; next probe at " +
+                            std::to_string(st.gone_until / 1000) + " (Unix s)"));
+      return;
+    }
     const Millis gap = std::max(ep.min_interval.count(), ep.digest.count());
     if (gap > 0 && st.last_send != 0 && now < st.last_send + gap) {
       check(store.defer(head.id, st.last_send + gap));
@@ -111,7 +121,8 @@ struct Core : std::enable_shared_from_this<Core> {
         break;
       case Outcome::failed:
         for (const auto& row : rows) check(store.mark_failed(row.id, o.error));
-        log::error(what + " failed: " + o.error);
+        state[ep.name].gone_until = now + kGonePause;
+        log::error(what + " failed: " + o.error + "; endpoint disabled for an hour");
         break;
       case Outcome::retry:
         for (const auto& row : rows) {

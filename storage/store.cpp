@@ -624,7 +624,14 @@ Result<int> Store::retry_failed(const std::string& webhook) {
         "WHERE status = 'failed' AND (?1 = '' OR webhook = ?1)");
   u.bind(1, webhook);
   if (u.step() != SQLITE_DONE) return sql_error(db_, "re-queue failed alerts");
-  return sqlite3_changes(db_);
+  const int requeued = sqlite3_changes(db_);
+  // "Retry" means now: rows waiting for a backoff or a pause are made due as well.
+  Use now(stmts_->cache,
+          "UPDATE outbox SET next_attempt = 0 WHERE status = 'pending' AND next_attempt > 0 "
+          "AND (?1 = '' OR webhook = ?1)");
+  now.bind(1, webhook);
+  if (now.step() != SQLITE_DONE) return sql_error(db_, "make pending alerts due");
+  return requeued;
 }
 
 Result<std::vector<OutboxRow>> Store::outbox_rows(const std::string& status,

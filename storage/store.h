@@ -143,7 +143,9 @@ class Store {
   // The head of one webhook's queue, due or not.
   Result<std::optional<OutboxRow>> queue_head(const std::string& webhook);
   Result<std::vector<OutboxCounts>> outbox_counts();
-  Result<int> retry_failed(const std::string& webhook);  // "" = all; returns rows re-queued
+  // Operator "retry now": failed rows become pending again (attempts reset) and every pending
+  // row of the webhook ("" = all) becomes due. Returns the number of failed rows re-queued.
+  Result<int> retry_failed(const std::string& webhook);
   // When the next pending row heading its webhook's queue is due (nullopt: nothing pending).
   Result<std::optional<Millis>> next_alert_due();
   // Rows of the outbox for operator tools, oldest first. status "" = any, webhook "" = all.

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <filesystem>
 #include <mutex>
@@ -228,23 +229,40 @@ TEST(Deliverer, RecoveringReceiverGetsEveryAlertExactlyOnceInOrder) {
   EXPECT_FALSE(rig.deliverer->next_due().has_value());
 }
 
-TEST(Deliverer, GoneEndpointMarksRowFailed) {
-  Receiver rx([](const HttpRequest&, int) { return HttpResponse{410, {}, "gone"}; });
+TEST(Deliverer, GoneEndpointFailsRowAndDisablesEndpoint) {
+  std::atomic<bool> gone{true};
+  Receiver rx([&](const HttpRequest&, int) {
+    return gone ? HttpResponse{410, {}, "gone"} : HttpResponse{200, {}, "ok"};
+  });
   Rig rig({endpoint("desk", rx.url("/desk"))});
-  add(*rig.store, 1, {"desk"});
-  rig.drain(5s);
-  EXPECT_EQ(rx.all().size(), 1u);
+  const auto first = add(*rig.store, 1, {"desk"});
+  const auto second = add(*rig.store, 2, {"desk"});
+  rig.drain(3s);
+  EXPECT_EQ(rx.all().size(), 1u);  // the endpoint is not hammered with the rest of its queue
   auto c = rig.counts("desk");
   EXPECT_EQ(c.failed, 1);
-  EXPECT_EQ(c.pending, 0);
-  EXPECT_EQ(c.last_error, "endpoint gone (410)");
-  // The operator fixes the receiver and re-queues: it is sent again with the same id.
+  EXPECT_EQ(c.pending, 1);
+  auto failed = rig.store->outbox_rows("failed", "desk", 10);
+  ASSERT_TRUE(failed.ok() && failed->size() == 1);
+  EXPECT_EQ(failed->front().last_error, "endpoint gone (410)");
+  auto waiting = rig.store->pending("desk");
+  ASSERT_TRUE(waiting.ok() && waiting->size() == 1);
+  EXPECT_NE(waiting->front().last_error.find("endpoint disabled"), std::string::npos);
+  EXPECT_EQ(waiting->front().attempts, 0);
+  EXPECT_GT(waiting->front().next_attempt, storage::now_ms() + 3500 * 1000);
+  // The operator fixes the receiver, re-queues (`rasid alerts retry`) and reloads: both rows
+  // arrive, in order, the first with the same id as before.
+  gone = false;
   auto n = rig.store->retry_failed("desk");
   ASSERT_TRUE(n.ok());
   EXPECT_EQ(n.value(), 1);
-  rig.drain(5s);
-  ASSERT_EQ(rx.all().size(), 2u);
-  EXPECT_EQ(rx.all()[0].id, rx.all()[1].id);
+  rig.deliverer->set_endpoints({endpoint("desk", rx.url("/desk"))});
+  rig.drain(3s);
+  auto ok = rx.accepted();
+  ASSERT_EQ(ok.size(), 2u);
+  EXPECT_EQ(ok[0].id, first[0]);
+  EXPECT_EQ(ok[1].id, second[0]);
+  EXPECT_EQ(rx.all()[0].id, first[0]);
 }
 
 TEST(Deliverer, RetryAfterIsHonoured) {

@@ -496,6 +496,15 @@ TEST(StoreOutbox, OnlyTheOldestPendingRowPerWebhookIsDue) {
   EXPECT_EQ(due->front().webhook_id, "o2");
   EXPECT_EQ(due->front().attempts, 0);
 
+  // "Retry now" also makes a pending row that waits for its backoff due at once.
+  ASSERT_TRUE(store->mark_retry(due->front().id, "HTTP 500", 1LL << 50).ok());
+  EXPECT_TRUE(store->due_alerts(7000, 10)->empty());
+  ASSERT_TRUE(store->retry_failed("ops").ok());
+  due = store->due_alerts(7000, 10);
+  ASSERT_TRUE(due.ok());
+  ASSERT_EQ(due->size(), 1u);
+  EXPECT_EQ(due->front().next_attempt, 0);
+
   auto pruned = store->prune_delivered(5500);
   ASSERT_TRUE(pruned.ok());
   EXPECT_EQ(pruned.value(), 2);  // c2 (1000) and o1 (5001); o3 (6000) stays
