@@ -542,7 +542,9 @@ TEST(Fetcher, MinHostIntervalSpacesStartsPerHost) {
   ASSERT_EQ(seen["localhost"].size(), 4u);
   for (auto& [host, times] : seen)
     for (size_t i = 1; i < times.size(); ++i)
-      EXPECT_GE(times[i] - times[i - 1], 140ms) << host << " request " << i;
+      // Spacing is start to start at the client; arrival at the server jitters (the first
+      // "localhost" connection tries ::1 first), hence the margin.
+      EXPECT_GE(times[i] - times[i - 1], 100ms) << host << " request " << i;
   // The two hosts are spaced independently: 3 gaps of 150 ms, not 7.
   EXPECT_GE(took, 440ms);
   EXPECT_LT(took, 900ms);
