@@ -72,4 +72,27 @@ std::string canonical_charset(std::string_view label);
 // 64-bit FNV-1a of a string (stable across runs and machines).
 std::uint64_t fnv1a64(std::string_view s);
 
+// Near-duplicates ("one alert per story"): agency rewrites across outlets sit around Jaccard
+// 0.5–0.7 on word shingles, which simhash does not see; MinHash + LSH finds such candidates in
+// O(1) per article, and an exact Jaccard check on the shingles decides. All values are stable
+// across runs and machines (they may be stored).
+//
+// Hashes of every k consecutive normalized words (sorted, unique). Texts shorter than k words
+// give one shingle of all their words; no words, no shingles.
+std::vector<std::uint64_t> shingles(const std::vector<std::string>& words, std::size_t k = 3);
+// Exact Jaccard similarity of two sorted unique shingle sets (0 when both are empty).
+double jaccard(const std::vector<std::uint64_t>& a, const std::vector<std::uint64_t>& b);
+// MinHash signature: for each of n hash functions, the least hash over the shingles.
+inline constexpr std::size_t kMinHashSize = 128;
+std::vector<std::uint32_t> minhash(const std::vector<std::uint64_t>& shingles,
+                                   std::size_t n = kMinHashSize);
+// Share of equal positions of two signatures (an estimate of the Jaccard similarity).
+double minhash_similarity(const std::vector<std::uint32_t>& a, const std::vector<std::uint32_t>& b);
+// LSH band keys: the signature cut into `bands` bands of n/bands rows, each band hashed with its
+// number. Two texts are candidates when they share a band key. With 128 = 32 × 4, pairs at
+// Jaccard 0.5 become candidates with probability ≈ 0.87, at 0.6 ≈ 0.99, at 0.3 ≈ 0.23.
+inline constexpr std::size_t kLshBands = 32;
+std::vector<std::uint64_t> lsh_bands(const std::vector<std::uint32_t>& signature,
+                                     std::size_t bands = kLshBands);
+
 }  // namespace rasid::text
