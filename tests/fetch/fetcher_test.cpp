@@ -576,6 +576,38 @@ TEST(Fetcher, NamesResolvedByTheThreadedResolverWork) {
   EXPECT_EQ(blocked.error, Error::blocked_address) << blocked.error_message;
 }
 
+TEST(Fetcher, ProxyOptionSendsRequestsThroughTheProxy) {
+  std::mutex mu;
+  std::string target;
+  HttpServer proxy([&](const HttpRequest& r) {
+    std::lock_guard<std::mutex> lock(mu);
+    target = r.target;
+    return ok_resp("via proxy");
+  });
+  Options o = loopback_options();
+  o.proxy = proxy.url("/");
+  // The name need not resolve here: the proxy resolves it.
+  Response r = get("http://feeds.example.invalid/rss.xml", o);
+  EXPECT_TRUE(r.ok()) << r.error_message;
+  EXPECT_EQ(r.body, "via proxy");
+  std::lock_guard<std::mutex> lock(mu);
+  EXPECT_EQ(target, "http://feeds.example.invalid/rss.xml");
+}
+
+TEST(Fetcher, ProxyFromTheEnvironmentIsIgnored) {
+  HttpServer server([](const HttpRequest&) { return ok_resp("direct"); });
+  std::string dead = "http://127.0.0.1:" + std::to_string(closed_port());
+  ::setenv("http_proxy", dead.c_str(), 1);
+  ::setenv("HTTP_PROXY", dead.c_str(), 1);
+  ::setenv("ALL_PROXY", dead.c_str(), 1);
+  Response r = get(server.url("/"));
+  ::unsetenv("http_proxy");
+  ::unsetenv("HTTP_PROXY");
+  ::unsetenv("ALL_PROXY");
+  EXPECT_TRUE(r.ok()) << r.error_message;
+  EXPECT_EQ(r.body, "direct");
+}
+
 TEST(Response, RetryAfterDeltaAndHttpDate) {
   Response r;
   EXPECT_FALSE(r.retry_after().has_value());
