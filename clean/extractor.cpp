@@ -201,11 +201,15 @@ struct Node {
   bool scored = false;
 };
 
-void split_class_words(std::string_view s, std::vector<std::string>& out) {
-  std::string cur;
+// Calls f(word) for each lower-cased word of a class/id value, split on non-alphanumerics and
+// camelCase boundaries ("articleBody" → "article", "body").
+template <class F>
+void for_each_class_word(std::string_view s, F&& f) {
+  char buf[64];
+  std::size_t len = 0;
   auto flush = [&] {
-    if (!cur.empty()) out.push_back(cur);
-    cur.clear();
+    if (len > 0 && len < sizeof buf) f(std::string_view(buf, len));
+    len = 0;
   };
   char prev = 0;
   for (char c : s) {
@@ -216,7 +220,9 @@ void split_class_words(std::string_view s, std::vector<std::string>& out) {
       flush();
     } else {
       if (upper && prev >= 'a' && prev <= 'z') flush();  // camelCase
-      cur.push_back(upper ? static_cast<char>(c + 32) : c);
+      if (len < sizeof buf - 1) buf[len] = upper ? static_cast<char>(c + 32) : c;
+      ++len;
+      if (len >= sizeof buf) len = sizeof buf;  // overlong token: ignored at flush
     }
     prev = c;
   }
@@ -324,17 +330,14 @@ void Extractor::build(const xmlNode* x, int parent, bool in_link, bool dropped) 
     if (!n.removed) {
       int w = 0;
       bool strong = false, pos = false;
-      std::vector<std::string> words;
       for (const char* a : {"class", "id"}) {
-        words.clear();
-        split_class_words(dom::attr(x, a), words);
         bool neg_here = false, pos_here = false;
-        for (const auto& wd : words) {
+        for_each_class_word(dom::attr(x, a), [&](std::string_view wd) {
           int ww = vocab::class_word_weight(wd);
           if (ww < 0) neg_here = true;
           if (ww > 0) pos_here = true;
           if (vocab::strong_chrome_word(wd)) strong = true;
-        }
+        });
         if (neg_here) w -= 25;
         if (pos_here) {
           w += 25;
@@ -361,7 +364,6 @@ void Extractor::build(const xmlNode* x, int parent, bool in_link, bool dropped) 
     }
     last_child_[parent] = idx;
   }
-  index_.emplace(x, idx);
   bool removed = nodes_[idx].removed;
   bool link = nodes_[idx].in_link;
   if (nodes_[idx].tag == Tag::h1 && !removed) {
@@ -759,6 +761,9 @@ Result<Article> Extractor::run(const Rules& rules) {
   // Per-source rules: drop first, then the body container.
   int forced_body = -1;
   if (!rules.drop.empty() || !rules.body.empty()) {
+    index_.reserve(nodes_.size());
+    for (std::size_t i = 0; i < nodes_.size(); ++i)
+      index_.emplace(nodes_[i].x, static_cast<int>(i));
     xmlXPathContextPtr ctx = xmlXPathNewContext(page_.doc());
     if (ctx == nullptr) return Error{"clean: out of memory"};
     ctx->error = [](void*, xmlErrorPtr) {};  // a bad rule is reported as our Error, not printed

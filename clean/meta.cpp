@@ -220,9 +220,8 @@ struct Collector {
       if ((dir == "rtl" || dir == "ltr") && m.dir.empty()) m.dir = dir;
     } else if (nm == "a" || nm == "span" || nm == "div" || nm == "p") {
       if (!meta_author.empty()) return;
-      std::string rel = dom::lower(dom::attr(n, "rel"));
-      std::string ip = dom::lower(dom::attr(n, "itemprop"));
-      if (rel == "author" || ip == "author") {
+      if (dom::iequals(dom::attr(n, "rel"), "author") ||
+          dom::iequals(dom::attr(n, "itemprop"), "author")) {
         std::string t = dom::text(n, 512);
         if (!t.empty() && util::count(t).words <= 6) meta_author = t;
       }
