@@ -137,7 +137,13 @@ const std::unordered_set<std::string>& exact_lines() {
                            "gallery",
                            "photos",
                            "listen to this article",
-                           "audio"}))
+                           "audio",
+                           "iklan",
+                           "werbung",
+                           "publicidad",
+                           "publicité",
+                           "anzeige",
+                           "реклама"}))
       r.insert(x);
     return r;
   }();
@@ -291,6 +297,36 @@ const std::vector<std::string>& contained_lines() {
       "show comments",
       "log in to comment",
       "sign in to comment",
+      "contributed to this report",
+      "contributed reporting",
+      "like this story",
+      "share it with",
+      "successfully subscribed",
+      "problem subscribing",
+      "if you enjoyed this article",
+      "filed under",
+      "thanks for reading",
+      "thank you for reading",
+      "sign up to receive",
+      "get our newsletter",
+      "we'd love to hear",
+      // sentence-like Arabic chrome
+      "إذا أعجبك هذا المقال",
+      "إذا أعجبك المقال",
+      "شارك هذا المقال",
+      "شارك المقال مع",
+      "تم الاشتراك بنجاح",
+      "اشترك في نشرتنا",
+      "اشترك في النشرة",
+      "ساهم في إعداد هذا",
+      "ساهم في إعداد التقرير",
+      "شكرا لقراءتك",
+      "حمل التطبيق",
+      "يمكنكم متابعة",
+      "لمتابعة آخر الأخبار",
+      "للاطلاع على المزيد",
+      "انقر هنا",
+      "اضغط على الرابط",
   });
   return v;
 }
@@ -426,6 +462,22 @@ Chrome classify(std::string_view block) {
     if (starts_with(f, "ادعم") || starts_with(f, "ادعمنا") || starts_with(f, "ادعمونا") ||
         starts_with(f, "support us") || starts_with(f, "donate"))
       return Chrome::line;
+    // Gallery counters: "1 of 6".
+    if (words == 3) {
+      auto sp1 = f.find(' '), sp2 = f.find(' ', sp1 + 1);
+      std::string_view a = std::string_view(f).substr(0, sp1);
+      std::string_view c = std::string_view(f).substr(sp1 + 1, sp2 - sp1 - 1);
+      std::string_view d = std::string_view(f).substr(sp2 + 1);
+      auto digits = [](std::string_view x) {
+        return !x.empty() &&
+               std::all_of(x.begin(), x.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+      };
+      if (digits(a) && (c == "of" || c == "من") && digits(d)) return Chrome::line;
+    }
+    // Credits of the reporting: "(Reporting by …; Editing by …)".
+    for (std::string_view p : {"reporting by", "additional reporting by", "editing by",
+                               "writing by", "compiled by", "edited by"})
+      if (starts_with(f, p) && words <= 40) return Chrome::line;
     // Gallery counters: "Image 1 of 5", "صورة 2 من 7".
     if (words == 4) {
       auto w = f;
