@@ -182,6 +182,7 @@ struct Fetcher::Impl {
       Response r = std::move(t->resp);
       r.error = Error::cancelled;
       r.error_message = "fetcher destroyed";
+      if (r.final_url.empty()) r.final_url = t->req.url;
       r.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t->started);
       return std::make_pair(std::move(t->done), std::move(r));
     };

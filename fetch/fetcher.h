@@ -10,10 +10,20 @@
 // a guard on the *resolved* address (CURLOPT_OPENSOCKETFUNCTION) that refuses loopback, private,
 // link-local, CGNAT, multicast and metadata addresses unless Options::allow_private lists them.
 //
+// Limits: at most Options::max_total transfers run at once and Options::max_per_host per host
+// name; the rest wait in per-host queues served round-robin (a busy host cannot starve the
+// others), optionally spaced by Options::min_host_interval. Keep-alive connections are reused;
+// HTTP/2 is allowed but never multiplexed. Retry-After is reported (Response::retry_after), not
+// enforced here: the scheduler decides when a source is asked again.
+//
 // Failure model: every outcome is a Response. status is the HTTP status (0 when no response);
-// error classifies what went wrong at the transport level; a 4xx/5xx is error == http_status.
+// error classifies what went wrong at the transport level; a 4xx/5xx is error == http_status;
+// a 304 is error == not_modified. A too_large response never carries a partial body.
 #pragma once
 
+// clang-format off
+#include <utility>  // before asio (asio issue #944 with g++ 12 + C++20)
+// clang-format on
 #include <boost/asio/io_context.hpp>
 #include <chrono>
 #include <functional>
@@ -21,7 +31,6 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <utility>  // before asio (asio issue #944 with g++ 12 + C++20)
 #include <vector>
 
 namespace rasid::fetch {
