@@ -93,6 +93,15 @@ std::string_view prefix_of(std::string_view name) {
   return c == std::string_view::npos ? std::string_view() : name.substr(0, c);
 }
 
+std::string trimmed(std::string&& s) {
+  auto sp = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+  std::size_t b = 0, e = s.size();
+  while (b < e && sp(s[b])) ++b;
+  while (e > b && sp(s[e - 1])) --e;
+  if (b == 0 && e == s.size()) return std::move(s);
+  return s.substr(b, e - b);
+}
+
 std::string trim(std::string_view s) {
   auto sp = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
   while (!s.empty() && sp(s.front())) s.remove_prefix(1);
@@ -235,9 +244,24 @@ struct Record {
   int sy_frequency = 0;
 };
 
+// Output strings come from the input's text, from character references and from our own
+// UTF-8 encoder. Only references, invalid input bytes, control characters and C1 code points
+// can make them need repair; input without any of those skips the per-string pass.
+bool needs_sanitize(std::string_view in, bool known_valid) {
+  if (in.find("&#") != std::string_view::npos) return true;
+  for (char ch : in) {
+    unsigned char c = static_cast<unsigned char>(ch);
+    if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') return true;
+  }
+  for (std::size_t p = in.find('\xC2'); p != std::string_view::npos; p = in.find('\xC2', p + 1))
+    if (p + 1 < in.size() && static_cast<unsigned char>(in[p + 1]) < 0xA0) return true;
+  return !known_valid && !fast_valid_utf8(in);
+}
+
 class FeedParser {
  public:
-  FeedParser(std::string_view url, std::optional<Time> now) : url_(url), now_(now) {}
+  FeedParser(std::string_view url, std::optional<Time> now, bool known_valid)
+      : url_(url), now_(now), known_valid_(known_valid) {}
   Result<Feed> run(std::string_view utf8);
 
  private:
@@ -257,6 +281,7 @@ class FeedParser {
 
   std::string url_;
   std::optional<Time> now_;
+  bool known_valid_ = false;
   Feed feed_;
   std::string_view root_uri_;
   bool atom_ = false;
@@ -354,7 +379,7 @@ TextDetail FeedParser::atom_text(pugi::xml_node el, const Scope* sc, Ns ns) {
     return t;
   }
   if (mode == "escaped") {
-    std::string s = trim(text(el));
+    std::string s = trimmed(text(el));
     t.value = type == "text/plain" ? s : clean_html_fragment(s, base);
     return t;
   }
@@ -378,7 +403,7 @@ TextDetail FeedParser::atom_text(pugi::xml_node el, const Scope* sc, Ns ns) {
     }
     std::string s;
     serialize(body, s);
-    t.value = clean_html_fragment(trim(expand(std::move(s))), base);
+    t.value = clean_html_fragment(trimmed(expand(std::move(s))), base);
     if (!xml_type) t.type = "application/xhtml+xml";
     return t;
   }
@@ -396,11 +421,11 @@ TextDetail FeedParser::rss_text(pugi::xml_node el, const Scope* sc, bool html) {
   if (has_element_children(el)) {
     std::string s;
     serialize(el, s);
-    t.value = clean_html_fragment(trim(expand(std::move(s))), base);
+    t.value = clean_html_fragment(trimmed(expand(std::move(s))), base);
     t.type = "text/html";
     return t;
   }
-  std::string s = trim(text(el));
+  std::string s = trimmed(text(el));
   if (html || looks_like_html(s)) {
     t.type = "text/html";
     t.value = clean_html_fragment(s, base);
@@ -423,9 +448,9 @@ Person FeedParser::atom_person(pugi::xml_node el, const Scope* sc) {
     if (local == "name")
       p.name = text::collapse_space(text(c));
     else if (local == "email")
-      p.email = trim(text(c));
+      p.email = trimmed(text(c));
     else if (local == "uri" || local == "url" || local == "homepage")
-      p.uri = resolve_any(csc ? csc->base : url_, trim(text(c)));
+      p.uri = resolve_any(csc ? csc->base : url_, trimmed(text(c)));
   }
   if (p.name.empty() && p.email.empty() && !has_element_children(el))
     p = person_from_text(text(el));
@@ -483,26 +508,26 @@ void FeedParser::element(pugi::xml_node el, const Scope* parent_scope, Record& r
         atom_link(el, sc, r);
       } else if (!atom_) {
         // an RSS <link> in a default namespace that happens to be Atom's is still text
-        r.link = resolve_any(base, trim(text(el)));
+        r.link = resolve_any(base, trimmed(text(el)));
       }
     } else if (local == "id") {
-      std::string id = trim(text(el));
+      std::string id = trimmed(text(el));
       if (!id.empty()) r.id = split_url(id).scheme.empty() ? resolve_any(base, id) : id;
     } else if (local == "author") {
       r.authors.push_back(atom_person(el, sc));
     } else if (local == "published" || local == "issued") {
-      r.published = trim(text(el));
+      r.published = trimmed(text(el));
     } else if (local == "updated" || local == "modified") {
-      r.updated = trim(text(el));
+      r.updated = trimmed(text(el));
     } else if (local == "created") {
-      r.created = trim(text(el));
+      r.created = trimmed(text(el));
     } else if (local == "category") {
       std::string term = trim(el.attribute("term").value());
       if (term.empty()) term = trim(el.attribute("label").value());
-      if (term.empty()) term = trim(text(el));
+      if (term.empty()) term = trimmed(text(el));
       if (!term.empty()) r.categories.push_back(term);
     } else if ((local == "logo" || local == "icon") && r.image.empty()) {
-      r.image = resolve_any(base, trim(text(el)));
+      r.image = resolve_any(base, trimmed(text(el)));
     }
     return;
   }
@@ -519,7 +544,7 @@ void FeedParser::element(pugi::xml_node el, const Scope* parent_scope, Record& r
         if (el.attribute("href")) {
           atom_link(el, sc, r);
         } else {
-          std::string href = trim(text(el));
+          std::string href = trimmed(text(el));
           if (!href.empty()) {
             r.link = resolve_any(base, href);
             r.links.push_back({r.link, "alternate", "text/html", "", 0});
@@ -534,28 +559,28 @@ void FeedParser::element(pugi::xml_node el, const Scope* parent_scope, Record& r
         TextDetail t;
         std::string s;
         serialize(el, s);
-        t.value = clean_html_fragment(trim(expand(std::move(s))), base);
+        t.value = clean_html_fragment(trimmed(expand(std::move(s))), base);
         t.type = "application/xhtml+xml";
         r.contents.push_back(std::move(t));
       } else if (local == "fullitem") {
         r.contents.push_back(rss_text(el, sc, true));
       } else if (local == "guid") {
-        r.id = trim(text(el));
+        r.id = trimmed(text(el));
         r.has_guid = true;
         std::string perma = lower(trim(el.attribute("isPermaLink").value()));
         r.guid_permalink = perma != "false";
       } else if (local == "author") {
-        std::string a = trim(text(el));
+        std::string a = trimmed(text(el));
         if (!a.empty()) {
           if (r.author_raw.empty()) r.author_raw = a;
           r.authors.push_back(person_from_text(a));
         }
       } else if (local == "pubDate") {
-        r.published = trim(text(el));
+        r.published = trimmed(text(el));
       } else if (local == "lastBuildDate") {
-        r.updated = trim(text(el));
+        r.updated = trimmed(text(el));
       } else if (local == "category") {
-        std::string c = trim(text(el));
+        std::string c = trimmed(text(el));
         if (!c.empty()) r.categories.push_back(c);
       } else if (local == "enclosure") {
         Enclosure e;
@@ -569,14 +594,14 @@ void FeedParser::element(pugi::xml_node el, const Scope* parent_scope, Record& r
           r.enclosures.push_back(std::move(e));
         }
       } else if (local == "language") {
-        r.language = trim(text(el));
+        r.language = trimmed(text(el));
       } else if (local == "ttl") {
-        std::string t = trim(text(el));
+        std::string t = trimmed(text(el));
         if (!t.empty() && t.size() < 9 && std::all_of(t.begin(), t.end(), ::isdigit))
           r.ttl = std::stoi(t);
       } else if (local == "image" && feed_level) {
         for (auto c : el.children())
-          if (local_of(c.name()) == "url") r.image = resolve_any(base, trim(text(c)));
+          if (local_of(c.name()) == "url") r.image = resolve_any(base, trimmed(text(c)));
       }
       return;
     }
@@ -588,7 +613,7 @@ void FeedParser::element(pugi::xml_node el, const Scope* parent_scope, Record& r
         TextDetail t;
         std::string s;
         serialize(el, s);
-        t.value = clean_html_fragment(trim(expand(std::move(s))), base);
+        t.value = clean_html_fragment(trimmed(expand(std::move(s))), base);
         t.type = "application/xhtml+xml";
         r.contents.push_back(std::move(t));
       }
@@ -599,29 +624,29 @@ void FeedParser::element(pugi::xml_node el, const Scope* parent_scope, Record& r
       } else if (local == "description") {
         if (!r.summary) r.summary = rss_text(el, sc, true);
       } else if (local == "creator" || local == "author" || local == "contributor") {
-        std::string a = trim(text(el));
+        std::string a = trimmed(text(el));
         if (!a.empty()) {
           if (r.author_raw.empty()) r.author_raw = a;
           r.authors.push_back(person_from_text(a));
         }
       } else if (local == "date") {
-        r.updated = trim(text(el));
+        r.updated = trimmed(text(el));
       } else if (local == "subject") {
-        std::string c = trim(text(el));
+        std::string c = trimmed(text(el));
         if (!c.empty()) r.categories.push_back(c);
       } else if (local == "language") {
-        r.language = trim(text(el));
+        r.language = trimmed(text(el));
       } else if (local == "identifier" && r.id.empty()) {
-        r.id = trim(text(el));
+        r.id = trimmed(text(el));
       }
       return;
     case Ns::dcterms:
       if (local == "issued")
-        r.published = trim(text(el));
+        r.published = trimmed(text(el));
       else if (local == "modified")
-        r.updated = trim(text(el));
+        r.updated = trimmed(text(el));
       else if (local == "created")
-        r.created = trim(text(el));
+        r.created = trimmed(text(el));
       return;
     case Ns::media:
       if (local == "group") {
@@ -641,16 +666,16 @@ void FeedParser::element(pugi::xml_node el, const Scope* parent_scope, Record& r
       return;
     case Ns::sy:
       if (local == "updatePeriod") {
-        r.sy_period = lower(trim(text(el)));
+        r.sy_period = lower(trimmed(text(el)));
       } else if (local == "updateFrequency") {
-        std::string f = trim(text(el));
+        std::string f = trimmed(text(el));
         if (!f.empty() && f.size() < 7 && std::all_of(f.begin(), f.end(), ::isdigit))
           r.sy_frequency = std::stoi(f);
       }
       return;
     case Ns::itunes:
       if (local == "author" && r.authors.empty()) {
-        std::string a = trim(text(el));
+        std::string a = trimmed(text(el));
         if (!a.empty()) r.authors.push_back(person_from_text(a));
       } else if (local == "image" && r.image.empty()) {
         std::string u = trim(el.attribute("href").value());
@@ -851,7 +876,7 @@ Result<Feed> FeedParser::run(std::string_view in) {
         item(c, sc);
       } else if (l == "image") {
         for (auto i : c.children())
-          if (local_of(i.name()) == "url") channel.image = trim(text(i));
+          if (local_of(i.name()) == "url") channel.image = trimmed(text(i));
       }
     }
     for (auto c : root.children())
@@ -920,7 +945,7 @@ Result<Feed> FeedParser::run(std::string_view in) {
   }
   feed_.entries.reserve(items_.size());
   for (auto& r : items_) feed_.entries.push_back(to_entry(std::move(r)));
-  sanitize_feed(feed_);
+  if (needs_sanitize(in, known_valid_)) sanitize_feed(feed_);
   return std::move(feed_);
 }
 
@@ -954,13 +979,13 @@ static void fix_c1(std::string& s) {
 void sanitize_feed(Feed& f) {
   auto fix = [](std::string& s) {
     fix_c1(s);
-    if (!text::is_valid_utf8(s)) s = text::sanitize_utf8(s);
+    bool bad = !fast_valid_utf8(s);
     // C0 controls other than \t \n \r are not text either
-    for (char c : s)
-      if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') {
-        s = text::sanitize_utf8(s);
-        break;
-      }
+    for (std::size_t i = 0; !bad && i < s.size(); ++i) {
+      unsigned char c = static_cast<unsigned char>(s[i]);
+      bad = c < 0x20 && c != '\t' && c != '\n' && c != '\r';
+    }
+    if (bad) s = text::sanitize_utf8(s);
   };
   auto fix_text = [&](TextDetail& t) { fix(t.value); };
   auto fix_link = [&](Link& l) {
@@ -1009,13 +1034,18 @@ void sanitize_feed(Feed& f) {
 }
 
 Result<Feed> parse_feed(std::string_view utf8, std::string_view url, std::optional<Time> now) {
+  return parse_feed_utf8(utf8, url, now, false);
+}
+
+Result<Feed> parse_feed_utf8(std::string_view utf8, std::string_view url, std::optional<Time> now,
+                             bool known_valid) {
   std::string_view s = utf8;
   if (s.starts_with("\xEF\xBB\xBF")) s.remove_prefix(3);
   std::size_t i = 0;
   while (i < s.size() && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')) ++i;
   if (i == s.size()) return Error{"not a feed: empty document"};
   if (s[i] == '{') return parse_json_feed(s.substr(i), url, now);
-  FeedParser p(url, now);
+  FeedParser p(url, now, known_valid);
   return p.run(s.substr(i));
 }
 

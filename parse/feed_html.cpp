@@ -4,7 +4,9 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -149,9 +151,11 @@ std::size_t parse_reference(std::string_view s, std::size_t i, unsigned long& cp
 // Windows-1252 numeric references (&#146;) are rewritten to the code point they mean.
 void append_text(std::string& out, std::string_view t) {
   for (std::size_t i = 0; i < t.size(); ++i) {
-    char c = t[i];
-    if (c != '&') {
-      out += c;
+    if (t[i] != '&') {
+      std::size_t amp = t.find('&', i);
+      if (amp == std::string_view::npos) amp = t.size();
+      out.append(t.substr(i, amp - i));
+      i = amp - 1;
       continue;
     }
     unsigned long cp = 0;
@@ -188,6 +192,50 @@ void append_text(std::string& out, std::string_view t) {
 }
 
 }  // namespace
+
+bool fast_valid_utf8(std::string_view s) {
+  const unsigned char* p = reinterpret_cast<const unsigned char*>(s.data());
+  const std::size_t n = s.size();
+  std::size_t i = 0;
+  while (i < n) {
+    unsigned char c = p[i];
+    if (c < 0x80) {
+      ++i;
+      while (i + 8 <= n) {  // ASCII runs, 8 bytes at a time
+        std::uint64_t w;
+        std::memcpy(&w, p + i, 8);
+        if (w & 0x8080808080808080ULL) break;
+        i += 8;
+      }
+      continue;
+    }
+    if (c >= 0xC2 && c <= 0xDF) {  // Arabic and the rest of U+0080..U+07FF
+      if (i + 1 >= n || (p[i + 1] & 0xC0) != 0x80) return false;
+      i += 2;
+      continue;
+    }
+    if (c >= 0xE0 && c <= 0xEF) {
+      if (i + 2 >= n || (p[i + 1] & 0xC0) != 0x80 || (p[i + 2] & 0xC0) != 0x80) return false;
+      unsigned cp = (c & 0x0Fu) << 12 | (p[i + 1] & 0x3Fu) << 6 | (p[i + 2] & 0x3Fu);
+      if (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF) || cp == 0xFFFE || cp == 0xFFFF)
+        return false;
+      i += 3;
+      continue;
+    }
+    if (c >= 0xF0 && c <= 0xF4) {
+      if (i + 3 >= n || (p[i + 1] & 0xC0) != 0x80 || (p[i + 2] & 0xC0) != 0x80 ||
+          (p[i + 3] & 0xC0) != 0x80)
+        return false;
+      unsigned long cp = (c & 0x07ul) << 18 | (p[i + 1] & 0x3Ful) << 12 | (p[i + 2] & 0x3Ful) << 6 |
+                         (p[i + 3] & 0x3Ful);
+      if (cp < 0x10000 || cp > 0x10FFFF) return false;
+      i += 4;
+      continue;
+    }
+    return false;
+  }
+  return true;
+}
 
 void append_utf8(std::string& out, unsigned long cp) {
   if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;

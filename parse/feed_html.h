@@ -30,6 +30,10 @@ bool looks_like_html(std::string_view s);
 // Escapes & < > (and " when `attr`) for XML/HTML output.
 std::string escape_html(std::string_view s, bool attr = false);
 
+// True when `s` is valid UTF-8 without surrogates or U+FFFE/U+FFFF (ASCII runs checked 8 bytes
+// at a time).
+bool fast_valid_utf8(std::string_view s);
+
 // Appends the UTF-8 encoding of a code point (U+FFFD for surrogates and out-of-range values).
 void append_utf8(std::string& out, unsigned long cp);
 

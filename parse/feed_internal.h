@@ -11,6 +11,10 @@ namespace rasid::parse {
 // JSON Feed 1.0 / 1.1 (https://jsonfeed.org/version/1.1).
 Result<Feed> parse_json_feed(std::string_view utf8, std::string_view url, std::optional<Time> now);
 
+// parse_feed, told whether the input is already known to be valid UTF-8 (decode_feed output).
+Result<Feed> parse_feed_utf8(std::string_view utf8, std::string_view url, std::optional<Time> now,
+                             bool known_valid);
+
 // Makes every string of the feed valid UTF-8 without C0 controls (other than \t \n \r).
 void sanitize_feed(Feed& f);
 
