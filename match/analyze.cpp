@@ -60,12 +60,11 @@ AnalyzedDoc::AnalyzedDoc(const Document& doc) {
   title_count_ = static_cast<std::uint32_t>(title.size());
   words_.reserve(title.size() + body.size());
   entries_.reserve((title.size() + body.size()) * 6);
-  forms_.reserve((title.size() + body.size()) * 2);
+  norms_.reserve(title.size() + body.size());
   auto add = [&](const text::Token& t, std::uint32_t pos) {
     expand(
         t.norm, [&](std::uint64_t h) { entries_.emplace_back(h, pos); },
         [&](std::string_view form) {
-          forms_.emplace_back(std::string(form), pos);
           const std::size_t n = char_count(form);
           for (std::size_t k = 2; k <= std::min(n, kPrefixKeyChars); ++k)
             entries_.emplace_back(prefix_key(first_chars(form, k)), pos);
@@ -74,37 +73,49 @@ AnalyzedDoc::AnalyzedDoc(const Document& doc) {
   for (std::uint32_t i = 0; i < title.size(); ++i) {
     words_.push_back({title[i].begin, title[i].end, true});
     add(title[i], i);
+    norms_.push_back(std::move(title[i].norm));
   }
   for (std::uint32_t i = 0; i < body.size(); ++i) {
     words_.push_back({body[i].begin, body[i].end, false});
     add(body[i], kBodyBase + i);
+    norms_.push_back(std::move(body[i].norm));
   }
-  std::sort(entries_.begin(), entries_.end());
-  entries_.erase(std::unique(entries_.begin(), entries_.end()), entries_.end());
-  // distinct key → [first, last) range of positions, in an open-addressing table.
-  pos_.reserve(entries_.size());
-  distinct_.reserve(entries_.size() / 2);
-  std::vector<std::uint32_t> starts;
-  for (const auto& e : entries_) {
-    if (distinct_.empty() || distinct_.back() != e.first) {
-      distinct_.push_back(e.first);
-      starts.push_back(static_cast<std::uint32_t>(pos_.size()));
-    }
-    pos_.push_back(e.second);
-  }
-  starts.push_back(static_cast<std::uint32_t>(pos_.size()));
+  // entries_ are in position order. Counting into an open-addressing table, then filling in
+  // the same order, groups positions by key ascending without sorting.
   std::size_t cap = 16;
-  while (cap < distinct_.size() * 2) cap <<= 1;
+  while (cap < entries_.size() * 2) cap <<= 1;
   mask_ = cap - 1;
   slots_.assign(cap, Slot{});
-  for (std::size_t i = 0; i < distinct_.size(); ++i) {
-    std::size_t at = (distinct_[i] * 0x9E3779B97F4A7C15ULL >> 32) & mask_;
-    while (slots_[at].end != 0) at = (at + 1) & mask_;
-    slots_[at] = Slot{distinct_[i], starts[i], starts[i + 1]};
+  auto find = [&](std::uint64_t h) -> Slot& {
+    std::size_t at = (h * 0x9E3779B97F4A7C15ULL >> 32) & mask_;
+    while (slots_[at].begin != Slot::kEmpty && slots_[at].key != h) at = (at + 1) & mask_;
+    return slots_[at];
+  };
+  for (const auto& e : entries_) {
+    Slot& s = find(e.first);
+    if (s.begin == Slot::kEmpty) {
+      s.key = e.first;
+      s.begin = 0;
+      s.end = 0;
+      distinct_.push_back(e.first);
+    }
+    ++s.end;  // count for now
+  }
+  std::uint32_t run = 0;
+  for (Slot& s : slots_) {
+    if (s.begin == Slot::kEmpty) continue;
+    s.begin = run;
+    run += s.end;
+    s.end = s.begin;  // fill pointer
+  }
+  pos_.assign(run, 0);
+  for (const auto& e : entries_) {
+    Slot& s = find(e.first);
+    if (s.end > s.begin && pos_[s.end - 1] == e.second) continue;  // same word, same key
+    pos_[s.end++] = e.second;
   }
   entries_.clear();
   entries_.shrink_to_fit();
-  std::sort(forms_.begin(), forms_.end());
   source_ = text::collapse_space(text::normalize(doc.source));
   lang_ = text::normalize(doc.lang);
 }
@@ -113,13 +124,25 @@ std::pair<const std::uint32_t*, const std::uint32_t*> AnalyzedDoc::lookup(std::u
   std::size_t at = (h * 0x9E3779B97F4A7C15ULL >> 32) & mask_;
   for (;;) {
     const Slot& s = slots_[at];
-    if (s.end == 0) return {nullptr, nullptr};
+    if (s.begin == Slot::kEmpty) return {nullptr, nullptr};
     if (s.key == h) return {pos_.data() + s.begin, pos_.data() + s.end};
     at = (at + 1) & mask_;
   }
 }
 
 std::vector<std::uint32_t> AnalyzedDoc::prefix_positions(std::string_view prefix) const {
+  if (!forms_built_) {
+    // Built on the first prefix query only: most documents meet no prefix candidate.
+    forms_.reserve(norms_.size() * 2);
+    for (std::uint32_t i = 0; i < norms_.size(); ++i) {
+      const std::uint32_t pos = i < title_count_ ? i : kBodyBase + (i - title_count_);
+      expand(
+          norms_[i], [](std::uint64_t) {},
+          [&](std::string_view form) { forms_.emplace_back(form, pos); });
+    }
+    std::sort(forms_.begin(), forms_.end());
+    forms_built_ = true;
+  }
   std::vector<std::uint32_t> out;
   auto it = std::lower_bound(forms_.begin(), forms_.end(), prefix,
                              [](const auto& e, std::string_view p) { return e.first < p; });

@@ -58,6 +58,8 @@ struct Span {
 class AnalyzedDoc {
  public:
   explicit AnalyzedDoc(const Document& doc);
+  AnalyzedDoc(const AnalyzedDoc&) = delete;
+  AnalyzedDoc& operator=(const AnalyzedDoc&) = delete;
 
   // Positions (ascending) of words one of whose forms hashes to h.
   std::pair<const std::uint32_t*, const std::uint32_t*> lookup(std::uint64_t h) const;
@@ -78,16 +80,21 @@ class AnalyzedDoc {
   };
   std::vector<Word> words_;  // title words then body words
   std::uint32_t title_count_ = 0;
-  std::vector<std::pair<std::uint64_t, std::uint32_t>> entries_;  // while building
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> entries_;  // while building, pos order
   struct Slot {
+    static constexpr std::uint32_t kEmpty = 0xFFFFFFFFu;
     std::uint64_t key = 0;
-    std::uint32_t begin = 0, end = 0;  // end == 0: empty slot
+    std::uint32_t begin = kEmpty, end = 0;  // positions pos_[begin, end)
   };
   std::vector<Slot> slots_;  // open addressing, linear probing
   std::size_t mask_ = 0;
   std::vector<std::uint32_t> pos_;  // positions grouped by key, ascending within a key
   std::vector<std::uint64_t> distinct_;
-  std::vector<std::pair<std::string, std::uint32_t>> forms_;  // sorted (form, pos)
+  std::vector<std::string> norms_;  // normalized words, by index
+  // Proclitic-stripped forms (views into norms_) sorted, built lazily by prefix_positions().
+  // An AnalyzedDoc lives inside one match() call, so the lazy cache is never shared.
+  mutable std::vector<std::pair<std::string_view, std::uint32_t>> forms_;
+  mutable bool forms_built_ = false;
   std::string source_, lang_;
 };
 
