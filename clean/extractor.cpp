@@ -445,7 +445,9 @@ void Extractor::class_removal() {
     bool drop = false;
     // Inline elements (links, spans inside sentences) are never dropped for their class: a
     // name linked as "rollover-people-link" is part of the sentence.
-    if (n.strong_chrome && n.tag != Tag::a) drop = n.positive ? share < 0.1 : share < 0.6;
+    bool sentence_part =
+        n.tag == Tag::a || (!n.block && n.first_child >= 0 && nodes_[n.first_child].tag == Tag::a);
+    if (n.strong_chrome && !sentence_part) drop = n.positive ? share < 0.1 : share < 0.6;
     if (!drop && (n.tag == Tag::aside || n.tag == Tag::footer || n.tag == Tag::form))
       drop = share < 0.5;
     if (drop) {
@@ -736,7 +738,8 @@ std::vector<std::string> Extractor::filter(std::vector<Block>& blocks, const std
     if (!quoted && k.words <= 12 && !util::ends_like_sentence(b.text) &&
         !meta::find_date(b.text).empty())
       continue;
-    if (k.words <= 16 && !util::ends_like_sentence(b.text) && byline_like(f)) continue;
+    if (((k.words <= 16 && !util::ends_like_sentence(b.text)) || k.words <= 6) && byline_like(f))
+      continue;
     if (k.words <= 3 && k.arabic + k.latin == 0 && b.tag != Tag::td) continue;  // counters
     if (k.words <= 4 && !sentence && b.text.size() < 80 && seen[f] >= 2) continue;
     out.push_back(std::move(b.text));
