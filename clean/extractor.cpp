@@ -450,6 +450,10 @@ void Extractor::class_removal() {
     if (n.strong_chrome && !sentence_part) drop = n.positive ? share < 0.1 : share < 0.6;
     if (!drop && (n.tag == Tag::aside || n.tag == Tag::footer || n.tag == Tag::form))
       drop = share < 0.5;
+    if (drop && share > 0.2 && std::getenv("RASID_CLEAN_DEBUG") != nullptr)
+      std::fprintf(stderr, "class-removed <%s class='%s'> share=%.2f\n",
+                   reinterpret_cast<const char*>(n.x->name),
+                   std::string(dom::attr(n.x, "class")).substr(0, 60).c_str(), share);
     if (drop) {
       n.removed = true;
       changed = true;

@@ -594,7 +594,6 @@ const std::unordered_set<std::string_view>& strong_words() {
                                                          "teaser",
                                                          "teasers",
                                                          "upsell",
-                                                         "paywall",
                                                          "overlay",
                                                          "rss",
                                                          "follow",
