@@ -22,6 +22,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "bench/ant_corpus.h"
 #include "match/matcher.h"
 #include "text/text.h"
 
@@ -42,73 +43,9 @@ double cpu_now() {
   return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
 }
 
-long status_kb(const char* key) {
-  std::ifstream f("/proc/self/status");
-  std::string line;
-  while (std::getline(f, line)) {
-    if (line.rfind(key, 0) == 0) return std::atol(line.c_str() + std::strlen(key));
-  }
-  return 0;
-}
-
-std::string read_all(const std::string& p) {
-  std::ifstream f(p, std::ios::binary);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
-
-std::string between(const std::string& s, const std::string& a, const std::string& b) {
-  std::size_t i = s.find(a);
-  if (i == std::string::npos) return {};
-  i += a.size();
-  std::size_t j = s.find(b, i);
-  if (j == std::string::npos) return {};
-  return s.substr(i, j - i);
-}
-
-void list_files(const std::string& dir, std::vector<std::string>& out) {
-  DIR* d = opendir(dir.c_str());
-  if (!d) return;
-  while (dirent* e = readdir(d)) {
-    std::string n = e->d_name;
-    if (n == "." || n == "..") continue;
-    std::string p = dir + "/" + n;
-    if (e->d_type == DT_DIR) {
-      list_files(p, out);
-    } else if (n.size() > 4 && n.substr(n.size() - 4) == ".txt") {
-      out.push_back(p);
-    }
-  }
-  closedir(d);
-}
-
-std::vector<match::Document> load_ant(const std::string& tarball) {
-  char tmpl[] = "/tmp/rasid-ant-XXXXXX";
-  if (!mkdtemp(tmpl)) return {};
-  std::string dir = tmpl;
-  std::string cmd = "tar xzf '" + tarball + "' -C '" + dir + "'";
-  if (std::system(cmd.c_str()) != 0) return {};
-  std::vector<std::string> files;
-  list_files(dir, files);
-  std::sort(files.begin(), files.end());
-  std::vector<match::Document> docs;
-  for (const auto& f : files) {
-    std::string s = read_all(f);
-    match::Document d;
-    d.title = text::collapse_space(between(s, "<TITLE>", "</TITLE>"));
-    d.body = text::collapse_space(between(s, "<TEXT>", "</TEXT>"));
-    d.source = text::collapse_space(between(s, "<SRC>", "</SRC>"));
-    d.lang = "ar";
-    if (!d.body.empty() || !d.title.empty()) docs.push_back(std::move(d));
-  }
-  std::system(("rm -rf '" + dir + "'").c_str());
-  return docs;
-}
-
 std::vector<std::string> trec_title_words(const std::string& path) {
   std::vector<std::string> out;
-  std::istringstream in(read_all(path));
+  std::istringstream in(rasid::bench::read_all(path));
   std::string line;
   while (std::getline(in, line)) {
     if (line.rfind("<title>", 0) != 0) continue;
@@ -227,7 +164,7 @@ int main(int argc, char** argv) {
   }
 
   auto t0 = Clock::now();
-  std::vector<match::Document> docs = load_ant(tarball);
+  std::vector<match::Document> docs = rasid::bench::load_ant(tarball);
   if (docs.empty()) {
     std::fprintf(stderr, "no articles in %s\n", tarball.c_str());
     return 1;
@@ -297,7 +234,7 @@ int main(int argc, char** argv) {
                 pres, bf, pres / bf, static_cast<double>(cands) / nb,
                 static_cast<double>(matches) / docs.size(), secs(b0, b1),
                 (static_cast<double>(heap1) - static_cast<double>(heap0)) / 1e6,
-                status_kb("VmHWM:") / 1024.0, mismatches, nb);
+                rasid::bench::status_kb("VmHWM:") / 1024.0, mismatches, nb);
     std::fflush(stdout);
   }
   return 0;

@@ -4,3 +4,8 @@ add_executable(bench_match EXCLUDE_FROM_ALL ${CMAKE_CURRENT_LIST_DIR}/../bench/m
 target_link_libraries(bench_match PRIVATE rasid_match)
 target_compile_definitions(bench_match PRIVATE
   RASID_SHARED_DIR="${CMAKE_CURRENT_SOURCE_DIR}/../shared")
+# Near-duplicate clustering on ANT (text/ fingerprints): bench_neardup [--help]
+add_executable(bench_neardup EXCLUDE_FROM_ALL ${CMAKE_CURRENT_LIST_DIR}/../bench/neardup_bench.cpp)
+target_link_libraries(bench_neardup PRIVATE rasid_match)
+target_compile_definitions(bench_neardup PRIVATE
+  RASID_SHARED_DIR="${CMAKE_CURRENT_SOURCE_DIR}/../shared")
