@@ -9,6 +9,9 @@
 #include <chrono>
 #include <optional>
 #include <pugixml.hpp>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <string>
 #include <string_view>
 #include <utility>
@@ -249,8 +252,21 @@ struct Record {
 // can make them need repair; input without any of those skips the per-string pass.
 bool needs_sanitize(std::string_view in, bool known_valid) {
   if (in.find("&#") != std::string_view::npos) return true;
-  for (char ch : in) {
-    unsigned char c = static_cast<unsigned char>(ch);
+  std::size_t i = 0;
+#ifdef __SSE2__
+  for (; i + 16 <= in.size(); i += 16) {
+    __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(in.data() + i));
+    // signed compare: bytes >= 0x80 are negative, so mask them out
+    __m128i low = _mm_andnot_si128(_mm_cmplt_epi8(b, _mm_setzero_si128()),
+                                   _mm_cmplt_epi8(b, _mm_set1_epi8(0x20)));
+    __m128i ok = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(b, _mm_set1_epi8('\t')),
+                                           _mm_cmpeq_epi8(b, _mm_set1_epi8('\n'))),
+                              _mm_cmpeq_epi8(b, _mm_set1_epi8('\r')));
+    if (_mm_movemask_epi8(_mm_andnot_si128(ok, low)) != 0) return true;
+  }
+#endif
+  for (; i < in.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(in[i]);
     if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') return true;
   }
   for (std::size_t p = in.find('\xC2'); p != std::string_view::npos; p = in.find('\xC2', p + 1))

@@ -7,6 +7,9 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <string>
 #include <string_view>
 #include <utility>
@@ -198,6 +201,30 @@ bool fast_valid_utf8(std::string_view s) {
   const std::size_t n = s.size();
   std::size_t i = 0;
   while (i < n) {
+#ifdef __SSE2__
+    // 16 bytes at a time while the text is ASCII and two-byte sequences (Arabic, Latin-1
+    // supplement, …): every continuation byte must follow a lead byte C2..DF and vice versa.
+    while (i + 16 <= n) {
+      __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+      unsigned high = static_cast<unsigned>(_mm_movemask_epi8(b));
+      if (high == 0) {
+        i += 16;
+        continue;
+      }
+      __m128i cont = _mm_cmpeq_epi8(_mm_and_si128(b, _mm_set1_epi8(static_cast<char>(0xC0))),
+                                    _mm_set1_epi8(static_cast<char>(0x80)));
+      __m128i lead = _mm_cmpeq_epi8(_mm_and_si128(b, _mm_set1_epi8(static_cast<char>(0xE0))),
+                                    _mm_set1_epi8(static_cast<char>(0xC0)));
+      __m128i overlong = _mm_or_si128(_mm_cmpeq_epi8(b, _mm_set1_epi8(static_cast<char>(0xC0))),
+                                      _mm_cmpeq_epi8(b, _mm_set1_epi8(static_cast<char>(0xC1))));
+      unsigned cont_m = static_cast<unsigned>(_mm_movemask_epi8(cont));
+      unsigned lead_m = static_cast<unsigned>(_mm_movemask_epi8(_mm_andnot_si128(overlong, lead)));
+      if ((cont_m | lead_m) != high) break;           // 3/4-byte sequences or invalid bytes: scalar
+      if (((lead_m << 1) & 0xFFFF) != cont_m) break;  // also catches a leading continuation
+      i += (lead_m & 0x8000) ? 15 : 16;  // a pair split by the chunk end starts the next one
+    }
+    if (i >= n) break;
+#endif
     unsigned char c = p[i];
     if (c < 0x80) {
       ++i;

@@ -98,3 +98,26 @@ TEST(Url, Host) {
   EXPECT_EQ(url_host("http://[::1]:80/"), "[::1]");
   EXPECT_EQ(url_host("/relative"), "");
 }
+
+#include "parse/feed_html.h"
+
+TEST(Utf8, FastValidatorAgreesWithTheDefinition) {
+  std::string arabic;
+  for (int i = 0; i < 40; ++i) arabic += "خبر عاجل ";
+  EXPECT_TRUE(fast_valid_utf8(arabic));
+  EXPECT_TRUE(fast_valid_utf8(arabic + "€𝄞 ok"));
+  for (std::size_t cut = 1; cut < 40; ++cut) {
+    std::string s = arabic.substr(0, cut * 3 + 1);  // may end inside a pair
+    bool whole = (s.back() & 0xC0) != 0xC0;
+    EXPECT_EQ(fast_valid_utf8(s), whole) << cut;
+  }
+  std::string bad = arabic;
+  bad[38] = '\x80';  // stray continuation (was a space) inside a SIMD chunk
+  EXPECT_FALSE(fast_valid_utf8(bad));
+  bad = arabic;
+  bad[20] = '\xC1';  // overlong lead
+  EXPECT_FALSE(fast_valid_utf8(bad));
+  EXPECT_FALSE(fast_valid_utf8(arabic + "\xED\xA0\x80"));  // surrogate
+  EXPECT_FALSE(fast_valid_utf8(std::string(20, 'a') + "\xD8" + std::string(20, 'b')));
+  EXPECT_FALSE(fast_valid_utf8("\xF5\x80\x80\x80"));
+}
