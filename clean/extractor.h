@@ -34,6 +34,13 @@ struct Article {
   std::string text() const;  // paragraphs joined by '\n'
 };
 
+// Per-source rules (config `[source.clean]`), for the rare site the generic cleaner gets wrong.
+// XPath 1.0 over the parsed page (element and class names as written in the HTML, e.g.
+// "//div[contains(@class,'promo')]"). `drop`: every matching element and its subtree is removed
+// before anything is scored. `body`: the first matching element is the article container (no
+// scoring); when it matches nothing the automatic choice is used. An expression libxml2 cannot
+// compile makes extract() fail with "clean: invalid XPath rule: …", so a config loader can
+// validate rules by extracting from an empty page.
 struct Rules {
   std::vector<std::string> drop;  // XPath: remove these nodes first
   std::string body;               // XPath: the body container (automatic when empty)
