@@ -200,39 +200,70 @@ const icu::Normalizer2* nfkc_cf() {
 
 }  // namespace
 
-std::string normalize(std::string_view in) {
-  bool fast = true;
-  for (std::size_t i = 0; i < in.size();) {
-    std::size_t len;
-    std::int32_t cp = decode_one(in, i, len);
-    if (cp < 0 || !fast_cp(cp)) {
-      fast = false;
-      break;
-    }
-    i += len;
-  }
-  std::string out;
-  out.reserve(in.size());
-  if (fast) {
-    fold_into(out, in);
-    return out;
-  }
+namespace {
+
+// NFKC_Casefold with ICU, then the Arabic folding, appended to out.
+void icu_normalize_into(std::string& out, std::string_view in) {
   std::string clean = sanitize_utf8(in);
   const icu::Normalizer2* n = nfkc_cf();
   if (n == nullptr) {
     fold_into(out, clean);
-    return out;
+    return;
   }
   icu::UnicodeString u = icu::UnicodeString::fromUTF8(clean);
   UErrorCode st = U_ZERO_ERROR;
   icu::UnicodeString norm = n->normalize(u, st);
   if (U_FAILURE(st)) {
     fold_into(out, clean);
-    return out;
+    return;
   }
   std::string tmp;
   norm.toUTF8String(tmp);
   fold_into(out, tmp);
+}
+
+inline bool ascii_ws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+}  // namespace
+
+std::string normalize(std::string_view in) {
+  // One pass: plain Arabic letters and ASCII are folded directly; a word (between ASCII spaces)
+  // holding anything else goes through ICU as a whole. NFKC never composes across a space, so
+  // word-wise normalization equals whole-text normalization.
+  std::string out;
+  out.reserve(in.size());
+  std::size_t i = 0, word_in = 0, word_out = 0;
+  while (i < in.size()) {
+    const auto c = static_cast<unsigned char>(in[i]);
+    if (c < 0x80) {
+      if (ascii_ws(static_cast<char>(c))) {
+        out.push_back(static_cast<char>(c));
+        word_in = ++i;
+        word_out = out.size();
+        continue;
+      }
+      if (c >= 0x20) {
+        out.push_back(static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c));
+        ++i;
+        continue;
+      }
+    } else {
+      std::size_t len;
+      const std::int32_t cp = decode_one(in, i, len);
+      if (cp >= 0 && fast_cp(cp)) {
+        const std::int32_t f = fold_cp(cp);
+        if (f >= 0) append_utf8(out, static_cast<std::uint32_t>(f));
+        i += len;
+        continue;
+      }
+    }
+    std::size_t end = i;
+    while (end < in.size() && !ascii_ws(in[end])) ++end;
+    out.resize(word_out);
+    icu_normalize_into(out, in.substr(word_in, end - word_in));
+    i = word_in = end;
+    word_out = out.size();
+  }
   return out;
 }
 

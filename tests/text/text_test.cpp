@@ -114,6 +114,15 @@ TEST(Normalize, PresentationFormsAndCombiningHamza) {
   EXPECT_EQ(normalize("مي\xE2\x80\x8Cخواهم"), "ميخواهم");
 }
 
+TEST(Normalize, MixedTextWordByWord) {
+  // Words needing ICU sit between words on the fast path; the result is as if whole.
+  EXPECT_EQ(normalize("قال «المتحدث» ＡＢＣ مُحَمَّد\tStraße\nإلى"),
+            "قال «المتحدث» abc محمد\tstrasse\nالي");
+  EXPECT_EQ(normalize(std::string("a\x01") + "b ok"), "a\xEF\xBF\xBD" + std::string("b ok"));
+  EXPECT_EQ(normalize(""), "");
+  EXPECT_EQ(normalize("   "), "   ");
+}
+
 TEST(Normalize, InvalidInputStaysValid) {
   std::string n = normalize(
       "abc\xFF\xFE"
