@@ -3,7 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <random>
+#include <thread>
 
 using rasid::match::Document;
 using rasid::match::Matcher;
@@ -123,4 +125,32 @@ TEST(Matcher, EmptyMatcherAndEmptyDocument) {
   Matcher moved = std::move(m);
   EXPECT_EQ(moved.size(), 1u);
   EXPECT_EQ(moved.match(Document{"", "إيران", "", ""}).size(), 1u);
+}
+
+TEST(Matcher, ConcurrentMatchGivesTheSameResults) {
+  std::mt19937 rng(5);
+  Matcher m;
+  for (int i = 0; i < 500; ++i) {
+    auto q = Query::parse(random_query(rng));
+    if (q.ok()) m.add(i, q.value());
+  }
+  std::vector<Document> docs;
+  std::vector<std::vector<int>> expected;
+  for (int k = 0; k < 20; ++k) {
+    docs.push_back(random_doc(rng));
+    expected.push_back(ids(m.match(docs.back())));
+  }
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int round = 0; round < 5; ++round) {
+        for (std::size_t k = 0; k < docs.size(); ++k) {
+          if (ids(m.match(docs[k])) != expected[k]) ++wrong;
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(wrong.load(), 0);
 }
