@@ -158,6 +158,23 @@ std::vector<std::string> article_links(const Html& page, std::string_view select
 // Feeds a page advertises (<link rel="alternate" type="application/rss+xml" …), absolute.
 std::vector<std::string> feed_links(const Html& page);
 
+// ---- OPML ------------------------------------------------------------------------------------
+
+// One feed of an OPML subscription list. `category` is the folder path ("أخبار/سياسة": nested
+// outline titles joined by '/'), else the outline's own category attribute ("" when none).
+struct OpmlFeed {
+  std::string title;
+  std::string xml_url;   // the feed (absolute)
+  std::string html_url;  // the site, may be empty
+  std::string category;
+};
+
+// Reads OPML 1.0/2.0 (UTF-8). Outlines without xmlUrl are folders; `url` resolves relative
+// addresses. Error when the document is not OPML; an OPML without feeds is an empty list.
+Result<std::vector<OpmlFeed>> parse_opml(std::string_view utf8, std::string_view url = {});
+// Writes OPML 2.0: one folder outline per category (nested by '/'), feeds in the given order.
+std::string write_opml(const std::vector<OpmlFeed>& feeds, std::string_view title);
+
 // ---- URLs -----------------------------------------------------------------------------------
 
 // Resolves `ref` against `base` (RFC 3986). Returns "" when the result is not http(s).
