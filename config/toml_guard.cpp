@@ -145,7 +145,7 @@ std::optional<GuardError> guard_toml(std::string_view s) {
             if (date_t_without_time(s.substr(i, vend - i)))
               return fail("malformed date-time (no time after 'T'); write YYYY-MM-DDTHH:MM:SS");
           }
-          i = end;
+          i = end > i ? end : i + 1;  // a lone terminator (\v, \f) is one character
         }
         break;
       }

@@ -609,11 +609,12 @@ TEST(ConfigSyntax, TomlPlusPlusCrashFormsAreErrors) {
       {"b = [}\n", 1},
       {"b = [1, }\n", 1},
       {"b = [[[[ }}}}\n", 1},
-      {"a = 1 \xc3\xa9\n", 1},                       // é outside a string
-      {"a = 2\xef\xbb\x90+03(:00\x10", 1},           // U+FED0 after a value
-      {"q = 19'\xd0\x9e\x01;'\n", 1},                // a quote inside a bare value
-      {"b = 0797-\"=\"{{=\xef\xb9\xbf\n", 1},        // a quote inside a bare value, then U+FE7F
-      {"\xc2\xa1 = 1\n", 1},                         // ¡ as a key
+      {"a = 1 \xc3\xa9\n", 1},                 // é outside a string
+      {"a = 2\xef\xbb\x90+03(:00\x10", 1},     // U+FED0 after a value
+      {"q = 19'\xd0\x9e\x01;'\n", 1},          // a quote inside a bare value
+      {"b = 0797-\"=\"{{=\xef\xb9\xbf\n", 1},  // a quote inside a bare value, then U+FE7F
+      {"\xc2\xa1 = 1\n", 1},
+      {std::string("\f=\0\x04\0\0\0", 7), 1},  // once looped forever in the guard // ¡ as a key
       {"s = \"\"\"a\\\n  \xef\xbb\x90\"\"\"\n", 1},  // line-ending backslash, then U+FED0
       {"s = \"a\\\xc3\xa9\"\n", 1},                  // backslash + non-ASCII
   };
