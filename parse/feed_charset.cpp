@@ -265,7 +265,10 @@ FeedText decode_feed(std::string_view bytes, std::string_view content_type) {
   std::string chosen;
   bool declared = true;
   if (text_xml) {
+    // RFC 3023's us-ascii default for text/xml is routinely wrong on the real web (UTF-8 feeds
+    // served as text/xml): falling back from it is not worth a warning.
     chosen = !ct.charset.empty() ? ct.charset : "us-ascii";
+    declared = !ct.charset.empty();
   } else {
     if (!ct.media.empty() && !app_xml)
       r.warnings.push_back("served as " + ct.media + ", not an XML media type");

@@ -207,3 +207,33 @@ TEST(Feed, Windows1256BytesDecoded) {
   ASSERT_EQ(f->entries.size(), 1u);
   EXPECT_EQ(f->entries[0].title, "خبر");
 }
+
+TEST(FeedCharset, RealWorldServingMistakes) {
+  const std::string utf8_feed =
+      "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><item><title>خبر</title></item>"
+      "</channel></rss>";
+  // UTF-8 served as text/xml without charset: RFC 3023 says us-ascii; the bytes say UTF-8.
+  auto a = decode_feed(utf8_feed, "text/xml");
+  EXPECT_EQ(a.encoding, "utf-8");
+  EXPECT_TRUE(a.warnings.empty());
+  EXPECT_EQ(a.utf8, utf8_feed);
+  // served as HTML: decoded, but flagged
+  auto b = parse_feed_bytes(utf8_feed, "text/html; charset=UTF-8", "");
+  ASSERT_TRUE(b.ok());
+  EXPECT_FALSE(b->warnings.empty());
+  EXPECT_EQ(b->entries.at(0).title, "خبر");
+  // declared windows-1256 in the XML, served as application/rss+xml
+  auto c = decode_feed("<?xml version=\"1.0\" encoding=\"windows-1256\"?><rss>\xCE\xC8\xD1</rss>",
+                       "application/rss+xml");
+  EXPECT_EQ(c.encoding, "windows-1256");
+  EXPECT_NE(c.utf8.find("خبر"), std::string::npos);
+  // UTF-16 with a BOM wins over a wrong declaration
+  std::string u16 = "\xFF\xFE";
+  for (char ch : std::string("<?xml version=\"1.0\" encoding=\"iso-8859-1\"?><rss/>")) {
+    u16 += ch;
+    u16 += '\0';
+  }
+  auto d = decode_feed(u16, "");
+  EXPECT_EQ(d.encoding, "utf-16le");
+  EXPECT_EQ(d.utf8.substr(0, 5), "<?xml");
+}
