@@ -445,6 +445,12 @@ Chrome classify(std::string_view block) {
   }
   std::size_t words = word_count(f);
   if (words > 30) return Chrome::none;
+  // Math captchas of comment forms: "واحد × اثنان =", "3 + 4 = ?".
+  {
+    std::string_view t = block;
+    while (!t.empty() && (t.back() == ' ' || t.back() == '?')) t.remove_suffix(1);
+    if (words <= 8 && !t.empty() && t.back() == '=') return Chrome::line;
+  }
   if (words <= 6) {
     for (const auto& p : section_intros())
       if (f == p) return Chrome::section;

@@ -290,3 +290,54 @@ TEST(Json, LineFormat) {
 
 }  // namespace
 }  // namespace rasid::clean
+
+namespace rasid::clean {
+namespace {
+
+// Chrome lines as real scrapers saw them, placed as plain paragraphs with no class or structure
+// hints: the vocabulary alone must remove them.
+TEST(Vocabulary, ChromeLinesWithoutStructure) {
+  const char* lines[] = {"مناقشة",
+                         "مقالات متعلقة",
+                         "زر الذهاب إلى الأعلى",
+                         "واحد × اثنان =",
+                         "اترك تعليقاً",
+                         "انسخ الرابطhttps://ar.example/h68o",
+                         "ادعم جريدة الحقل",
+                         "اضغط هنا للمساهمة",
+                         "©جميع الحقوق محفوظة لموقع الحقل 2024",
+                         "tag icon ع ع ع",
+                         "×",
+                         "تابعونا على تلغرام",
+                         "تابع جريدة الحقل على التلغرام telegram",
+                         "منذ 3 سنوات",
+                         "الكلمات المفتاحية",
+                         "اشترك في النشرة البريدية",
+                         "قد يهمك أيضاً",
+                         "الأكثر قراءة"};
+  for (const char* l : lines) {
+    SCOPED_TRACE(l);
+    std::string chrome = std::string("<p>") + l + "</p>";
+    Article a = must_extract(page("<div class=\"body\">" + paragraphs(chrome) + "</div>"));
+    expect_body_exactly(a);
+  }
+}
+
+TEST(Vocabulary, ArticleSentencesWithChromeWordsStay) {
+  // Real sentences that merely contain chrome words are article text.
+  const char* keep[] = {
+      "شارك الوزير في المؤتمر الدولي للزراعة، وألقى كلمة حول الأمن الغذائي.",
+      "وقال إن الحكومة ستدعم المزارعين المتضررين بكل الوسائل المتاحة لديها.",
+      "وتابع: \"لن نترك أحداً خلفنا\".",
+  };
+  for (const char* k : keep) {
+    SCOPED_TRACE(k);
+    std::string extra = std::string("<p>") + k + "</p>";
+    Article a = must_extract(page("<div class=\"body\">" + paragraphs(extra) + "</div>"));
+    ASSERT_EQ(a.paragraphs.size(), 6u) << a.text();
+    EXPECT_EQ(a.paragraphs[3], k);
+  }
+}
+
+}  // namespace
+}  // namespace rasid::clean
