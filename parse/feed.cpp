@@ -124,16 +124,20 @@ bool has_element_children(pugi::xml_node n) {
   return false;
 }
 
-void collect_text(pugi::xml_node n, std::string& out) {
+// Markup inside a text construct deeper than this is flattened away: it bounds the recursion
+// on hostile input (pugixml itself parses any depth without recursing).
+constexpr int kMaxDepth = 200;
+
+void collect_text(pugi::xml_node n, std::string& out, int depth = 0) {
   for (auto c : n.children()) {
     if (c.type() == pugi::node_pcdata || c.type() == pugi::node_cdata)
       out += c.value();
     else if (c.type() == pugi::node_element)
-      collect_text(c, out);
+      if (depth < kMaxDepth) collect_text(c, out, depth + 1);
   }
 }
 
-void serialize(pugi::xml_node n, std::string& out) {
+void serialize(pugi::xml_node n, std::string& out, int depth = 0) {
   for (auto c : n.children()) {
     switch (c.type()) {
       case pugi::node_pcdata:
@@ -157,7 +161,7 @@ void serialize(pugi::xml_node n, std::string& out) {
           out += " />";
         } else {
           out += '>';
-          serialize(c, out);
+          if (depth < kMaxDepth) serialize(c, out, depth + 1);
           out += "</";
           out += name;
           out += '>';
@@ -298,6 +302,7 @@ class FeedParser {
   std::string url_;
   std::optional<Time> now_;
   bool known_valid_ = false;
+  int depth_ = 0;  // nesting of media:group/media:content recursion
   Feed feed_;
   std::string_view root_uri_;
   bool atom_ = false;
@@ -666,7 +671,8 @@ void FeedParser::element(pugi::xml_node el, const Scope* parent_scope, Record& r
       return;
     case Ns::media:
       if (local == "group") {
-        children(el, sc, r, false);
+        if (++depth_ < kMaxDepth) children(el, sc, r, false);
+        --depth_;
       } else if (local == "content") {
         std::string u = trim(el.attribute("url").value());
         std::string medium = el.attribute("medium").value();
@@ -674,7 +680,9 @@ void FeedParser::element(pugi::xml_node el, const Scope* parent_scope, Record& r
         bool image =
             medium == "image" || type.starts_with("image/") || (medium.empty() && type.empty());
         if (!u.empty() && image && r.image.empty()) r.image = resolve_any(base, u);
-        if (!u.empty() && !image) children(el, sc, r, false);  // a video's thumbnail
+        if (!u.empty() && !image && ++depth_ < kMaxDepth)
+          children(el, sc, r, false);  // a video's thumbnail
+        if (!u.empty() && !image) --depth_;
       } else if (local == "thumbnail") {
         std::string u = trim(el.attribute("url").value());
         if (!u.empty() && r.image.empty()) r.image = resolve_any(base, u);

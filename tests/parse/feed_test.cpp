@@ -237,3 +237,23 @@ TEST(FeedCharset, RealWorldServingMistakes) {
   EXPECT_EQ(d.encoding, "utf-16le");
   EXPECT_EQ(d.utf8.substr(0, 5), "<?xml");
 }
+
+TEST(Feed, DeepNestingDoesNotExhaustTheStack) {
+  const int depth = 300000;
+  std::string s =
+      "<rss version=\"2.0\" xmlns:media=\"http://search.yahoo.com/mrss/\"><channel><item>"
+      "<title>";
+  for (int i = 0; i < depth; ++i) s += "<b>";
+  s += "x";
+  for (int i = 0; i < depth; ++i) s += "</b>";
+  s += "</title><description>";
+  for (int i = 0; i < depth; ++i) s += "<i>";
+  for (int i = 0; i < depth; ++i) s += "</i>";
+  s += "</description>";
+  for (int i = 0; i < depth; ++i) s += "<media:group>";
+  for (int i = 0; i < depth; ++i) s += "</media:group>";
+  s += "</item></channel></rss>";
+  auto f = parse_feed(s, "");
+  ASSERT_TRUE(f.ok());
+  ASSERT_EQ(f->entries.size(), 1u);
+}
