@@ -128,9 +128,33 @@ inline constexpr Affix kProclitics[] = {
 
 // Noun suffixes (normalized: ة/ه is "ه", ية is "يه").
 inline constexpr Affix kSuffixes[] = {
-    {"ه", 3},   {"يه", 3},  {"ي", 3},   {"ين", 3},  {"ون", 3},  {"ات", 3},  {"ان", 3},
-    {"يين", 3}, {"يون", 3}, {"يات", 3}, {"يان", 3}, {"تين", 2}, {"تان", 2},
+    {"ه", 3},
+    {"يه", 3},
+    {"ي", 3},
+    {"ين", 3},
+    {"ون", 3},
+    {"ات", 3},
+    {"ان", 3},
+    {"يين", 3},
+    {"يون", 3},
+    {"يات", 3},
+    {"يان", 3},
+    {"تين", 2},
+    {"تان", 2},
+    // A noun in ة with a possessive pronoun: حكومته، حكومتها، حكومتهم → حكومه.
+    {"ته", 2},
+    {"تها", 2},
+    {"تهم", 2},
+    {"تهما", 2},
+    {"تنا", 2},
+    {"تك", 2},
 };
+
+// Suffixes that only exist after a ة turned ت: the stem is rebuilt with ه, never used bare.
+inline bool taa_only(std::string_view s) {
+  return s == "تين" || s == "تان" || s == "ته" || s == "تها" || s == "تهم" || s == "تهما" ||
+         s == "تنا" || s == "تك";
+}
 
 inline bool starts_with(std::string_view s, std::string_view p) {
   return s.size() >= p.size() && s.compare(0, p.size(), p) == 0;
@@ -150,9 +174,9 @@ void expand_suffixes(std::uint64_t base, std::string_view rest, Emit& emit) {
     const std::size_t sn = char_count(a.s);
     if (n < sn + a.min_rest) continue;
     std::string_view stem = rest.substr(0, rest.size() - a.s.size());
-    // A feminine plural or dual of a noun in ة: حكومات / حكومتين → حكومه.
-    const bool taa = a.s == "ات" || a.s == "تين" || a.s == "تان";
-    if (a.s != "تين" && a.s != "تان") emit(key_hash_continue(base, stem));
+    // A feminine plural, dual or possessed noun in ة: حكومات / حكومتين / حكومتها → حكومه.
+    const bool taa = a.s == "ات" || taa_only(a.s);
+    if (!taa_only(a.s)) emit(key_hash_continue(base, stem));
     if (taa) emit(key_hash_continue(key_hash_continue(base, stem), "ه"));
   }
 }

@@ -5,7 +5,8 @@
 //   a NEAR/5 b   a ONEAR/5 b (ordered)   prefix*   title:term  source:name  lang:ar
 // Terms are analysed like the text (text::normalize): an Arabic term matches a token that is the
 // term with proclitics (و ف ب ك ل ال وال بال …) and, for nouns, common suffixes (ة/ه ية ي ين ون
-// ات ان); names are never stemmed (بغداد does not match غداد). Latin terms are case-folded.
+// ات ان, and ة-nouns as حكومات حكومتين حكومتها); names are never stemmed (بغداد does not match
+// غداد). Latin terms are case-folded.
 //
 // Details: operators are upper-case (AND OR NOT; && || also accepted); "…", «…» and “…” quote
 // phrases; a term the analyzer splits ("COVID-19", "وCOVID") is a phrase. NEAR/n: at most n words
