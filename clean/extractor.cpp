@@ -820,6 +820,7 @@ Result<Article> Extractor::run(const Rules& rules) {
   a.lang = m.lang;
   a.dir = m.dir;
   a.site_name = m.site_name;
+  a.truncated = page_.truncated();
 
   std::vector<int> selected;
   if (forced_body >= 0 && !nodes_[forced_body].removed) {

@@ -30,6 +30,8 @@ struct Article {
   std::string lang;  // "ar", "en", … ("" when unknown)
   std::string dir;   // "rtl" / "ltr"
   std::string site_name;
+  // The parser's depth limit (256) cut the page: what follows the cut is missing.
+  bool truncated = false;
 
   std::string text() const;  // paragraphs joined by '\n'
 };
@@ -57,7 +59,8 @@ Result<Article> extract_bytes(std::string_view bytes, std::string_view url,
 
 // One line of `rasid clean --json` output (no trailing newline):
 //   {"file","url","title","text","published" (null when unknown),"author","lang","canonical"}
-// or, for a failed extraction, {"file","error"}. Always valid UTF-8 JSON.
+// plus "truncated":true when the page was cut by the depth limit; or, for a failed extraction,
+// {"file","error"}. Always valid UTF-8 JSON.
 std::string to_json_line(const std::string& file, const Result<Article>& article);
 
 }  // namespace rasid::clean

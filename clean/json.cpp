@@ -19,6 +19,7 @@ std::string to_json_line(const std::string& file, const Result<Article>& article
     j["author"] = a.author;
     j["lang"] = a.lang;
     j["canonical"] = a.canonical;
+    if (a.truncated) j["truncated"] = true;
   }
   // Strings are valid UTF-8 already; replace rather than throw should one slip through.
   return j.dump(-1, ' ', false, json::error_handler_t::replace);

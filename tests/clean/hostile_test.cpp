@@ -61,6 +61,8 @@ TEST(Hostile, HundredThousandDeepNestingIsReportedAndBounded) {
   ASSERT_TRUE(a.ok());
   EXPECT_LT(seconds_since(t0), 5.0);
   EXPECT_EQ(a->text().find("عميق"), std::string::npos);
+  EXPECT_TRUE(a->truncated);
+  EXPECT_NE(to_json_line("deep.html", a).find("\"truncated\":true"), std::string::npos);
 }
 
 TEST(Hostile, ModerateNestingIsNotTruncated) {
