@@ -25,15 +25,13 @@ bool bad_table_header(std::string_view s, size_t i) {
   return !(bare_key_char(c) || c == '"' || c == '\'' || c == ']');
 }
 
-// Case 1: `dddd-dd-dd d<terminator>` — what toml++ counts ignores underscores.
-bool date_space_digit_terminator(std::string_view s, size_t begin, size_t end) {
+// A 10-character value shaped like dddd-??-?? (underscores do not count): toml++ decides from
+// "traits" that other characters (letters, quotes, ...) do not change, so all such values count.
+bool date_shape(std::string_view s, size_t begin, size_t end) {
   std::string chars;
   for (size_t i = begin; i < end; ++i)
     if (s[i] != '_') chars += s[i];
-  if (chars.size() != 10 || !is_digit(chars[0]) || chars[4] != '-' || chars[7] != '-') return false;
-  // toml++ decides from "traits" that other characters (letters, quotes, ...) do not change, so
-  // any 10-character value shaped like dddd-??-?? counts.
-  return end + 2 < s.size() && s[end] == ' ' && is_digit(s[end + 1]) && is_terminator(s[end + 2]);
+  return chars.size() == 10 && is_digit(chars[0]) && chars[4] == '-' && chars[7] == '-';
 }
 
 // Case 4: `1979-05-27T)…`: parse_date_time() assumes a digit after the 'T'.
@@ -138,10 +136,23 @@ std::optional<GuardError> guard_toml(std::string_view s) {
           if (is_digit(c)) {
             size_t vend = i;
             while (vend < s.size() && !is_terminator(s[vend])) ++vend;
-            if (date_space_digit_terminator(s, i, vend))
-              return fail(
-                  "malformed date-time (a date, a space and a single digit); write "
-                  "YYYY-MM-DDTHH:MM:SS or quote it");
+            if (date_shape(s, i, vend) && vend + 1 < s.size() && s[vend] == ' ' &&
+                is_digit(s[vend + 1])) {
+              // Case 1: `dddd-dd-dd d<terminator>`: parse_value() re-scans past the terminator.
+              if (vend + 2 < s.size() && is_terminator(s[vend + 2]))
+                return fail(
+                    "malformed date-time (a date, a space and a single digit); write "
+                    "YYYY-MM-DDTHH:MM:SS or quote it");
+              // Otherwise toml++ scans on past the space as one date-time value.
+              size_t j = vend + 1;
+              while (j < s.size() && !is_terminator(s[j])) {
+                if (non_ascii(s[j]))
+                  return fail(
+                      "non-ASCII character outside a string or comment (put text in quotes)");
+                ++j;
+              }
+              end = j;
+            }
             if (date_t_without_time(s.substr(i, vend - i)))
               return fail("malformed date-time (no time after 'T'); write YYYY-MM-DDTHH:MM:SS");
           }

@@ -614,6 +614,7 @@ TEST(ConfigSyntax, TomlPlusPlusCrashFormsAreErrors) {
       {"q = 19'\xd0\x9e\x01;'\n", 1},          // a quote inside a bare value
       {"b = 0797-\"=\"{{=\xef\xb9\xbf\n", 1},  // a quote inside a bare value, then U+FE7F
       {"\xc2\xa1 = 1\n", 1},
+      {"d = 1979-05-2A 07\"\"\xcf\xb5\n", 1},  // date-time scan across the space, then U+03F5
       {std::string("\f=\0\x04\0\0\0", 7), 1},  // once looped forever in the guard // ¡ as a key
       {"s = \"\"\"a\\\n  \xef\xbb\x90\"\"\"\n", 1},  // line-ending backslash, then U+FED0
       {"s = \"a\\\xc3\xa9\"\n", 1},                  // backslash + non-ASCII
