@@ -321,8 +321,11 @@ std::optional<Time> parse_loose(std::string_view s) {
       std::size_t j = 0;
       int h = 0;
       std::size_t n = 0;
-      while (j < t.size() && std::isdigit(static_cast<unsigned char>(t[j])))
-        h = h * 10 + (t[j++] - '0'), ++n;
+      while (j < t.size() && std::isdigit(static_cast<unsigned char>(t[j]))) {
+        if (n < 3) h = h * 10 + (t[j] - '0');  // long digit runs are refused below
+        ++j;
+        ++n;
+      }
       if (n == 0 || n > 2 || j >= t.size() || t[j] != ':') return std::nullopt;
       ++j;
       if (!digits(t, j, 2)) return std::nullopt;

@@ -121,3 +121,8 @@ TEST(Utf8, FastValidatorAgreesWithTheDefinition) {
   EXPECT_FALSE(fast_valid_utf8(std::string(20, 'a') + "\xD8" + std::string(20, 'b')));
   EXPECT_FALSE(fast_valid_utf8("\xF5\x80\x80\x80"));
 }
+
+TEST(Date, LongDigitRunsAreRefusedNotOverflowed) {
+  EXPECT_EQ(iso("Thu, 01 Jan 2004 99999999999999999999:48:21 GMT"), "none");
+  EXPECT_EQ(iso("99999999999999999999"), "none");
+}
