@@ -256,11 +256,13 @@ bool evaluate(const Query::Node& n, const AnalyzedDoc& d) {
     case Kind::kNear:
       return !spans(n, d).empty();
     case Kind::kAnd:
+      for (const auto& k : n.kids) __builtin_prefetch(k.get());
       for (const auto& k : n.kids) {
         if (!evaluate(*k, d)) return false;
       }
       return true;
     case Kind::kOr:
+      for (const auto& k : n.kids) __builtin_prefetch(k.get());
       for (const auto& k : n.kids) {
         if (evaluate(*k, d)) return true;
       }

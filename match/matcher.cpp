@@ -96,8 +96,11 @@ std::vector<TopicMatch> Matcher::match(const Document& doc) const {
   if (impl_->topics.empty()) return out;
   AnalyzedDoc d(doc);
   const std::vector<std::uint32_t> cand = impl_->candidates(d);
-  for (std::uint32_t i : cand) {
-    const Impl::Topic& t = impl_->topics[i];
+  const auto& topics = impl_->topics;
+  for (std::size_t c = 0; c < cand.size(); ++c) {
+    // Topic trees are scattered over the heap; fetch a few candidates ahead.
+    if (c + 4 < cand.size()) __builtin_prefetch(topics[cand[c + 4]].root.get());
+    const Impl::Topic& t = topics[cand[c]];
     if (evaluate(*t.root, d)) out.push_back(impl_->result(t, d));
   }
   return out;
