@@ -312,6 +312,8 @@ class Extractor {
   std::vector<int> last_child_;  // while building: last element child of each node
   std::unordered_map<const xmlNode*, int> index_;
   std::vector<std::string> h1s_;
+  int first_h1_ = -1;
+  std::vector<int> date_nodes_;  // elements whose class/id/itemprop speak of dates
   std::size_t out_bytes_ = 0;
 };
 
@@ -330,6 +332,7 @@ void Extractor::build(const xmlNode* x, int parent, bool in_link, bool dropped) 
     if (!n.removed) {
       int w = 0;
       bool strong = false, pos = false;
+      bool dateish = false;
       for (const char* a : {"class", "id"}) {
         bool neg_here = false, pos_here = false;
         for_each_class_word(dom::attr(x, a), [&](std::string_view wd) {
@@ -337,6 +340,9 @@ void Extractor::build(const xmlNode* x, int parent, bool in_link, bool dropped) 
           if (ww < 0) neg_here = true;
           if (ww > 0) pos_here = true;
           if (vocab::strong_chrome_word(wd)) strong = true;
+          if (wd == "date" || wd == "time" || wd == "published" || wd == "pubdate" ||
+              wd == "timestamp" || wd == "dateline" || wd == "byline" || wd == "meta")
+            dateish = true;
         });
         if (neg_here) w -= 25;
         if (pos_here) {
@@ -349,6 +355,7 @@ void Extractor::build(const xmlNode* x, int parent, bool in_link, bool dropped) 
         w += 50;
         pos = true;
       }
+      if (dateish && date_nodes_.size() < 64) date_nodes_.push_back(idx);
       n.weight = static_cast<std::int16_t>(w);
       n.strong_chrome = strong;
       n.positive = pos;
@@ -369,6 +376,7 @@ void Extractor::build(const xmlNode* x, int parent, bool in_link, bool dropped) 
   if (nodes_[idx].tag == Tag::h1 && !removed) {
     std::string t = dom::text(x, 2048);
     if (!t.empty()) h1s_.push_back(std::move(t));
+    if (first_h1_ < 0) first_h1_ = idx;
   }
   for (const xmlNode* c = x->children; c != nullptr; c = c->next) {
     if (dom::is_text(c)) {
@@ -856,12 +864,27 @@ Result<Article> Extractor::run(const Rules& rules) {
   a.paragraphs = filter(blocks, a.title, m);
 
   if (a.published.empty()) {
-    // Visible dates: the article's own text first, then the whole page.
-    for (const auto& p : a.paragraphs) {
-      if (util::count(p).words > 12) continue;
-      a.published = meta::find_date(p);
-      if (!a.published.empty()) break;
+    // Visible dates. Arabic sites often print today's date in the page header, so the page's
+    // first date is the last resort: date-like elements after the title come first, then the
+    // text around the title, then date-like elements anywhere, then the page.
+    auto try_nodes = [&](bool after_title) {
+      for (int d : date_nodes_) {
+        if (a.published.size() > 0) return;
+        if (after_title != (first_h1_ >= 0 && d > first_h1_)) continue;
+        a.published = meta::find_date(dom::text(nodes_[d].x, 512));
+      }
+    };
+    try_nodes(true);
+    if (a.published.empty() && first_h1_ >= 0) {
+      int scope = nodes_[first_h1_].parent;
+      for (int up = 0; up < 2 && scope >= 0 && a.published.empty(); ++up) {
+        a.published = meta::find_date(dom::text(nodes_[scope].x, 4096));
+        scope = nodes_[scope].parent;
+      }
     }
+    if (a.published.empty()) a.published = meta::date_from_url(a.canonical);
+    if (a.published.empty()) a.published = meta::date_from_url(a.url);
+    if (a.published.empty()) try_nodes(false);
     if (a.published.empty()) a.published = meta::find_date(dom::text(root, 64 << 10));
   }
   if (a.lang.empty()) {

@@ -451,6 +451,38 @@ std::string find_date(std::string_view text) {
   return digits.find(n.substr(0, 4)) <= digits.find(named.substr(0, 4)) ? n : named;
 }
 
+std::string date_from_url(std::string_view url) {
+  std::size_t start = url.find("://");
+  start = start == std::string_view::npos ? 0 : url.find('/', start + 3);
+  if (start == std::string_view::npos) return {};
+  std::string_view path = url.substr(start, url.find_first_of("?#", start) - start);
+  for (std::size_t i = 0; i + 9 < path.size(); ++i) {
+    if (path[i] != '/' || !is_digit(path[i + 1])) continue;
+    int y = num(path, i + 1, 4);
+    if (y < 1990 || y > 2100) continue;
+    std::size_t p = i + 5;
+    if (p < path.size() && (path[p] == '/' || path[p] == '-')) {
+      // /YYYY/MM/DD or /YYYY-MM-DD
+      char sep = path[p];
+      int m = num(path, p + 1, 2);
+      if (m < 0 || p + 3 >= path.size() || path[p + 3] != sep) continue;
+      int d = num(path, p + 4, 2);
+      if (d >= 0 && (p + 6 == path.size() || !is_digit(path[p + 6])) && valid_ymd(y, m, d))
+        return ymd(y, m, d);
+    } else {
+      // /YYYYMMDD followed by a separator
+      int m = num(path, p, 2), d = num(path, p + 2, 2);
+      std::size_t e = p + 4;
+      if (m >= 0 && d >= 0 &&
+          (e == path.size() || path[e] == '/' || path[e] == '-' || path[e] == '_' ||
+           path[e] == '.') &&
+          valid_ymd(y, m, d))
+        return ymd(y, m, d);
+    }
+  }
+  return {};
+}
+
 std::string absolute_url(std::string_view base, std::string_view ref) {
   std::string r = util::collapse(ref);
   if (r.empty()) return {};

@@ -42,6 +42,10 @@ std::string normalize_iso(std::string_view s);
 // → "YYYY-MM-DD"; "" when none.
 std::string find_date(std::string_view text);
 
+// A date written in a URL path: "/2021/04/13/slug", "/2021-04-13/", "/20250225/" → "YYYY-MM-DD";
+// "" when none.
+std::string date_from_url(std::string_view url);
+
 // Resolves a possibly relative reference against `base` (http/https only; "" otherwise).
 std::string absolute_url(std::string_view base, std::string_view ref);
 

@@ -227,6 +227,26 @@ TEST(Metadata, DateSources) {
   EXPECT_EQ(date_of("", "<span>Published January 5, 2021</span>"), "2021-01-05");
 }
 
+TEST(Metadata, HeaderTodayDateDoesNotWin) {
+  // The site header prints today's date; the article's own date line is after the title.
+  std::string html =
+      "<html lang=\"ar\"><head><title>خطة لدعم مزارعي القمح</title></head><body><div "
+      "class=\"top-bar\"><span class=\"today\">الأحد 23 نوفمبر 2026</span></div><div "
+      "class=\"post\"><h1>خطة لدعم مزارعي القمح</h1><div class=\"post-date\">12 آذار 2024"
+      "</div><div class=\"body\">" +
+      paragraphs() + "</div></div></body></html>";
+  EXPECT_EQ(must_extract(html).published, "2024-03-12");
+}
+
+TEST(Metadata, DateFromUrlPath) {
+  std::string head = "<link rel=\"canonical\" href=\"https://news.example/2021/04/13/rain/\">";
+  EXPECT_EQ(must_extract(page("<div>" + paragraphs() + "</div>", "", head)).published,
+            "2021-04-13");
+  std::string head2 = "<link rel=\"canonical\" href=\"https://news.example/20250225/x-1.html\">";
+  EXPECT_EQ(must_extract(page("<div>" + paragraphs() + "</div>", "", head2)).published,
+            "2025-02-25");
+}
+
 TEST(Rules, DropAndBodyXPath) {
   std::string html = page("<div class=\"body\">" +
                           paragraphs("<p class=\"promo\">عرض خاص: "
