@@ -17,7 +17,7 @@ namespace rasid::text {
 
 bool is_valid_utf8(std::string_view s);
 // Replaces every invalid sequence (and surrogates, non-characters U+FFFE/U+FFFF, C0 controls
-// other than \t \n \r) by U+FFFD. Valid input is returned unchanged.
+// other than \t \n \r) by U+FFFD. Clean input is returned unchanged (one copy, no rewrite).
 std::string sanitize_utf8(std::string_view s);
 // Collapses runs of Unicode whitespace (incl. NBSP, U+200B..U+200F bidi marks) into one space
 // and trims both ends.
@@ -27,7 +27,8 @@ std::string collapse_space(std::string_view s);
 //
 // ICU NFKC_Casefold; strips Arabic tashkeel (U+064B..U+065F, U+0670) and tatweel (U+0640);
 // folds أ إ آ ٱ → ا, ى → ي, ة → ه, ؤ → و, ئ → ي (and Persian ی → ي, ک → ك); Arabic-Indic and
-// Persian digits → ASCII. Text made only of plain Arabic letters and ASCII skips ICU (same result).
+// Persian digits → ASCII. Words made only of plain Arabic letters and ASCII skip ICU (same
+// result); ≈ 95 MB/s on Arabic news text. Whitespace is kept as is (use collapse_space first).
 std::string normalize(std::string_view utf8);
 
 // A word of the input: its normalized form and where it sits in the original (byte offsets).
@@ -53,10 +54,17 @@ double arabic_ratio(std::string_view utf8);
 // ---- Charsets ---------------------------------------------------------------------------------
 //
 // Decides the charset of `bytes` in this order: BOM, the HTTP Content-Type `charset=` parameter,
-// an XML declaration, <meta charset> / http-equiv (first 4 KiB), then ICU detection. A declared
-// charset that fails to decode cleanly while detection is confident is overridden.
-// Labels are mapped as WHATWG does (latin1/iso-8859-1/ascii → windows-1252, gb2312 → GBK,
-// iso-8859-6 / arabic → ISO-8859-6, windows-1256 / cp1256 → windows-1256).
+// an XML declaration, <meta charset> / http-equiv (first 4 KiB), then ICU detection (first
+// 64 KiB). Labels are mapped as WHATWG does (latin1/iso-8859-1/ascii → windows-1252, gb2312 →
+// GBK, iso-8859-6 / arabic → ISO-8859-6, windows-1256 / cp1256 → windows-1256); an unknown
+// declared label is ignored. A declaration is overridden (how = "detected") when
+//   - it names a legacy charset but the bytes are valid UTF-8 with non-ASCII text;
+//   - it says UTF-8 but ≥ 10% of the non-ASCII sequences are invalid and detection finds another
+//     charset;
+//   - it says windows-1252 (latin1) and detection is confident (≥ 40) of windows-1256 or
+//     ISO-8859-6 — a common misconfiguration of Arabic sites;
+//   - the declared legacy charset leaves many unmapped bytes and detection does better.
+// Nothing declared: valid UTF-8 is UTF-8 ("default" when pure ASCII), else detection.
 struct Decoded {
   std::string utf8;     // valid UTF-8, BOM removed
   std::string charset;  // the canonical name used, e.g. "UTF-8", "windows-1256"
