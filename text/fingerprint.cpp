@@ -1,6 +1,8 @@
 // text/fingerprint.cpp — word shingles, MinHash signatures, LSH band keys, exact Jaccard.
 #include <algorithm>
+#include <deque>
 #include <limits>
+#include <unordered_map>
 
 #include "text/text.h"
 
@@ -101,5 +103,82 @@ std::vector<std::uint64_t> lsh_bands(const std::vector<std::uint32_t>& sig, std:
   }
   return out;
 }
+
+}  // namespace rasid::text
+
+// ---- StoryIndex --------------------------------------------------------------------------------
+
+namespace rasid::text {
+
+struct StoryIndex::Impl {
+  struct Entry {
+    std::int64_t id;
+    std::uint64_t serial;  // insertion number, identifies the entry in the band lists
+    std::vector<std::uint64_t> shingles;
+    std::vector<std::uint64_t> bands;
+  };
+  std::size_t capacity;
+  double threshold;
+  std::uint64_t next_serial = 0;
+  std::deque<Entry> entries;  // oldest first; serials are consecutive
+  std::unordered_map<std::uint64_t, std::vector<std::uint64_t>> buckets;  // band → serials
+
+  const Entry* entry(std::uint64_t serial) const {
+    if (entries.empty() || serial < entries.front().serial) return nullptr;
+    const std::uint64_t at = serial - entries.front().serial;
+    return at < entries.size() ? &entries[at] : nullptr;
+  }
+
+  void evict() {
+    const Entry& old = entries.front();
+    for (std::uint64_t b : old.bands) {
+      auto it = buckets.find(b);
+      if (it == buckets.end()) continue;
+      auto& v = it->second;
+      v.erase(std::remove(v.begin(), v.end(), old.serial), v.end());
+      if (v.empty()) buckets.erase(it);
+    }
+    entries.pop_front();
+  }
+};
+
+StoryIndex::StoryIndex(std::size_t capacity, double threshold) : impl_(std::make_unique<Impl>()) {
+  impl_->capacity = std::max<std::size_t>(capacity, 1);
+  impl_->threshold = threshold;
+}
+StoryIndex::~StoryIndex() = default;
+StoryIndex::StoryIndex(StoryIndex&&) noexcept = default;
+StoryIndex& StoryIndex::operator=(StoryIndex&&) noexcept = default;
+
+StoryIndex::Found StoryIndex::find(const std::vector<std::uint64_t>& sh) const {
+  Found best;
+  if (sh.empty()) return best;
+  std::vector<std::uint64_t> seen;
+  for (std::uint64_t b : lsh_bands(minhash(sh))) {
+    auto it = impl_->buckets.find(b);
+    if (it == impl_->buckets.end()) continue;
+    for (std::uint64_t serial : it->second) {
+      if (std::find(seen.begin(), seen.end(), serial) != seen.end()) continue;
+      seen.push_back(serial);
+      const Impl::Entry* e = impl_->entry(serial);
+      if (e == nullptr) continue;
+      const double j = jaccard(sh, e->shingles);
+      // Ties go to the most recent text.
+      if (j >= impl_->threshold && j >= best.jaccard) best = Found{e->id, j};
+    }
+  }
+  return best;
+}
+
+void StoryIndex::add(std::int64_t id, std::vector<std::uint64_t> sh) {
+  if (sh.empty()) return;
+  while (impl_->entries.size() >= impl_->capacity) impl_->evict();
+  Impl::Entry e{id, impl_->next_serial++, std::move(sh), {}};
+  e.bands = lsh_bands(minhash(e.shingles));
+  for (std::uint64_t b : e.bands) impl_->buckets[b].push_back(e.serial);
+  impl_->entries.push_back(std::move(e));
+}
+
+std::size_t StoryIndex::size() const { return impl_->entries.size(); }
 
 }  // namespace rasid::text

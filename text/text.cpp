@@ -294,7 +294,7 @@ Cls classify(std::int32_t cp) {
   // The common case: base Arabic letters and tatweel (which belongs to the Arabic run).
   if ((cp >= 0x0621 && cp <= 0x064A) || (cp >= 0x0671 && cp <= 0x06D3)) return Cls::kArabic;
   if (cp >= 0x064B && cp <= 0x065F) return Cls::kNeutral;  // tashkeel
-  if (u_isdigit(cp)) return Cls::kOther;  // tatweel belongs to the Arabic run
+  if (u_isdigit(cp)) return Cls::kOther;                   // tatweel belongs to the Arabic run
   if (u_isalpha(cp) || u_charType(cp) == U_OTHER_NUMBER || u_charType(cp) == U_LETTER_NUMBER)
     return detail::is_arabic_cp(cp) ? Cls::kArabic : Cls::kOther;
   return Cls::kNeutral;  // marks, joiners, inner punctuation: stay with the current run

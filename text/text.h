@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -102,5 +103,33 @@ double minhash_similarity(const std::vector<std::uint32_t>& a, const std::vector
 inline constexpr std::size_t kLshBands = 32;
 std::vector<std::uint64_t> lsh_bands(const std::vector<std::uint32_t>& signature,
                                      std::size_t bands = kLshBands);
+
+// The recent stories in memory: finds the earlier text most similar to a new one (LSH candidates,
+// then exact Jaccard on the shingles). Keeps the last `capacity` texts (oldest dropped first), so
+// memory stays bounded: ≈ 8 bytes per shingle + 300 bytes per text. Not thread-safe: one writer
+// (the pipeline) owns it.
+class StoryIndex {
+ public:
+  explicit StoryIndex(std::size_t capacity = 20000, double threshold = 0.5);
+  ~StoryIndex();
+  StoryIndex(StoryIndex&&) noexcept;
+  StoryIndex& operator=(StoryIndex&&) noexcept;
+  StoryIndex(const StoryIndex&) = delete;
+  StoryIndex& operator=(const StoryIndex&) = delete;
+
+  struct Found {
+    std::int64_t id = 0;  // 0: nothing similar enough
+    double jaccard = 0.0;
+  };
+  // The most similar stored text with Jaccard ≥ threshold.
+  Found find(const std::vector<std::uint64_t>& shingles) const;
+  // Stores a text under `id` (e.g. its story id). Texts without shingles are ignored.
+  void add(std::int64_t id, std::vector<std::uint64_t> shingles);
+  std::size_t size() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 }  // namespace rasid::text

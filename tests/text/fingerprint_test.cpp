@@ -88,3 +88,29 @@ TEST(Fingerprint, LshBandsCollideForRewritesNotForOtherStories) {
   EXPECT_EQ(shared(story, story), static_cast<int>(kLshBands));
   EXPECT_TRUE(lsh_bands({}).empty());
 }
+
+TEST(StoryIndex, FindsTheRewriteNotTheOtherStory) {
+  StoryIndex idx(100, 0.4);
+  idx.add(1, shingles(words(kStory)));
+  idx.add(2, shingles(words(kOther)));
+  EXPECT_EQ(idx.size(), 2u);
+  auto f = idx.find(shingles(words(kRewrite)));
+  EXPECT_EQ(f.id, 1);
+  EXPECT_GT(f.jaccard, 0.4);
+  EXPECT_EQ(idx.find(shingles(words(kOther))).id, 2);
+  EXPECT_DOUBLE_EQ(idx.find(shingles(words(kOther))).jaccard, 1.0);
+  EXPECT_EQ(idx.find(shingles(words("خبر قصير جدا عن موضوع آخر تماما لا علاقة له"))).id, 0);
+  EXPECT_EQ(idx.find({}).id, 0);
+}
+
+TEST(StoryIndex, CapacityDropsTheOldest) {
+  StoryIndex idx(2, 0.5);
+  idx.add(1, shingles(words(kStory)));
+  idx.add(2, shingles(words(kOther)));
+  idx.add(3, shingles(words("نص ثالث مختلف عن النصين السابقين في كل كلماته تقريبا وبشكل واضح")));
+  EXPECT_EQ(idx.size(), 2u);
+  EXPECT_EQ(idx.find(shingles(words(kStory))).id, 0);  // evicted
+  EXPECT_EQ(idx.find(shingles(words(kOther))).id, 2);
+  idx.add(4, {});  // ignored
+  EXPECT_EQ(idx.size(), 2u);
+}
