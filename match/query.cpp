@@ -101,9 +101,12 @@ class Lexer {
       } else if ((c == '-' || c == '+') && i + 1 < cps_.size() && !ends_word(cps_[i + 1].c)) {
         if (c == '-') out.push_back({Tok::kNeg, "-", col});
         ++i;
+      } else if (c == 0x00BB || c == 0x201D) {
+        throw ParseError{col, "closing quote without an opening one"};
       } else {
         std::size_t j = i;
         while (j < cps_.size() && !ends_word(cps_[j].c)) ++j;
+        if (j == i) ++j;  // never loop on a character that ends words
         word(i, j, out);
         i = j;
       }

@@ -119,6 +119,8 @@ TEST(Query, ParseErrorsNamePositionAndReason) {
   EXPECT_EQ(err("a NEAR/3 NOT b"), "position 10: NEAR/3 needs words or phrases on its right");
   EXPECT_EQ(err("a NEAR/3000 b"), "position 3: NEAR distance above 1000");
   EXPECT_EQ(err("\xFF"), "position 1: invalid UTF-8");
+  EXPECT_EQ(err("a ON»R b"), "position 5: closing quote without an opening one");  // fuzz find
+  EXPECT_EQ(err("a ”"), "position 3: closing quote without an opening one");
   std::string deep(300, '(');
   EXPECT_NE(err(deep.c_str()).find("nested too deeply"), std::string::npos);
 }
