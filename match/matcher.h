@@ -97,7 +97,9 @@ class Matcher {
 };
 
 // A snippet of `text` around the first hits, with hits wrapped in `open`/`close` markers,
-// cut on word boundaries to at most `max_chars` characters.
+// cut on word boundaries to at most `max_chars` characters of `text` (markers and the "…" added
+// at a cut end are not counted). Pass only the hits of that text (Hit::in_title tells which);
+// hits off character boundaries or outside the text are ignored. No hits: the text's start.
 std::string snippet(std::string_view text, const std::vector<Hit>& hits, std::size_t max_chars,
                     std::string_view open = "«", std::string_view close = "»");
 
