@@ -225,6 +225,7 @@ TEST(Metadata, DateSources) {
   EXPECT_EQ(date_of("", "<span>14:30 GMT 25.02.2025</span>"), "2025-02-25");
   EXPECT_EQ(date_of("", "<span>5 أيار 2022</span>"), "2022-05-05");
   EXPECT_EQ(date_of("", "<span>Published January 5, 2021</span>"), "2021-01-05");
+  EXPECT_EQ(date_of("", "<span>sexta-feira, 22 de outubro de 2010 às 20:13</span>"), "2010-10-22");
 }
 
 TEST(Metadata, HeaderTodayDateDoesNotWin) {
