@@ -1,10 +1,291 @@
 #include "daemon/cli.h"
 
+#include <CLI/CLI.hpp>
 #include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "alert/alert.h"
+#include "clean/extractor.h"
+#include "common/log.h"
+#include "daemon/runtime.h"
+#include "daemon/service.h"
+#include "fetch/fetcher.h"
+#include "storage/store.h"
 
 namespace rasid::daemon {
-int main(int, char**) {
-  std::fprintf(stderr, "rasid: not yet wired\n");
+
+namespace {
+
+std::string iso_ms(storage::Millis ms) {
+  if (ms <= 0) return "";
+  std::time_t t = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+bool read_file(const std::string& path, std::string& out, std::string& error) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    error = "cannot open file";
+    return false;
+  }
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  if (in.bad()) {
+    error = "read error";
+    return false;
+  }
+  out = ss.str();
+  return true;
+}
+
+int cmd_check(const std::string& config_path) {
+  auto rt = load_runtime(config_path);
+  if (!rt) {
+    std::fprintf(stderr, "%s\n", rt.error().c_str());
+    return 1;
+  }
+  const auto& c = rt.value()->config;
+  std::printf("%s: OK (%zu sources, %zu topics, %zu webhooks)\n", config_path.c_str(),
+              c.sources.size(), c.topics.size(), c.webhooks.size());
+  return 0;
+}
+
+int cmd_clean(const std::vector<std::string>& inputs, const std::string& url, bool json) {
+  int rc = 0;
+  for (const auto& in : inputs) {
+    Result<clean::Article> art = Error{"unset"};
+    if (in.rfind("http://", 0) == 0 || in.rfind("https://", 0) == 0) {
+      fetch::Request req;
+      req.url = in;
+      auto rs = fetch::fetch_all({req}, fetch::Options{});
+      const auto& r = rs.at(0);
+      if (!r.ok())
+        art = Error{r.error == fetch::Error::http_status ? "HTTP " + std::to_string(r.status)
+                                                         : fetch::to_string(r.error) +
+                                                               std::string(": ") + r.error_message};
+      else
+        art = clean::extract_bytes(r.body, r.final_url, r.content_type);
+    } else {
+      std::string bytes, err;
+      if (!read_file(in, bytes, err))
+        art = Error{err};
+      else
+        art = clean::extract_bytes(bytes, url);
+    }
+    if (json) {
+      std::fputs(clean::to_json_line(in, art).c_str(), stdout);
+      std::fputc('\n', stdout);
+      continue;
+    }
+    if (!art) {
+      std::fprintf(stderr, "%s: %s\n", in.c_str(), art.error().c_str());
+      rc = 1;
+      continue;
+    }
+    if (inputs.size() > 1) std::printf("==> %s <==\n", in.c_str());
+    std::printf("%s\n\n", art->title.c_str());
+    for (const auto& p : art->paragraphs) std::printf("%s\n", p.c_str());
+    if (inputs.size() > 1) std::printf("\n");
+  }
+  return rc;
+}
+
+Result<std::unique_ptr<storage::Store>> open_store(const std::string& config_path,
+                                                   std::shared_ptr<const Runtime>* rt_out) {
+  auto rt = load_runtime(config_path);
+  if (!rt) return Error{rt.error()};
+  auto store = storage::Store::open(rt.value()->config.daemon.database);
+  if (!store) return Error{"database: " + store.error()};
+  if (rt_out) *rt_out = rt.value();
+  return store;
+}
+
+int cmd_sources(const std::string& config_path, bool json) {
+  std::shared_ptr<const Runtime> rt;
+  auto store = open_store(config_path, &rt);
+  if (!store) {
+    std::fprintf(stderr, "%s\n", store.error().c_str());
+    return 1;
+  }
+  nlohmann::json arr = nlohmann::json::array();
+  for (const auto& s : rt->config.sources) {
+    auto st = store.value()->source(s.name);
+    if (!st) {
+      std::fprintf(stderr, "%s\n", st.error().c_str());
+      return 1;
+    }
+    arr.push_back({{"name", s.name},
+                   {"url", s.feed.empty() ? s.page : s.feed},
+                   {"status", st->status},
+                   {"last_success", iso_ms(st->last_success)},
+                   {"last_error", st->last_error},
+                   {"consecutive_errors", st->consecutive_errors},
+                   {"next_check", iso_ms(st->next_check)}});
+  }
+  if (json) {
+    std::printf("%s\n", arr.dump(2).c_str());
+    return 0;
+  }
+  std::printf("%-24s %-8s %-20s %-20s %s\n", "SOURCE", "STATUS", "LAST SUCCESS", "NEXT CHECK",
+              "LAST ERROR");
+  for (const auto& s : arr)
+    std::printf("%-24s %-8s %-20s %-20s %s%s\n", s["name"].get<std::string>().c_str(),
+                s["status"].get<std::string>().c_str(),
+                s["last_success"].get<std::string>().c_str(),
+                s["next_check"].get<std::string>().c_str(),
+                s["last_error"].get<std::string>().c_str(),
+                s["consecutive_errors"].get<int>() > 0
+                    ? (" (" + std::to_string(s["consecutive_errors"].get<int>()) + " in a row)").c_str()
+                    : "");
+  return 0;
+}
+
+int cmd_alerts(const std::string& config_path, bool json) {
+  auto store = open_store(config_path, nullptr);
+  if (!store) {
+    std::fprintf(stderr, "%s\n", store.error().c_str());
+    return 1;
+  }
+  auto counts = store.value()->outbox_counts();
+  if (!counts) {
+    std::fprintf(stderr, "%s\n", counts.error().c_str());
+    return 1;
+  }
+  nlohmann::json arr = nlohmann::json::array();
+  for (const auto& c : counts.value())
+    arr.push_back({{"endpoint", c.webhook},
+                   {"pending", c.pending},
+                   {"delivered", c.delivered},
+                   {"failed", c.failed},
+                   {"last_error", c.last_error}});
+  if (json) {
+    std::printf("%s\n", arr.dump(2).c_str());
+    return 0;
+  }
+  std::printf("%-20s %8s %10s %7s  %s\n", "ENDPOINT", "PENDING", "DELIVERED", "FAILED",
+              "LAST ERROR");
+  for (const auto& c : counts.value())
+    std::printf("%-20s %8d %10d %7d  %s\n", c.webhook.c_str(), c.pending, c.delivered, c.failed,
+                c.last_error.c_str());
+  return 0;
+}
+
+int cmd_alerts_retry(const std::string& config_path, const std::string& endpoint) {
+  auto store = open_store(config_path, nullptr);
+  if (!store) {
+    std::fprintf(stderr, "%s\n", store.error().c_str());
+    return 1;
+  }
+  auto n = store.value()->retry_failed(endpoint);
+  if (!n) {
+    std::fprintf(stderr, "%s\n", n.error().c_str());
+    return 1;
+  }
+  std::printf("%d alerts queued again\n", n.value());
+  return 0;
+}
+
+int cmd_alerts_test(const std::string& config_path, const std::string& name) {
+  auto rt = load_runtime(config_path);
+  if (!rt) {
+    std::fprintf(stderr, "%s\n", rt.error().c_str());
+    return 1;
+  }
+  const alert::Endpoint* ep = nullptr;
+  for (const auto& e : rt.value()->endpoints)
+    if (e.name == name) ep = &e;
+  if (!ep) {
+    std::fprintf(stderr, "no webhook named \"%s\" in %s\n", name.c_str(), config_path.c_str());
+    return 1;
+  }
+  alert::Alert a;
+  a.event = "test";
+  a.topic = "rasid-test";
+  a.title = "رسالة اختبار من راصد — rasid test event";
+  a.snippet = "هذا تنبيه «اختبار» للتحقق من وصول الرسائل.";
+  a.lang = "ar";
+  a.dir = "rtl";
+  storage::OutboxRow row;
+  row.webhook = ep->name;
+  row.topic = a.topic;
+  row.webhook_id = alert::webhook_id(ep->name, "rasid-test", storage::now_ms());
+  row.payload = alert::payload_json(a);
+  fetch::Options o = fetch_options(rt.value()->config.daemon);
+  auto rs = fetch::fetch_all({alert::render(*ep, row, storage::now_ms() / 1000)}, o);
+  const auto& r = rs.at(0);
+  if (r.ok()) {
+    std::printf("%s: delivered (HTTP %ld, id %s)\n", name.c_str(), r.status,
+                row.webhook_id.c_str());
+    return 0;
+  }
+  std::fprintf(stderr, "%s: failed: %s%s\n", name.c_str(), fetch::to_string(r.error),
+               r.status ? (" HTTP " + std::to_string(r.status)).c_str() : "");
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"rasid — watches Arabic news sites and alerts on your topics"};
+  app.require_subcommand(1);
+  std::string config_path = "/etc/rasid/rasid.toml";
+  auto add_config = [&](CLI::App* c) {
+    c->add_option("-c,--config", config_path, "configuration file")->capture_default_str();
+  };
+
+  auto* run = app.add_subcommand("run", "run the daemon");
+  add_config(run);
+  auto* once = app.add_subcommand("once", "poll every source once, deliver alerts, exit");
+  add_config(once);
+  auto* check = app.add_subcommand("check", "validate the configuration");
+  add_config(check);
+
+  auto* clean = app.add_subcommand("clean", "extract the article from saved pages or URLs");
+  std::vector<std::string> inputs;
+  std::string url;
+  bool json = false;
+  clean->add_option("inputs", inputs, "HTML files or http(s) URLs")->required();
+  clean->add_option("--url", url, "the address the file was saved from");
+  clean->add_flag("--json", json, "one JSON object per input per line");
+
+  auto* sources = app.add_subcommand("sources", "state of every source");
+  add_config(sources);
+  sources->add_flag("--json", json, "JSON output");
+
+  auto* alerts = app.add_subcommand("alerts", "outbox counts per endpoint");
+  add_config(alerts);
+  alerts->add_flag("--json", json, "JSON output");
+  auto* retry = alerts->add_subcommand("retry", "queue failed alerts again");
+  std::string endpoint;
+  retry->add_option("--endpoint", endpoint, "only this webhook");
+  auto* test = alerts->add_subcommand("test", "send a signed test event to a webhook");
+  std::string test_name;
+  test->add_option("name", test_name, "webhook name")->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+
+  if (*run) return run_service({config_path, false});
+  if (*once) return run_service({config_path, true});
+  if (*check) return cmd_check(config_path);
+  if (*clean) return cmd_clean(inputs, url, json);
+  if (*sources) return cmd_sources(config_path, json);
+  if (*alerts) {
+    if (*retry) return cmd_alerts_retry(config_path, endpoint);
+    if (*test) return cmd_alerts_test(config_path, test_name);
+    return cmd_alerts(config_path, json);
+  }
   return 2;
 }
+
 }  // namespace rasid::daemon

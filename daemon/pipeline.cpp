@@ -1,0 +1,355 @@
+#include "daemon/pipeline.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <cstring>
+#include <set>
+
+#include "alert/alert.h"
+#include "clean/extractor.h"
+#include "common/log.h"
+#include "text/text.h"
+
+namespace rasid::daemon {
+
+namespace {
+
+// Plain text of a feed's HTML summary (fallback body when the page cannot be had).
+std::vector<std::string> html_paragraphs(const std::string& html) {
+  std::vector<std::string> out;
+  std::string cur;
+  bool in_tag = false;
+  std::string tag;
+  auto flush = [&] {
+    std::string t = text::collapse_space(cur);
+    if (!t.empty()) out.push_back(t);
+    cur.clear();
+  };
+  for (char c : html) {
+    if (in_tag) {
+      if (c == '>') {
+        in_tag = false;
+        std::string name;
+        for (char t : tag) {
+          if (t == '/' && name.empty()) continue;
+          if (!std::isalnum(static_cast<unsigned char>(t))) break;
+          name += static_cast<char>(std::tolower(static_cast<unsigned char>(t)));
+        }
+        if (name == "p" || name == "br" || name == "div" || name == "li") flush();
+      } else {
+        tag += c;
+      }
+    } else if (c == '<') {
+      in_tag = true;
+      tag.clear();
+    } else {
+      cur += c;
+    }
+  }
+  flush();
+  // Decode the few entities that survive in summaries.
+  for (auto& p : out) {
+    for (auto [from, to] : {std::pair<const char*, const char*>{"&amp;", "&"},
+                            {"&quot;", "\""},
+                            {"&#39;", "'"},
+                            {"&lt;", "<"},
+                            {"&gt;", ">"},
+                            {"&nbsp;", " "}}) {
+      size_t pos;
+      while ((pos = p.find(from)) != std::string::npos) p.replace(pos, std::strlen(from), to);
+    }
+  }
+  return out;
+}
+
+std::int64_t story_id_for(const std::string& canonical) {
+  return static_cast<std::int64_t>(text::fnv1a64(canonical) & 0x7fffffffffffffffULL);
+}
+
+std::string join(const std::vector<std::string>& v, char sep) {
+  std::string s;
+  for (const auto& x : v) {
+    if (!s.empty()) s += sep;
+    s += x;
+  }
+  return s;
+}
+
+std::optional<std::chrono::seconds> max_age(const fetch::Response& r) {
+  auto it = r.headers.find("cache-control");
+  if (it == r.headers.end()) return std::nullopt;
+  auto pos = it->second.find("max-age=");
+  if (pos == std::string::npos) return std::nullopt;
+  long v = std::strtol(it->second.c_str() + pos + 8, nullptr, 10);
+  if (v <= 0) return std::nullopt;
+  return std::chrono::seconds(v);
+}
+
+}  // namespace
+
+std::string entry_key(const parse::Entry& e, bool trust_guid) {
+  if (trust_guid && !e.id.empty()) return "id:" + e.id;
+  if (!e.link.empty()) return "url:" + parse::canonical_url(e.link);
+  std::string basis = e.title + "|" + (e.published ? parse::format_iso8601(*e.published) : "");
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%016llx",
+                static_cast<unsigned long long>(text::fnv1a64(basis)));
+  return std::string("hash:") + buf;
+}
+
+struct Pipeline::Poll {
+  const config::Source* source;
+  std::shared_ptr<const Runtime> rt;
+  storage::SourceState state;
+  bool alerting = false;
+  std::function<void(PollOutcome)> done;
+  PollOutcome outcome;
+  int pending = 0;  // article fetches in flight
+  std::vector<std::string> gone_keys;  // entries whose pages are gone: recorded as seen
+};
+
+Pipeline::Pipeline(storage::Store& store, fetch::Fetcher& fetcher)
+    : store_(store), fetcher_(fetcher) {}
+
+void Pipeline::poll(const config::Source& source, std::function<void(PollOutcome)> done) {
+  auto p = std::make_shared<Poll>();
+  p->source = &source;
+  p->rt = rt_;
+  p->done = std::move(done);
+  p->outcome.source = source.name;
+  auto st = store_.source(source.name);
+  if (!st) {
+    p->outcome.error = "storage: " + st.error();
+    log::error("source=" + source.name + " " + p->outcome.error);
+    p->done(p->outcome);
+    return;
+  }
+  p->state = std::move(st).value();
+  p->alerting = p->state.initialized || source.alert_on_first_poll;
+
+  fetch::Request req;
+  req.url = source.feed.empty() ? source.page : source.feed;
+  req.etag = p->state.etag;
+  req.last_modified = p->state.last_modified;
+  req.tag = source.name;
+  fetcher_.fetch(std::move(req), [this, p](fetch::Response r) { on_feed(p, std::move(r)); });
+}
+
+void Pipeline::on_feed(std::shared_ptr<Poll> p, fetch::Response r) {
+  auto& st = p->state;
+  auto& out = p->outcome;
+  const auto& src = *p->source;
+  st.last_attempt = storage::now_ms();
+  if (r.error == fetch::Error::cancelled) {
+    out.error = "cancelled";
+    p->done(out);
+    return;
+  }
+  if (r.error == fetch::Error::not_modified) {
+    out.ok = out.not_modified = true;
+    out.min_interval = max_age(r);
+    finish(p);
+    return;
+  }
+  if (!r.ok()) {
+    out.error = r.error == fetch::Error::http_status
+                    ? "HTTP " + std::to_string(r.status)
+                    : std::string(fetch::to_string(r.error)) + ": " + r.error_message;
+    out.dead = r.status == 410;
+    if (r.status == 429 || r.status == 503) out.retry_after = r.retry_after();
+    finish(p);
+    return;
+  }
+  if (!r.etag.empty() || !r.last_modified.empty()) {
+    st.etag = r.etag;
+    st.last_modified = r.last_modified;
+  }
+  out.min_interval = max_age(r);
+
+  std::vector<parse::Entry> entries;
+  std::string utf8 = r.utf8();
+  if (!src.feed.empty()) {
+    auto feed = parse::parse_feed(utf8, r.final_url.empty() ? src.feed : r.final_url);
+    if (!feed) {
+      out.error = "feed: " + feed.error();
+      // A feed that parses to nothing must not keep its validators: the next poll refetches.
+      st.etag.clear();
+      st.last_modified.clear();
+      finish(p);
+      return;
+    }
+    for (const auto& w : feed->warnings) log::warn("source=" + src.name + " feed: " + w);
+    if (feed->ttl_minutes) out.min_interval = std::chrono::seconds(*feed->ttl_minutes * 60);
+    if (feed->update_period) out.min_interval = std::max(out.min_interval.value_or(std::chrono::seconds(0)), *feed->update_period);
+    entries = std::move(feed->entries);
+  } else {
+    auto page = parse::Html::parse(utf8, r.final_url.empty() ? src.page : r.final_url);
+    if (!page) {
+      out.error = "page: " + page.error();
+      finish(p);
+      return;
+    }
+    for (auto& link : parse::article_links(page.value(), src.link_selector)) {
+      parse::Entry e;
+      e.link = link;
+      entries.push_back(std::move(e));
+    }
+  }
+  out.ok = true;
+  out.entries = static_cast<int>(entries.size());
+
+  // Oldest first, so alerts leave in publication order.
+  std::reverse(entries.begin(), entries.end());
+  std::set<std::string> keys_this_poll;
+  for (auto& e : entries) {
+    std::string key = entry_key(e);
+    if (!keys_this_poll.insert(key).second) continue;
+    auto seen = store_.seen(src.name, key);
+    if (!seen) {
+      log::error("source=" + src.name + " storage: " + seen.error());
+      continue;
+    }
+    if (seen.value()) continue;
+    if (stopping_) break;
+    if (e.link.empty()) {
+      store_article(*p, e, key, nullptr);
+      continue;
+    }
+    fetch_article(p, std::move(e), std::move(key));
+  }
+  if (p->pending == 0) finish(p);
+}
+
+void Pipeline::fetch_article(std::shared_ptr<Poll> p, parse::Entry e, std::string key) {
+  p->pending++;
+  fetch::Request req;
+  req.url = e.link;
+  req.tag = p->source->name;
+  fetcher_.fetch(std::move(req), [this, p, e = std::move(e), key = std::move(key)](
+                                     fetch::Response r) {
+    if (r.error != fetch::Error::cancelled) {
+      if (r.ok()) {
+        store_article(*p, e, key, &r);
+      } else if (r.status >= 400 && r.status < 500 && r.status != 429) {
+        // The page is gone or forbidden: keep what the feed itself says.
+        log::warn("source=" + p->source->name + " article " + e.link + ": HTTP " +
+                  std::to_string(r.status) + ", using the feed's text");
+        store_article(*p, e, key, nullptr);
+      } else {
+        // Transient: leave the entry unseen so the next poll tries again.
+        log::warn("source=" + p->source->name + " article " + e.link + ": " +
+                  fetch::to_string(r.error) + " " + r.error_message +
+                  (r.status ? " HTTP " + std::to_string(r.status) : "") + "; will retry");
+      }
+    }
+    if (--p->pending == 0) finish(p);
+  });
+}
+
+void Pipeline::store_article(Poll& p, const parse::Entry& e, const std::string& key,
+                             const fetch::Response* page) {
+  const auto& src = *p.source;
+  const Runtime& rt = *p.rt;
+  storage::NewArticle a;
+  a.source = src.name;
+  a.entry_key = key;
+  a.url = e.link;
+  a.title = e.title;
+  a.author = e.author;
+  if (e.published) a.published = parse::format_iso8601(*e.published);
+
+  std::vector<std::string> paragraphs;
+  if (page) {
+    a.url = page->final_url.empty() ? e.link : page->final_url;
+    auto art = clean::extract_bytes(page->body, a.url, page->content_type, clean_rules(src));
+    if (art) {
+      paragraphs = art->paragraphs;
+      if (!art->title.empty()) a.title = art->title;
+      if (!art->canonical.empty()) a.canonical = art->canonical;
+      if (a.published.empty()) a.published = art->published;
+      if (a.author.empty()) a.author = art->author;
+      a.lang = art->lang;
+    } else {
+      log::warn("source=" + src.name + " article " + a.url + ": " + art.error() +
+                "; using the feed's text");
+    }
+  }
+  if (paragraphs.empty()) {
+    paragraphs = html_paragraphs(e.content.empty() ? e.summary : e.content);
+  }
+  a.body = join(paragraphs, '\n');
+  a.canonical = parse::canonical_url(a.canonical.empty() ? a.url : a.canonical);
+  if (a.canonical.empty()) a.canonical = key;
+  if (a.lang.empty()) a.lang = text::arabic_ratio(a.title + " " + a.body) > 0.5 ? "ar" : "";
+  a.story_id = story_id_for(a.canonical);
+
+  match::Document doc{a.title, a.body, src.name, a.lang};
+  std::vector<storage::NewMatch> matches;
+  std::vector<storage::NewAlert> alerts;
+  for (const auto& m : rt.matcher.match(doc)) {
+    const auto& topic = rt.topics[static_cast<size_t>(m.topic)];
+    std::vector<match::Hit> body_hits;
+    for (const auto& h : m.hits)
+      if (!h.in_title) body_hits.push_back(h);
+    std::string snip = match::snippet(a.body, body_hits, 280);
+    matches.push_back({topic.name, snip});
+    if (!p.alerting) continue;
+    for (const auto& wh : topic.webhooks) {
+      alert::Alert al;
+      al.topic = topic.name;
+      al.story_id = a.story_id;
+      al.title = a.title;
+      al.url = a.url;
+      al.canonical = a.canonical;
+      al.source = src.name;
+      al.published = a.published;
+      al.lang = a.lang;
+      al.dir = a.lang == "ar" ? "rtl" : "ltr";
+      al.snippet = snip;
+      alerts.push_back({wh, topic.name, alert::webhook_id(wh, topic.name, a.story_id),
+                        alert::payload_json(al)});
+    }
+  }
+  auto res = store_.add_article(a, matches, alerts);
+  if (!res) {
+    log::error("source=" + src.name + " storing " + a.url + ": " + res.error());
+    return;
+  }
+  if (res->duplicate) {
+    p.outcome.duplicates++;
+    auto m = store_.mark_seen(src.name, {key});
+    if (!m) log::error("source=" + src.name + " storage: " + m.error());
+    return;
+  }
+  p.outcome.new_articles++;
+  p.outcome.alerts += res->alerts_added;
+  log::info("source=" + src.name + " stored \"" + a.title + "\" (" +
+            std::to_string(matches.size()) + " topics, " + std::to_string(res->alerts_added) +
+            " alerts)");
+}
+
+void Pipeline::finish(std::shared_ptr<Poll> p) {
+  auto& st = p->state;
+  auto& out = p->outcome;
+  auto now = storage::now_ms();
+  if (out.ok) {
+    st.last_success = now;
+    st.last_error.clear();
+    st.consecutive_errors = 0;
+    st.status = "ok";
+    st.initialized = true;
+  } else {
+    st.last_error = out.error;
+    st.consecutive_errors++;
+    st.status = out.dead ? "dead" : "failing";
+    log::warn("source=" + p->source->name + " poll failed (" +
+              std::to_string(st.consecutive_errors) + " in a row): " + out.error);
+  }
+  auto s = store_.save_source(st);
+  if (!s) log::error("source=" + p->source->name + " storage: " + s.error());
+  auto done = std::move(p->done);
+  done(out);
+}
+
+}  // namespace rasid::daemon

@@ -1,0 +1,65 @@
+// daemon/pipeline.h — one poll of one source, end to end: fetch the feed (or section page),
+// find new entries, fetch and clean each article, match it, and store article + matches +
+// outbox rows in one transaction. Runs on the io_context thread that owns the Fetcher and Store.
+//
+// Failure model: a source's failure is recorded in its SourceState (reason, streak) and never
+// affects another source. An article page that fails transiently is left unseen and retried at
+// the next poll; a page that is gone (4xx) falls back to the feed's own text.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "daemon/runtime.h"
+#include "fetch/fetcher.h"
+#include "parse/parser.h"
+#include "storage/store.h"
+
+namespace rasid::daemon {
+
+struct PollOutcome {
+  std::string source;
+  bool ok = false;
+  bool not_modified = false;
+  bool dead = false;  // 410 Gone
+  int entries = 0;
+  int new_articles = 0;
+  int duplicates = 0;
+  int alerts = 0;
+  std::string error;
+  std::optional<std::chrono::seconds> retry_after;  // 429/503
+  std::optional<std::chrono::seconds> min_interval;  // ttl / sy:updatePeriod / Cache-Control
+};
+
+// The identity of an entry within its source: GUID when present, else canonical link, else a
+// hash of title + date. (Per-source GUID trust is decided by the caller.)
+std::string entry_key(const parse::Entry& e, bool trust_guid = true);
+
+class Pipeline {
+ public:
+  Pipeline(storage::Store& store, fetch::Fetcher& fetcher);
+  void set_runtime(std::shared_ptr<const Runtime> rt) { rt_ = std::move(rt); }
+  const std::shared_ptr<const Runtime>& runtime() const { return rt_; }
+
+  // Polls one source; `done` runs exactly once. The source state is updated (except
+  // next_check, which belongs to the scheduler) before `done` runs.
+  void poll(const config::Source& source, std::function<void(PollOutcome)> done);
+  // Stops issuing new work (shutdown); in-flight callbacks still finish their writes.
+  void stop() { stopping_ = true; }
+
+ private:
+  struct Poll;
+  void on_feed(std::shared_ptr<Poll> p, fetch::Response r);
+  void fetch_article(std::shared_ptr<Poll> p, parse::Entry e, std::string key);
+  void store_article(Poll& p, const parse::Entry& e, const std::string& key,
+                     const fetch::Response* page);
+  void finish(std::shared_ptr<Poll> p);
+
+  storage::Store& store_;
+  fetch::Fetcher& fetcher_;
+  std::shared_ptr<const Runtime> rt_;
+  bool stopping_ = false;
+};
+
+}  // namespace rasid::daemon

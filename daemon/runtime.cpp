@@ -1,0 +1,75 @@
+#include "daemon/runtime.h"
+
+#include <utility>
+
+namespace rasid::daemon {
+
+namespace {
+alert::Format to_format(config::WebhookFormat f) {
+  switch (f) {
+    case config::WebhookFormat::json: return alert::Format::json;
+    case config::WebhookFormat::slack: return alert::Format::slack;
+    case config::WebhookFormat::discord: return alert::Format::discord;
+    case config::WebhookFormat::telegram: return alert::Format::telegram;
+    case config::WebhookFormat::ntfy: return alert::Format::ntfy;
+  }
+  return alert::Format::json;
+}
+}  // namespace
+
+Result<std::shared_ptr<const Runtime>> build_runtime(config::Config config) {
+  auto rt = std::make_shared<Runtime>();
+  std::string errors;
+  for (const auto& t : config.topics) {
+    auto q = match::Query::parse(t.query);
+    if (!q) {
+      if (!errors.empty()) errors += '\n';
+      errors += config.path + ":" + std::to_string(t.line) + ": topic \"" + t.name +
+                "\" query: " + q.error();
+      continue;
+    }
+    rt->matcher.add(static_cast<int>(rt->topics.size()), q.value());
+    rt->topics.push_back(CompiledTopic{t.name, std::move(q).value(), t.webhooks});
+  }
+  if (!errors.empty()) return Error{errors};
+  for (const auto& w : config.webhooks) {
+    alert::Endpoint e;
+    e.name = w.name;
+    e.url = w.url;
+    e.format = to_format(w.format);
+    e.secret = w.secret;
+    e.telegram_chat_id = w.telegram_chat_id;
+    e.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(w.timeout);
+    rt->endpoints.push_back(std::move(e));
+  }
+  rt->config = std::move(config);
+  return std::shared_ptr<const Runtime>(std::move(rt));
+}
+
+Result<std::shared_ptr<const Runtime>> load_runtime(const std::string& path) {
+  auto cfg = config::load(path);
+  if (!cfg) return Error{cfg.error()};
+  return build_runtime(std::move(cfg).value());
+}
+
+fetch::Options fetch_options(const config::Daemon& d) {
+  fetch::Options o;
+  o.user_agent = d.user_agent;
+  o.connect_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(d.connect_timeout);
+  o.total_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(d.fetch_timeout);
+  o.max_body_bytes = d.max_body_bytes;
+  o.proxy = d.proxy;
+  o.allow_private = d.allow_private;
+  o.max_total = d.concurrency;
+  o.max_per_host = d.per_host_concurrency;
+  return o;
+}
+
+clean::Rules clean_rules(const config::Source& s) {
+  clean::Rules r;
+  r.drop = s.clean.drop;
+  r.body = s.clean.body;
+  return r;
+}
+
+}  // namespace rasid::daemon

@@ -1,0 +1,336 @@
+#include "daemon/service.h"
+
+#include <utility>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <cmath>
+#include <filesystem>
+#include <map>
+#include <random>
+#include <sqlite3.h>
+#include <systemd/sd-daemon.h>
+
+#include "alert/alert.h"
+#include "common/log.h"
+#include "daemon/pipeline.h"
+#include "daemon/runtime.h"
+#include "storage/store.h"
+
+namespace rasid::daemon {
+
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+
+std::chrono::milliseconds next_delay(const ScheduleInput& in, double u) {
+  using std::chrono::seconds;
+  seconds base;
+  if (in.dead) {
+    base = 24h;
+  } else if (in.consecutive_errors > 0) {
+    // Exponential back-off, capped; a source is never given up on.
+    seconds start = std::max(in.min_interval, seconds(60));
+    double factor = std::pow(2.0, std::min(in.consecutive_errors - 1, 16));
+    seconds cap = std::max(in.max_interval, seconds(3600));
+    base = std::min(cap, seconds(static_cast<long long>(start.count() * factor)));
+  } else {
+    base = std::clamp(in.interval, in.min_interval, std::max(in.min_interval, in.max_interval));
+    if (in.server_min) base = std::max(base, std::min(*in.server_min, in.max_interval));
+  }
+  if (in.retry_after) base = std::max(base, std::min(*in.retry_after, seconds(24h)));
+  double jitter = 0.9 + 0.2 * std::clamp(u, 0.0, 1.0);
+  return std::chrono::milliseconds(static_cast<long long>(base.count() * 1000.0 * jitter));
+}
+
+namespace {
+
+class Service {
+ public:
+  Service(ServiceOptions opts, std::shared_ptr<const Runtime> rt,
+          std::unique_ptr<storage::Store> store)
+      : opts_(std::move(opts)),
+        rt_(std::move(rt)),
+        store_(std::move(store)),
+        fetcher_(std::make_unique<fetch::Fetcher>(io_, fetch_options(rt_->config.daemon))),
+        pipeline_(*store_, *fetcher_),
+        signals_(io_, SIGINT, SIGTERM, SIGHUP),
+        deliver_timer_(io_),
+        watchdog_timer_(io_),
+        rng_(std::random_device{}()) {
+    pipeline_.set_runtime(rt_);
+    deliverer_ = std::make_unique<alert::Deliverer>(*store_, *fetcher_, rt_->endpoints);
+  }
+
+  int run() {
+    wait_signals();
+    if (opts_.once) {
+      start_once();
+    } else {
+      for (const auto& s : rt_->config.sources) schedule_initial(s.name);
+      arm_delivery(0ms);
+      start_watchdog();
+      sd_notify(0, "READY=1");
+      update_status();
+      log::info("rasid running: " + std::to_string(rt_->config.sources.size()) + " sources, " +
+                std::to_string(rt_->topics.size()) + " topics, " +
+                std::to_string(rt_->endpoints.size()) + " webhooks");
+    }
+    io_.run();
+    // Every transfer still running is cancelled while the objects its callback uses are alive.
+    pipeline_.stop();
+    deliverer_.reset();
+    fetcher_.reset();
+    return exit_code_;
+  }
+
+ private:
+  // ---- one-shot --------------------------------------------------------------------------
+  void start_once() {
+    in_flight_ = static_cast<int>(rt_->config.sources.size());
+    if (in_flight_ == 0) return once_deliver();
+    for (const auto& s : rt_->config.sources) {
+      pipeline_.poll(s, [this](PollOutcome o) {
+        after_poll(o);
+        if (--in_flight_ == 0) once_deliver();
+      });
+    }
+  }
+
+  void once_deliver() {
+    deliverer_->pump([this] {
+      auto next = deliverer_->next_due();
+      if (next && *next <= storage::now_ms() && ++once_rounds_ < 50) return once_deliver();
+      io_.stop();
+    });
+  }
+
+  // ---- scheduling ------------------------------------------------------------------------
+  void schedule_initial(const std::string& name) {
+    auto st = store_->source(name);
+    auto now = storage::now_ms();
+    std::chrono::milliseconds delay = 0ms;
+    const auto* src = rt_->source(name);
+    if (st && st->next_check > now) {
+      delay = std::chrono::milliseconds(st->next_check - now);
+    } else if (src) {
+      // Spread due sources over a short window so a start does not hit every host at once.
+      auto window = std::min<long long>(30000, std::chrono::milliseconds(src->interval).count());
+      delay = std::chrono::milliseconds(
+          static_cast<long long>(std::uniform_real_distribution<double>(0, 1)(rng_) * window));
+    }
+    arm_source(name, delay);
+  }
+
+  void arm_source(const std::string& name, std::chrono::milliseconds delay) {
+    auto& t = timers_[name];
+    if (!t) t = std::make_unique<asio::steady_timer>(io_);
+    t->expires_after(delay);
+    t->async_wait([this, name](const boost::system::error_code& ec) {
+      if (ec || stopping_) return;
+      poll_source(name);
+    });
+  }
+
+  void poll_source(const std::string& name) {
+    const auto* src = rt_->source(name);
+    if (!src) {
+      timers_.erase(name);  // removed by a reload
+      return;
+    }
+    in_flight_++;
+    pipeline_.poll(*src, [this, name](PollOutcome o) {
+      in_flight_--;
+      after_poll(o);
+      if (stopping_) return maybe_finish_stop();
+      const auto* s = rt_->source(name);
+      if (!s) return;
+      ScheduleInput in{s->interval, s->min_interval, s->max_interval, 0, o.dead, o.retry_after,
+                       o.min_interval};
+      auto st = store_->source(name);
+      if (st) in.consecutive_errors = st->consecutive_errors;
+      auto delay = next_delay(in, std::uniform_real_distribution<double>(0, 1)(rng_));
+      if (st) {
+        st->next_check = storage::now_ms() + delay.count();
+        auto saved = store_->save_source(st.value());
+        if (!saved) log::error("source=" + name + " storage: " + saved.error());
+      }
+      arm_source(name, delay);
+    });
+  }
+
+  void after_poll(const PollOutcome& o) {
+    if (o.ok && (o.new_articles || o.alerts))
+      log::info("source=" + o.source + " " + std::to_string(o.new_articles) + " new articles, " +
+                std::to_string(o.alerts) + " alerts queued");
+    if (o.alerts > 0 && !opts_.once) arm_delivery(0ms);
+    if (!opts_.once) update_status();
+  }
+
+  // ---- delivery --------------------------------------------------------------------------
+  void arm_delivery(std::chrono::milliseconds delay) {
+    deliver_timer_.expires_after(delay);
+    deliver_timer_.async_wait([this](const boost::system::error_code& ec) {
+      if (ec || stopping_) return;
+      if (deliverer_->busy()) return arm_delivery(1s);
+      deliverer_->pump([this] {
+        if (stopping_) return maybe_finish_stop();
+        if (reload_deliverer_) {
+          deliverer_ = std::make_unique<alert::Deliverer>(*store_, *fetcher_, rt_->endpoints);
+          reload_deliverer_ = false;
+        }
+        update_status();
+        // Other processes (rasid alerts retry) may change the outbox: look again at least
+        // every 5 s.
+        auto next = deliverer_->next_due();
+        std::chrono::milliseconds d = 5s;
+        if (next) d = std::clamp(std::chrono::milliseconds(*next - storage::now_ms()), 0ms, d);
+        arm_delivery(d);
+      });
+    });
+  }
+
+  // ---- systemd -----------------------------------------------------------------------------
+  void start_watchdog() {
+    uint64_t usec = 0;
+    if (sd_watchdog_enabled(0, &usec) <= 0 || usec == 0) return;
+    watchdog_interval_ = std::chrono::microseconds(usec / 2);
+    arm_watchdog();
+  }
+
+  void arm_watchdog() {
+    watchdog_timer_.expires_after(watchdog_interval_);
+    watchdog_timer_.async_wait([this](const boost::system::error_code& ec) {
+      if (ec) return;
+      // The loop turned (we are here) — ping only if the database answers too.
+      if (healthy()) sd_notify(0, "WATCHDOG=1");
+      else log::error("watchdog: database not answering; withholding the ping");
+      arm_watchdog();
+    });
+  }
+
+  bool healthy() {
+    if (const char* stop = std::getenv("RASID_TEST_WATCHDOG_STOP_FILE");
+        stop && std::filesystem::exists(stop))
+      return false;  // test-only switch: simulate a stuck daemon
+    return sqlite3_exec(store_->handle(), "SELECT 1", nullptr, nullptr, nullptr) == SQLITE_OK;
+  }
+
+  void update_status() {
+    int failing = 0;
+    if (auto s = store_->sources()) {
+      for (const auto& st : s.value())
+        if (rt_->source(st.name) && (st.status == "failing" || st.status == "dead")) failing++;
+    }
+    int pending = 0, failed = 0;
+    if (auto c = store_->outbox_counts()) {
+      for (const auto& e : c.value()) {
+        pending += e.pending;
+        failed += e.failed;
+      }
+    }
+    std::string status = "polling " + std::to_string(rt_->config.sources.size()) + " sources, " +
+                         std::to_string(failing) + " failing, " + std::to_string(pending) +
+                         " alerts pending";
+    if (failed) status += ", " + std::to_string(failed) + " failed";
+    sd_notify(0, ("STATUS=" + status).c_str());
+  }
+
+  // ---- signals -----------------------------------------------------------------------------
+  void wait_signals() {
+    signals_.async_wait([this](const boost::system::error_code& ec, int sig) {
+      if (ec) return;
+      if (sig == SIGHUP) {
+        reload();
+        return wait_signals();
+      }
+      log::info(std::string("received ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT") +
+                ", stopping");
+      sd_notify(0, "STOPPING=1");
+      stopping_ = true;
+      pipeline_.stop();
+      for (auto& [_, t] : timers_) t->cancel();
+      deliver_timer_.cancel();
+      watchdog_timer_.cancel();
+      // In-flight polls get a few seconds to finish their writes; then they are cancelled.
+      auto force = std::make_shared<asio::steady_timer>(io_, 5s);
+      force->async_wait([this, force](const boost::system::error_code&) { io_.stop(); });
+      force_stop_ = force;
+      maybe_finish_stop();
+    });
+  }
+
+  void maybe_finish_stop() {
+    if (stopping_ && in_flight_ == 0 && !(deliverer_ && deliverer_->busy())) io_.stop();
+  }
+
+  void reload() {
+    sd_notify(0, "RELOADING=1");
+    log::info("SIGHUP: reloading " + opts_.config_path);
+    auto rt = load_runtime(opts_.config_path);
+    if (!rt) {
+      log::error("reload refused, keeping the running configuration:\n" + rt.error());
+      sd_notify(0, "READY=1\nSTATUS=reload failed: invalid configuration; running on the old one");
+      return;
+    }
+    rt_ = std::move(rt).value();
+    pipeline_.set_runtime(rt_);
+    reload_deliverer_ = true;
+    if (!deliverer_->busy()) {
+      deliverer_ = std::make_unique<alert::Deliverer>(*store_, *fetcher_, rt_->endpoints);
+      reload_deliverer_ = false;
+    }
+    for (const auto& s : rt_->config.sources)
+      if (!timers_.count(s.name)) schedule_initial(s.name);
+    log::info("reloaded: " + std::to_string(rt_->config.sources.size()) + " sources, " +
+              std::to_string(rt_->topics.size()) + " topics");
+    sd_notify(0, "READY=1");
+    update_status();
+  }
+
+  ServiceOptions opts_;
+  asio::io_context io_;
+  std::shared_ptr<const Runtime> rt_;
+  std::unique_ptr<storage::Store> store_;
+  std::unique_ptr<fetch::Fetcher> fetcher_;
+  Pipeline pipeline_;
+  std::unique_ptr<alert::Deliverer> deliverer_;
+  asio::signal_set signals_;
+  asio::steady_timer deliver_timer_;
+  asio::steady_timer watchdog_timer_;
+  std::chrono::microseconds watchdog_interval_{0};
+  std::shared_ptr<asio::steady_timer> force_stop_;
+  std::map<std::string, std::unique_ptr<asio::steady_timer>> timers_;
+  std::mt19937_64 rng_;
+  int in_flight_ = 0;
+  int once_rounds_ = 0;
+  bool stopping_ = false;
+  bool reload_deliverer_ = false;
+  int exit_code_ = 0;
+};
+
+}  // namespace
+
+int run_service(const ServiceOptions& options) {
+  auto rt = load_runtime(options.config_path);
+  if (!rt) {
+    log::error(rt.error());
+    return 1;
+  }
+  const auto& d = rt.value()->config.daemon;
+  if (d.log_level == "debug") log::set_min_level(log::Level::debug);
+  else if (d.log_level == "warning") log::set_min_level(log::Level::warning);
+  else if (d.log_level == "error") log::set_min_level(log::Level::error);
+  std::error_code ec;
+  auto parent = std::filesystem::path(d.database).parent_path();
+  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+  auto store = storage::Store::open(d.database);
+  if (!store) {
+    log::error("database " + d.database + ": " + store.error());
+    return 1;
+  }
+  Service svc(options, std::move(rt).value(), std::move(store).value());
+  return svc.run();
+}
+
+}  // namespace rasid::daemon

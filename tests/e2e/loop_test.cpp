@@ -1,0 +1,257 @@
+// The whole loop over loopback: a real HTTP server serves an RSS feed and article pages, a real
+// receiver takes the webhooks, and the real `rasid once` binary runs against a real SQLite file.
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <thread>
+
+#include "storage/store.h"
+#include "tests/e2e/fixtures.h"
+#include "tests/support/http_server.h"
+#include "tests/support/process.h"
+
+namespace rasid::testing {
+namespace {
+
+struct Delivery {
+  std::string id;
+  nlohmann::json body;
+};
+
+// The news site and the webhook receiver in one server.
+class World {
+ public:
+  World()
+      : server_([this](const HttpRequest& r) { return handle(r); }),
+        items_(fixture_articles()) {}
+
+  HttpResponse handle(const HttpRequest& r) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (r.path == "/feed.xml") {
+      feed_requests_++;
+      std::string etag = "\"v" + std::to_string(items_.size()) + "\"";
+      if (r.header("if-none-match") == etag) {
+        not_modified_++;
+        return {304, {{"ETag", etag}}, ""};
+      }
+      return {200,
+              {{"Content-Type", "application/rss+xml; charset=utf-8"}, {"ETag", etag}},
+              rss_feed(items_, server_.url(""))};
+    }
+    if (r.path.rfind("/news/", 0) == 0) {
+      std::string slug = r.path.substr(6);
+      for (const auto& a : items_)
+        if (a.slug == slug) return {200, {}, article_page(a, server_.url(""))};
+      return {404, {}, "not found"};
+    }
+    if (r.path == "/hook" && r.method == "POST") {
+      if (fail_hooks_ > 0) {
+        fail_hooks_--;
+        return {503, {}, "down"};
+      }
+      Delivery d;
+      d.id = r.header("webhook-id");
+      d.body = nlohmann::json::parse(r.body, nullptr, false);
+      deliveries_.push_back(std::move(d));
+      return {200, {}, "ok"};
+    }
+    return {404, {}, "no"};
+  }
+
+  std::string config(const std::string& db, bool alert_first) {
+    return "[daemon]\ndatabase = \"" + db +
+           "\"\nallow_private = [\"127.0.0.0/8\"]\nlog_level = \"debug\"\n\n"
+           "[[source]]\nname = \"khabar\"\nfeed = \"" +
+           server_.url("/feed.xml") + "\"\ninterval = \"10m\"\nalert_on_first_poll = " +
+           (alert_first ? "true" : "false") +
+           "\n\n[[topic]]\nname = \"syria-iran\"\nquery = 'سوريا AND إيران'\nwebhooks = "
+           "[\"recv\"]\n\n"
+           "[[topic]]\nname = \"wheat\"\nquery = '\"أسعار القمح\" OR طحين'\nwebhooks = "
+           "[\"recv\"]\n\n"
+           "[[topic]]\nname = \"unmatched\"\nquery = 'اليابان AND NOT سوريا'\nwebhooks = "
+           "[\"recv\"]\n\n"
+           "[[webhook]]\nname = \"recv\"\nurl = \"" +
+           server_.url("/hook") + "\"\n";
+  }
+
+  std::vector<Delivery> deliveries() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return deliveries_;
+  }
+  void add_item(FixtureArticle a) {
+    std::lock_guard<std::mutex> lock(mu_);
+    items_.insert(items_.begin(), std::move(a));
+  }
+  void fail_next_hooks(int n) {
+    std::lock_guard<std::mutex> lock(mu_);
+    fail_hooks_ = n;
+  }
+  int not_modified() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return not_modified_;
+  }
+
+ private:
+  HttpServer server_;
+  std::mutex mu_;
+  std::vector<FixtureArticle> items_;
+  std::vector<Delivery> deliveries_;
+  int feed_requests_ = 0;
+  int not_modified_ = 0;
+  int fail_hooks_ = 0;
+};
+
+class LoopTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = make_temp_dir();
+    db_ = dir_ + "/rasid.db";
+    cfg_ = dir_ + "/rasid.toml";
+  }
+  ProcessResult once() {
+    auto r = run_process({RASID_BINARY, "once", "--config", cfg_});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return r;
+  }
+  std::string dir_, db_, cfg_;
+};
+
+std::multiset<std::string> topics_of(const std::vector<Delivery>& ds) {
+  std::multiset<std::string> t;
+  for (const auto& d : ds) t.insert(d.body.value("topic", ""));
+  return t;
+}
+
+TEST_F(LoopTest, FeedToCleanArticleToMatchToWebhook) {
+  World w;
+  write_file(cfg_, w.config(db_, true));
+  once();
+
+  auto ds = w.deliveries();
+  // talks matches syria-iran; wheat matches wheat; the football story matches nothing.
+  EXPECT_EQ(topics_of(ds), (std::multiset<std::string>{"syria-iran", "wheat"}));
+  std::set<std::string> ids;
+  for (const auto& d : ds) {
+    EXPECT_FALSE(d.id.empty());
+    ids.insert(d.id);
+    ASSERT_TRUE(d.body.is_object());
+    EXPECT_FALSE(d.body["article"].value("title", "").empty());
+    EXPECT_NE(d.body["article"].value("url", "").find("/news/"), std::string::npos);
+  }
+  EXPECT_EQ(ids.size(), ds.size()) << "each alert has its own webhook-id";
+
+  // Every article stored once, with clean text.
+  auto store = storage::Store::open(db_);
+  ASSERT_TRUE(store.ok()) << store.error();
+  auto arts = store.value()->recent_articles(0, 100);
+  ASSERT_TRUE(arts.ok());
+  ASSERT_EQ(arts->size(), 3u);
+  for (const auto& a : arts.value()) {
+    for (const auto& chrome : chrome_lines())
+      EXPECT_EQ(a.body.find(chrome), std::string::npos) << chrome << " in " << a.title;
+    bool found = false;
+    for (const auto& f : fixture_articles()) {
+      if (f.title != a.title) continue;
+      found = true;
+      for (const auto& p : f.paragraphs)
+        EXPECT_NE(a.body.find(p), std::string::npos) << "lost paragraph: " << p;
+    }
+    EXPECT_TRUE(found) << a.title;
+    EXPECT_EQ(a.canonical.find("utm_"), std::string::npos) << a.canonical;
+  }
+
+  // A second poll: the feed answers 304, nothing new is delivered.
+  once();
+  EXPECT_GE(w.not_modified(), 1);
+  EXPECT_EQ(w.deliveries().size(), ds.size());
+}
+
+TEST_F(LoopTest, FirstPollIsQuietThenNewItemsAlertOnce) {
+  World w;
+  write_file(cfg_, w.config(db_, false));
+  once();
+  EXPECT_TRUE(w.deliveries().empty()) << "the first poll records what is there without alerts";
+
+  w.add_item({"deal",
+              "اتفاق جديد بين سوريا وإيران لتوريد الكهرباء",
+              {"وقعت سوريا وإيران اتفاقاً لتوريد الكهرباء إلى المحافظات الجنوبية، في خطوة قال "
+               "مسؤولون إنها ستخفف ساعات التقنين خلال الشتاء.",
+               "ولم يكشف الطرفان عن قيمة الاتفاق أو مدة تنفيذه."},
+              "Mon, 23 Nov 2026 08:00:00 +0300"});
+  once();
+  auto ds = w.deliveries();
+  ASSERT_EQ(ds.size(), 1u);
+  EXPECT_EQ(ds[0].body.value("topic", ""), "syria-iran");
+  EXPECT_NE(ds[0].body["article"].value("title", "").find("الكهرباء"), std::string::npos);
+
+  once();
+  EXPECT_EQ(w.deliveries().size(), 1u) << "nothing is delivered twice";
+}
+
+TEST_F(LoopTest, ReceiverFailingThenRecoveringGetsEveryAlertOnce) {
+  World w;
+  write_file(cfg_, w.config(db_, true));
+  w.fail_next_hooks(1000);
+  once();
+  EXPECT_TRUE(w.deliveries().empty());
+  {
+    auto store = storage::Store::open(db_);
+    ASSERT_TRUE(store.ok());
+    auto counts = store.value()->outbox_counts();
+    ASSERT_TRUE(counts.ok());
+    ASSERT_EQ(counts->size(), 1u);
+    EXPECT_EQ(counts->at(0).pending, 2);
+    EXPECT_FALSE(counts->at(0).last_error.empty());
+  }
+  w.fail_next_hooks(0);
+  // The first retry is scheduled 5 s (±10 %) after the failure.
+  std::this_thread::sleep_for(std::chrono::milliseconds(5800));
+  once();
+  auto ds = w.deliveries();
+  EXPECT_EQ(topics_of(ds), (std::multiset<std::string>{"syria-iran", "wheat"}));
+  once();
+  EXPECT_EQ(w.deliveries().size(), 2u);
+}
+
+TEST_F(LoopTest, BrokenFeedIsReportedAndOtherSourcesGoOn) {
+  World w;
+  HttpServer broken([](const HttpRequest&) {
+    return HttpResponse{200, {{"Content-Type", "application/rss+xml"}}, "<rss><channel><item>"};
+  });
+  std::string cfg = w.config(db_, true);
+  cfg += "\n[[source]]\nname = \"broken\"\nfeed = \"" + broken.url("/feed") + "\"\n";
+  write_file(cfg_, cfg);
+  auto r = once();
+  EXPECT_NE(r.err.find("broken"), std::string::npos) << r.err;
+  EXPECT_EQ(w.deliveries().size(), 2u);
+}
+
+TEST(Check, RefusesBadConfigWithFileLineKey) {
+  std::string dir = make_temp_dir();
+  write_file(dir + "/bad.toml",
+             "[daemon]\ndatabase = \"x.db\"\n\n[[topic]]\nname = \"t\"\nquery = 'سوريا'\n"
+             "webhooks = [\"nope\"]\n");
+  auto r = run_process({RASID_BINARY, "check", "--config", dir + "/bad.toml"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find(dir + "/bad.toml:"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("nope"), std::string::npos) << r.err;
+
+  write_file(dir + "/q.toml", "[[topic]]\nname = \"t\"\nquery = '(سوريا AND'\n");
+  r = run_process({RASID_BINARY, "check", "--config", dir + "/q.toml"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("q.toml:"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("position"), std::string::npos) << r.err;
+}
+
+TEST(Check, AcceptsTheExampleConfig) {
+  auto r = run_process(
+      {RASID_BINARY, "check", "--config", source_path("config/rasid.example.toml")});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
+}  // namespace
+}  // namespace rasid::testing
