@@ -3,6 +3,7 @@
 
 #include "alert/alert.h"
 #include "alert/textfit.h"
+#include "text/text.h"
 
 namespace rasid::alert {
 
@@ -29,11 +30,11 @@ std::string str(const nlohmann::json& j, const char* key) {
 
 View view_of(const storage::OutboxRow& row) {
   View v;
-  v.topic = row.topic;
+  v.topic = text::sanitize_utf8(row.topic);  // parsed JSON strings are valid; the column may not be
   auto j = nlohmann::json::parse(row.payload, nullptr, false);
   if (j.is_discarded() || !j.is_object()) {
     v.type = "article.matched";
-    v.title = row.topic;
+    v.title = v.topic;
     return v;
   }
   v.type = str(j, "type");
