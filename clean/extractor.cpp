@@ -196,7 +196,8 @@ struct Node {
   std::uint32_t chars = 0, link_chars = 0, commas = 0, ends = 0, prose = 0;
   // inline text of this element (text not inside a nested block)
   std::uint32_t i_chars = 0, i_link = 0, i_commas = 0, i_ends = 0, i_words = 0;
-  std::uint32_t n_p = 0;  // paragraph-like descendants
+  std::uint32_t n_p = 0;   // paragraph-like descendants
+  bool has_break = false;  // a block element or <br> below (kept ones only)
   double score = 0;
   bool scored = false;
 };
@@ -300,6 +301,8 @@ class Extractor {
     std::uint32_t link_chars = 0;
     Tag tag = Tag::p;  // innermost block element
     int node = -1;
+    int cells = 0;        // table cells joined into this line
+    int plain_cells = 0;  // … of which without links
   };
   void walk(int idx, std::vector<Block>& out, Block& cur, int root);
   void flush(std::vector<Block>& out, Block& cur);
@@ -401,6 +404,7 @@ void Extractor::aggregate() {
     n.ends = n.d_ends;
     n.prose = 0;
     n.n_p = 0;
+    n.has_break = false;
     n.i_chars = n.d_chars;
     n.i_link = n.in_link ? n.d_chars : 0;
     n.i_commas = n.d_commas;
@@ -425,6 +429,7 @@ void Extractor::aggregate() {
     p.ends += n.ends;
     p.prose += n.prose;
     p.n_p += n.n_p;
+    if (n.has_break || n.block || n.tag == Tag::br) p.has_break = true;
     if (!n.block) {
       p.i_chars += n.i_chars;
       p.i_link += n.i_link;
@@ -662,7 +667,16 @@ void Extractor::walk(int idx, std::vector<Block>& out, Block& cur, int root) {
   }
   Tag saved_tag = cur.tag;
   int saved_node = cur.node;
-  if (n.block) {
+  // Table cells of one row make one line ("1 Kyle Busch 5040 …"); paragraphs and <br>s inside a
+  // layout table's cell still split it.
+  bool cell_inline = n.tag == Tag::td && !n.has_break;
+  bool splits = n.block && !cell_inline;
+  if (cell_inline) {
+    if (!cur.text.empty() && cur.text.back() != ' ') cur.text.push_back(' ');
+    ++cur.cells;
+    if (n.link_chars == 0 && n.chars > 0) ++cur.plain_cells;
+  }
+  if (splits) {
     flush(out, cur);
     cur.tag = n.tag;
     cur.node = idx;
@@ -690,10 +704,12 @@ void Extractor::walk(int idx, std::vector<Block>& out, Block& cur, int root) {
       }
     }
   }
-  if (n.block) {
+  if (splits) {
     flush(out, cur);
     cur.tag = saved_tag;
     cur.node = saved_node;
+  } else if (cell_inline && !cur.text.empty() && cur.text.back() != ' ') {
+    cur.text.push_back(' ');
   }
 }
 
@@ -734,7 +750,8 @@ std::vector<std::string> Extractor::filter(std::vector<Block>& blocks, const std
       continue;
     }
     if (c == vocab::Chrome::line) continue;
-    if (ld > 0.6 || (ld >= 0.5 && k.words < 20)) {
+    bool data_row = b.cells >= 3 && b.plain_cells >= 1;  // "1 <a>Team</a> 40"
+    if (!data_row && (ld > 0.6 || (ld >= 0.5 && k.words < 20))) {
       // A linked headline followed by its own sentence ("<a>Title</a>. What happened.") stays.
       bool own_sentence = b.chars - b.link_chars >= 40 && util::ends_like_sentence(b.text);
       if (!own_sentence) continue;

@@ -186,6 +186,18 @@ TEST(Extract, LegacyBrParagraphsInLayoutTable) {
   EXPECT_EQ(a.dir, "rtl");
 }
 
+TEST(Extract, DataTableRowsBecomeLines) {
+  std::string table =
+      "<table><tr><th>المركز</th><th>الفريق</th><th>النقاط</th></tr><tr><td>1</td><td><a "
+      "href=\"/t/1\">الوحدة</a></td><td>40</td></tr><tr><td>2</td><td><a href=\"/t/2\">الجيش"
+      "</a></td><td>37</td></tr></table>";
+  Article a = must_extract(page("<div class=\"body\">" + paragraphs(table) + "</div>"));
+  ASSERT_EQ(a.paragraphs.size(), 8u) << a.text();
+  EXPECT_EQ(a.paragraphs[3], "المركز الفريق النقاط");
+  EXPECT_EQ(a.paragraphs[4], "1 الوحدة 40");
+  EXPECT_EQ(a.paragraphs[5], "2 الجيش 37");
+}
+
 TEST(Metadata, TitleWithoutSiteSuffixAndFromH1) {
   Article a = must_extract(page("<div>" + paragraphs() + "</div>"));
   EXPECT_EQ(a.title, "خطة لدعم مزارعي القمح");
