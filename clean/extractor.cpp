@@ -283,6 +283,12 @@ bool byline_like(std::string_view f) {
   return false;
 }
 
+// RASID_CLEAN_DEBUG=1 prints the container choice and class-based removals on stderr.
+bool debug_enabled() {
+  static const bool on = std::getenv("RASID_CLEAN_DEBUG") != nullptr;
+  return on;
+}
+
 class Extractor {
  public:
   explicit Extractor(const parse::Html& page) : page_(page) {}
@@ -463,7 +469,7 @@ void Extractor::class_removal() {
     if (n.strong_chrome && !sentence_part) drop = n.positive ? share < 0.1 : share < 0.6;
     if (!drop && (n.tag == Tag::aside || n.tag == Tag::footer || n.tag == Tag::form))
       drop = share < 0.5;
-    if (drop && share > 0.2 && std::getenv("RASID_CLEAN_DEBUG") != nullptr)
+    if (drop && share > 0.2 && debug_enabled())
       std::fprintf(stderr, "class-removed <%s class='%s'> share=%.2f\n",
                    reinterpret_cast<const char*>(n.x->name),
                    std::string(dom::attr(n.x, "class")).substr(0, 60).c_str(), share);
@@ -607,7 +613,7 @@ std::vector<int> Extractor::with_siblings(int top) {
       if (s.chars > 80 && ld < 0.25) append = true;
       if (s.chars > 0 && s.chars <= 80 && ld == 0 && s.ends > 0) append = true;
     }
-    if (std::getenv("RASID_CLEAN_DEBUG") != nullptr)
+    if (debug_enabled())
       std::fprintf(stderr,
                    "  sibling <%s class='%s'> scored=%d score=%.1f chars=%u prose=%u -> %d\n",
                    reinterpret_cast<const char*>(s.x->name),
@@ -854,7 +860,7 @@ Result<Article> Extractor::run(const Rules& rules) {
     int top = pick_candidate();
     if (top >= 0) {
       selected = with_siblings(top);
-      if (std::getenv("RASID_CLEAN_DEBUG") != nullptr) {
+      if (debug_enabled()) {
         for (int sidx : selected) {
           const Node& d = nodes_[sidx];
           std::fprintf(stderr, "selected <%s class='%s' id='%s'> score=%.1f chars=%u prose=%u\n",
