@@ -13,13 +13,19 @@
 // loses neither, and a restart never writes them twice (articles are unique by canonical URL and
 // by (source, entry key); outbox rows by webhook_id).
 //
+// Durability: WAL with synchronous=NORMAL. A committed transaction survives a crash of the
+// process (SIGKILL at any point); a power cut may lose the last few transactions, each as a
+// whole (never an article without its alerts, never an alert without its article).
+//
 // Failures: SQLite errors are returned as Error with the statement's purpose and sqlite3_errmsg.
+// A database written by a newer rasid (user_version above latest_version()) is refused.
 #pragma once
 
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/result.h"
@@ -97,6 +103,34 @@ struct OutboxRow {
   std::string status;  // "pending", "delivered", "failed" (given up / endpoint gone)
 };
 
+// Status views (storage/store_status.cpp): what the status page, its API and the CLI read.
+struct ArticleMatch {
+  std::string topic;
+  std::string snippet;  // as stored: matched terms marked «…»
+  Millis created = 0;
+};
+
+struct ArticleWithMatches {
+  Article article;
+  std::vector<ArticleMatch> matches;  // by topic name
+};
+
+struct ArticleQuery {
+  std::string topic;      // "" = any; else only articles that matched this topic
+  bool matched_only = false;  // only articles with at least one match (any topic)
+  Millis since = 0;       // fetched at or after
+  std::string fts;        // FTS5 query over title and body ("" = none); the caller quotes input
+  int limit = 50;
+};
+
+struct Delivery {
+  std::int64_t id = 0;
+  std::string webhook;
+  std::string topic;
+  Millis created = 0;       // when the alert was queued
+  Millis delivered_at = 0;
+};
+
 struct OutboxCounts {
   std::string webhook;
   int pending = 0, delivered = 0, failed = 0;
@@ -118,13 +152,23 @@ class Store {
   Status save_source(const SourceState& state);
   Result<std::vector<SourceState>> sources();
 
-  // Entry identity: has this (source, key) been seen? mark_seen records keys without an article
-  // (first poll, or an entry whose page could not be made into an article).
+  // Entry identity: has this (source, key) been seen — marked, or stored as an article?
+  // mark_seen records keys without an article (first poll, an entry whose page could not be
+  // made into an article, or a duplicate of another source's article).
   Result<bool> seen(const std::string& source, const std::string& entry_key);
   Status mark_seen(const std::string& source, const std::vector<std::string>& entry_keys);
   Result<bool> canonical_exists(const std::string& canonical);
+  // Per-source entry identity policy (daemon/identity.h): why the source's GUIDs are not
+  // trusted, "" while they are (the default). set_guid_distrust("") trusts them again.
+  Result<std::string> guid_distrust(const std::string& source);
+  Status set_guid_distrust(const std::string& source, const std::string& reason);
 
-  // Article + matches + alerts in one transaction (see above).
+  // Article + matches + alerts in one transaction (see above), and the (source, entry_key) is
+  // marked seen in it. An empty canonical falls back to the URL. A duplicate (same canonical,
+  // or same source and entry key) writes nothing and returns the stored article's id and story
+  // id with duplicate = true. story_id: the caller's story id, or 0 for "its own" (= its id).
+  // A match repeated for the same topic is stored once; an alert whose webhook_id exists is
+  // skipped (alerts_added counts the rows written); any other failed insert rolls back all.
   Result<AddResult> add_article(const NewArticle& article, const std::vector<NewMatch>& matches,
                                 const std::vector<NewAlert>& alerts);
   Result<std::optional<Article>> article(std::int64_t id);
@@ -162,6 +206,14 @@ class Store {
   Result<std::vector<std::string>> story_sources(std::int64_t story_id);
   // Full-text search over stored titles and bodies (FTS5 query syntax); newest first.
   Result<std::vector<Article>> search(const std::string& fts_query, int limit);
+
+  // Status views (read-only; implemented in storage/store_status.cpp).
+  // Newest first; each article with all its matches (any topic).
+  Result<std::vector<ArticleWithMatches>> articles_with_matches(const ArticleQuery& query);
+  // Rows delivered at or after `since`, oldest delivery first (for delivery-latency metrics).
+  Result<std::vector<Delivery>> delivered_since(Millis since, int limit);
+  // Topic name → number of stored matches since `since`.
+  Result<std::vector<std::pair<std::string, int>>> match_counts(Millis since);
 
   sqlite3* handle() const { return db_; }
 
