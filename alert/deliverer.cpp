@@ -107,9 +107,11 @@ struct Core : std::enable_shared_from_this<Core> {
 
   void finish(const Endpoint& ep, const std::vector<OutboxRow>& rows, const fetch::Response& r,
               const std::shared_ptr<Pass>& pass) {
-    state[ep.name].in_flight = false;
     const Outcome o = classify(r);
     const Millis now = storage::now_ms();
+    State& st = state[ep.name];
+    st.in_flight = false;
+    st.last_send = now;  // the rate limit counts from the answer: the receiver sees the full gap
     const std::string what = "alert: endpoint=" + ep.name + " id=" + rows.front().webhook_id +
                              (rows.size() > 1 ? " (+" + std::to_string(rows.size() - 1) + ")" : "");
     switch (o.kind) {
@@ -121,7 +123,7 @@ struct Core : std::enable_shared_from_this<Core> {
         break;
       case Outcome::failed:
         for (const auto& row : rows) check(store.mark_failed(row.id, o.error));
-        state[ep.name].gone_until = now + kGonePause;
+        st.gone_until = now + kGonePause;
         log::error(what + " failed: " + o.error + "; endpoint disabled for an hour");
         break;
       case Outcome::retry:
