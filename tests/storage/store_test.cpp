@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
@@ -636,6 +637,31 @@ TEST(StoreOutbox, QueueHeadsAndDeferDoNotCountAttempts) {
   auto none = store->queue_head("nobody");
   ASSERT_TRUE(none.ok());
   EXPECT_FALSE(none->has_value());
+}
+
+}  // namespace
+}  // namespace rasid::storage
+
+namespace rasid::storage {
+namespace {
+
+// Several processes (daemon + CLI) may open a fresh file at the same moment: the migrations run
+// once, under the write lock, and every opener sees the latest schema.
+TEST(StoreMigrations, ConcurrentOpenersOfAFreshFileMigrateOnce) {
+  for (int round = 0; round < 5; ++round) {
+    TempDir dir;
+    const auto path = dir.file("fresh.db");
+    std::atomic<int> ok{0};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 4; ++i)
+      threads.emplace_back([&] {
+        auto s = Store::open(path);
+        if (s.ok() && s.value()->schema_version() == Store::latest_version()) ++ok;
+      });
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(ok.load(), 4) << round;
+    EXPECT_EQ(scalar(path, "SELECT count(*) FROM sqlite_schema WHERE name = 'articles'"), 1);
+  }
 }
 
 }  // namespace
