@@ -407,7 +407,7 @@ void read_source(Checker& c, const toml::table& t, Source& s) {
   s.line = line_of(t);
   c.known_keys(t, p,
                {"name", "feed", "page", "link_selector", "interval", "min_interval", "max_interval",
-                "alert_on_first_poll", "clean"});
+                "alert_on_first_poll", "clean", "category"});
   if (auto v = c.str(t, p, "name")) {
     if (v->empty())
       c.error(line_of(*t.get("name")), "source.name", "must not be empty");
@@ -457,6 +457,7 @@ void read_source(Checker& c, const toml::table& t, Source& s) {
             "max_interval (" + format_duration(s.max_interval) + ") is below interval (" +
                 format_duration(s.interval) + ")");
   if (auto v = c.boolean(t, p, "alert_on_first_poll")) s.alert_on_first_poll = *v;
+  if (auto v = c.str(t, p, "category")) s.category = *v;
   if (const toml::table* clean = c.table(t, p, "clean")) {
     const std::string_view cp = "source.clean";
     c.known_keys(*clean, cp, {"drop", "body"});

@@ -43,6 +43,7 @@ struct Source {
   std::chrono::seconds min_interval{std::chrono::minutes(2)};
   std::chrono::seconds max_interval{std::chrono::hours(6)};
   bool alert_on_first_poll = false;  // default: the first poll only records what is there
+  std::string category;  // folder for OPML export ("أخبار/سياسة": nested by '/'); may be empty
   CleanRules clean;
   int line = 0;  // where it was defined, for messages
 };

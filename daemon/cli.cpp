@@ -10,6 +10,7 @@
 #include "alert/alert.h"
 #include "clean/extractor.h"
 #include "common/log.h"
+#include "daemon/commands.h"
 #include "daemon/runtime.h"
 #include "daemon/service.h"
 #include "fetch/fetcher.h"
@@ -269,6 +270,16 @@ int main(int argc, char** argv) {
   std::string test_name;
   test->add_option("name", test_name, "webhook name")->required();
 
+  auto* discover = app.add_subcommand("discover", "find the feeds a site offers");
+  std::string src_url, src_file, src_config;
+  discover->add_option("url", src_url, "a page of the site")->required();
+  discover->add_option("-c,--config", src_config, "use this file's fetch settings");
+  auto* import_opml = app.add_subcommand("import-opml", "OPML subscriptions → [[source]] blocks");
+  import_opml->add_option("file", src_file, "OPML file")->required();
+  import_opml->add_option("-c,--config", src_config, "also append them to this file");
+  auto* export_opml = app.add_subcommand("export-opml", "the feed sources as OPML");
+  add_config(export_opml);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -280,6 +291,9 @@ int main(int argc, char** argv) {
   if (*check) return cmd_check(config_path);
   if (*clean) return cmd_clean(inputs, url, json);
   if (*sources) return cmd_sources(config_path, json);
+  if (*discover) return cmd_discover(src_url, src_config);
+  if (*import_opml) return cmd_import_opml(src_file, src_config);
+  if (*export_opml) return cmd_export_opml(config_path);
   if (*alerts) {
     if (*retry) return cmd_alerts_retry(config_path, endpoint);
     if (*test) return cmd_alerts_test(config_path, test_name);

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cstdio>
 #include <cstring>
+#include <map>
 #include <set>
 
 #include "alert/alert.h"
@@ -88,16 +89,6 @@ std::optional<std::chrono::seconds> max_age(const fetch::Response& r) {
 
 }  // namespace
 
-std::string entry_key(const parse::Entry& e, bool trust_guid) {
-  if (trust_guid && !e.id.empty()) return "id:" + e.id;
-  if (!e.link.empty()) return "url:" + parse::canonical_url(e.link);
-  std::string basis = e.title + "|" + (e.published ? parse::format_iso8601(*e.published) : "");
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%016llx",
-                static_cast<unsigned long long>(text::fnv1a64(basis)));
-  return std::string("hash:") + buf;
-}
-
 struct Pipeline::Poll {
   const config::Source* source;
   std::shared_ptr<const Runtime> rt;
@@ -107,6 +98,7 @@ struct Pipeline::Poll {
   PollOutcome outcome;
   int pending = 0;  // article fetches in flight
   std::vector<std::string> gone_keys;  // entries whose pages are gone: recorded as seen
+  std::map<std::string, std::vector<std::string>> aliases;  // key → other keys (identity.h)
 };
 
 Pipeline::Pipeline(storage::Store& store, fetch::Fetcher& fetcher)
@@ -134,6 +126,19 @@ void Pipeline::poll(const config::Source& source, std::function<void(PollOutcome
   req.last_modified = p->state.last_modified;
   req.tag = source.name;
   fetcher_.fetch(std::move(req), [this, p](fetch::Response r) { on_feed(p, std::move(r)); });
+}
+
+Result<IdentityDecision> Pipeline::identify(const std::string& source,
+                                            const std::vector<parse::Entry>& entries) {
+  auto distrust = store_.guid_distrust(source);
+  if (!distrust) return Error{distrust.error()};
+  auto d = identify_entries(entries, distrust->empty(),
+                            [&](const std::string& key) { return store_.seen(source, key); });
+  if (d && !d->distrust_reason.empty()) {
+    log::warn("source=" + source + " GUIDs not trusted from now on: " + d->distrust_reason);
+    if (auto s = store_.set_guid_distrust(source, d->distrust_reason); !s) return Error{s.error()};
+  }
+  return d;
 }
 
 void Pipeline::on_feed(std::shared_ptr<Poll> p, fetch::Response r) {
@@ -170,7 +175,9 @@ void Pipeline::on_feed(std::shared_ptr<Poll> p, fetch::Response r) {
   std::vector<parse::Entry> entries;
   std::string utf8 = r.utf8();
   if (!src.feed.empty()) {
-    auto feed = parse::parse_feed(utf8, r.final_url.empty() ? src.feed : r.final_url);
+    auto feed = parse::parse_feed_bytes(
+        r.body, r.content_type, r.final_url.empty() ? src.feed : r.final_url,
+        std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
     if (!feed) {
       out.error = "feed: " + feed.error();
       // A feed that parses to nothing must not keep its validators: the next poll refetches.
@@ -184,7 +191,7 @@ void Pipeline::on_feed(std::shared_ptr<Poll> p, fetch::Response r) {
     if (feed->update_period) out.min_interval = std::max(out.min_interval.value_or(std::chrono::seconds(0)), *feed->update_period);
     entries = std::move(feed->entries);
   } else {
-    auto page = parse::Html::parse(utf8, r.final_url.empty() ? src.page : r.final_url);
+    auto page = parse::Html::parse(r.utf8(), r.final_url.empty() ? src.page : r.final_url);
     if (!page) {
       out.error = "page: " + page.error();
       finish(p);
@@ -201,17 +208,19 @@ void Pipeline::on_feed(std::shared_ptr<Poll> p, fetch::Response r) {
 
   // Oldest first, so alerts leave in publication order.
   std::reverse(entries.begin(), entries.end());
+  auto ids = identify(src.name, entries);
+  if (!ids) {
+    log::error("source=" + src.name + " storage: " + ids.error());
+    ids = IdentityDecision{};
+  }
   std::set<std::string> keys_this_poll;
-  for (auto& e : entries) {
-    std::string key = entry_key(e);
-    if (!keys_this_poll.insert(key).second) continue;
-    auto seen = store_.seen(src.name, key);
-    if (!seen) {
-      log::error("source=" + src.name + " storage: " + seen.error());
-      continue;
-    }
-    if (seen.value()) continue;
+  for (size_t i = 0; i < ids->entries.size(); ++i) {
+    auto& e = entries[i];
+    auto& id = ids->entries[i];
+    std::string key = id.key;
+    if (id.seen || !keys_this_poll.insert(key).second) continue;
     if (stopping_) break;
+    if (!id.aliases.empty()) p->aliases[key] = std::move(id.aliases);
     if (e.link.empty()) {
       store_article(*p, e, key, nullptr);
       continue;
@@ -266,7 +275,7 @@ void Pipeline::store_article(Poll& p, const parse::Entry& e, const std::string& 
     if (art) {
       paragraphs = art->paragraphs;
       if (!art->title.empty()) a.title = art->title;
-      if (!art->canonical.empty()) a.canonical = art->canonical;
+      a.canonical = article_canonical(a.url, art->canonical);
       if (a.published.empty()) a.published = art->published;
       if (a.author.empty()) a.author = art->author;
       a.lang = art->lang;
@@ -277,6 +286,15 @@ void Pipeline::store_article(Poll& p, const parse::Entry& e, const std::string& 
   }
   if (paragraphs.empty()) {
     paragraphs = html_paragraphs(e.content.empty() ? e.summary : e.content);
+  }
+  if (!page && paragraphs.empty() && a.title.empty()) {
+    // Nothing to keep (a section page's link whose page is gone): remember it, store nothing.
+    std::vector<std::string> keys{key};
+    if (auto al = p.aliases.find(key); al != p.aliases.end())
+      keys.insert(keys.end(), al->second.begin(), al->second.end());
+    if (auto m = store_.mark_seen(src.name, keys); !m)
+      log::error("source=" + src.name + " storage: " + m.error());
+    return;
   }
   a.body = join(paragraphs, '\n');
   a.canonical = parse::canonical_url(a.canonical.empty() ? a.url : a.canonical);
@@ -315,6 +333,10 @@ void Pipeline::store_article(Poll& p, const parse::Entry& e, const std::string& 
   if (!res) {
     log::error("source=" + src.name + " storing " + a.url + ": " + res.error());
     return;
+  }
+  if (auto al = p.aliases.find(key); al != p.aliases.end()) {
+    if (auto m = store_.mark_seen(src.name, al->second); !m)
+      log::error("source=" + src.name + " storage: " + m.error());
   }
   if (res->duplicate) {
     p.outcome.duplicates++;

@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 
+#include "daemon/identity.h"
 #include "daemon/runtime.h"
 #include "fetch/fetcher.h"
 #include "parse/parser.h"
@@ -32,9 +33,7 @@ struct PollOutcome {
   std::optional<std::chrono::seconds> min_interval;  // ttl / sy:updatePeriod / Cache-Control
 };
 
-// The identity of an entry within its source: GUID when present, else canonical link, else a
-// hash of title + date. (Per-source GUID trust is decided by the caller.)
-std::string entry_key(const parse::Entry& e, bool trust_guid = true);
+// Entry identity (entry_key, per-source GUID trust, article canonicals): daemon/identity.h.
 
 class Pipeline {
  public:
@@ -51,6 +50,9 @@ class Pipeline {
  private:
   struct Poll;
   void on_feed(std::shared_ptr<Poll> p, fetch::Response r);
+  // Keys of one document's entries (identity.h), with the source's GUID verdict kept in storage.
+  Result<IdentityDecision> identify(const std::string& source,
+                                    const std::vector<parse::Entry>& entries);
   void fetch_article(std::shared_ptr<Poll> p, parse::Entry e, std::string key);
   void store_article(Poll& p, const parse::Entry& e, const std::string& key,
                      const fetch::Response* page);

@@ -88,6 +88,14 @@ CREATE VIRTUAL TABLE articles_fts USING fts5(
 );
 INSERT INTO articles_fts(articles_fts) VALUES ('rebuild');
 )sql",
+    // 3: per-source entry identity policy (daemon/identity.h): GUIDs found untrustworthy.
+    R"sql(
+CREATE TABLE source_identity (
+  source TEXT PRIMARY KEY,
+  guid_distrust TEXT NOT NULL DEFAULT '',
+  changed INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+)sql",
 };
 constexpr int kLatest = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));
 
@@ -652,6 +660,26 @@ Result<int> Store::prune_delivered(Millis before) {
   u.bind(1, before);
   if (u.step() != SQLITE_DONE) return sql_error(db_, "prune delivered alerts");
   return sqlite3_changes(db_);
+}
+
+// Entry identity policy -------------------------------------------------------------------------
+
+Result<std::string> Store::guid_distrust(const std::string& source) {
+  Use u(stmts_->cache, "SELECT guid_distrust FROM source_identity WHERE source = ?1");
+  u.bind(1, source);
+  int rc = u.step();
+  if (rc == SQLITE_DONE) return std::string();
+  if (rc != SQLITE_ROW) return sql_error(db_, "read source identity");
+  return u.text(0);
+}
+
+Status Store::set_guid_distrust(const std::string& source, const std::string& reason) {
+  Use u(stmts_->cache,
+        "INSERT INTO source_identity (source, guid_distrust, changed) VALUES (?1, ?2, ?3) "
+        "ON CONFLICT (source) DO UPDATE SET guid_distrust = ?2, changed = ?3");
+  u.bind(1, source).bind(2, reason).bind(3, now_ms());
+  if (u.step() != SQLITE_DONE) return sql_error(db_, "save source identity");
+  return Ok{};
 }
 
 }  // namespace rasid::storage
