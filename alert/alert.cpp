@@ -118,14 +118,12 @@ std::string sign(const std::string& secret, const std::string& id, long long tim
   return "v1," + detail::base64(std::string_view(reinterpret_cast<const char*>(mac), len));
 }
 
-std::chrono::milliseconds retry_delay(int attempt, std::uint64_t jitter_seed) {
+namespace {
+
+// ±10% of `base`, from splitmix64 of (seed, attempt).
+std::chrono::milliseconds jitter(std::chrono::milliseconds base, int attempt,
+                                 std::uint64_t jitter_seed) {
   using namespace std::chrono;
-  static constexpr seconds kSchedule[] = {seconds(0), seconds(5), minutes(5), minutes(30),
-                                          hours(2),   hours(5),   hours(10),  hours(14),
-                                          hours(20),  hours(24)};
-  constexpr int n = static_cast<int>(sizeof(kSchedule) / sizeof(kSchedule[0]));
-  if (attempt <= 0) return milliseconds(0);
-  const auto base = duration_cast<milliseconds>(kSchedule[std::min(attempt, n - 1)]);
   // splitmix64 of (seed, attempt) → a factor in [0.9, 1.1].
   std::uint64_t z = jitter_seed + 0x9E3779B97F4A7C15ULL * static_cast<std::uint64_t>(attempt + 1);
   z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
@@ -134,6 +132,34 @@ std::chrono::milliseconds retry_delay(int attempt, std::uint64_t jitter_seed) {
   const double unit = static_cast<double>(z >> 11) / static_cast<double>(1ULL << 53);  // [0,1)
   const double factor = 0.9 + 0.2 * unit;
   return milliseconds(static_cast<std::int64_t>(std::llround(base.count() * factor)));
+}
+
+}  // namespace
+
+std::chrono::milliseconds retry_delay(int attempt, std::uint64_t jitter_seed) {
+  using namespace std::chrono;
+  static constexpr seconds kSchedule[] = {seconds(0), seconds(5), minutes(5), minutes(30),
+                                          hours(2),   hours(5),   hours(10),  hours(14),
+                                          hours(20),  hours(24)};
+  constexpr int n = static_cast<int>(sizeof(kSchedule) / sizeof(kSchedule[0]));
+  if (attempt <= 0) return milliseconds(0);
+  return jitter(duration_cast<milliseconds>(kSchedule[std::min(attempt, n - 1)]), attempt,
+                jitter_seed);
+}
+
+std::chrono::milliseconds retry_delay(const Endpoint& ep, int attempt, std::uint64_t jitter_seed) {
+  using namespace std::chrono;
+  if (attempt <= 0) return milliseconds(0);
+  milliseconds d;
+  if (ep.schedule.empty()) {
+    d = retry_delay(attempt, jitter_seed);
+  } else {
+    const auto i =
+        std::min<std::size_t>(static_cast<std::size_t>(attempt - 1), ep.schedule.size() - 1);
+    d = jitter(ep.schedule[i], attempt, jitter_seed);
+  }
+  const double scaled = static_cast<double>(d.count()) * ep.retry_scale;
+  return milliseconds(static_cast<std::int64_t>(std::max(0.0, scaled)));
 }
 
 namespace {

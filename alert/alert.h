@@ -40,6 +40,9 @@ struct Endpoint {
   std::string telegram_chat_id;
   std::chrono::milliseconds timeout{15000};
   double retry_scale = 1.0;  // multiplies the retry schedule (tests shrink it)
+  // Own retry schedule: delay before retry 1, 2, … (the last repeats; ±10% jitter applies).
+  // Empty = the Standard Webhooks-like default of retry_delay().
+  std::vector<std::chrono::milliseconds> schedule;
   int max_attempts = kMaxAttempts;
   // Rate limit: at least this long between two sends to this endpoint (0 = no limit).
   std::chrono::milliseconds min_interval{0};
@@ -83,6 +86,10 @@ fetch::Request render_test(const Endpoint& endpoint, long long now_s);
 // 0 → 0, 1 → 5 s, 2 → 5 min, 3 → 30 min, 4 → 2 h, 5 → 5 h, 6 → 10 h, 7 → 14 h, 8 → 20 h,
 // 9 and later → 24 h.
 std::chrono::milliseconds retry_delay(int attempt, std::uint64_t jitter_seed = 0);
+// The endpoint's delay before retry `attempt`: its own schedule or the default, times
+// retry_scale.
+std::chrono::milliseconds retry_delay(const Endpoint& endpoint, int attempt,
+                                      std::uint64_t jitter_seed);
 
 // What a delivery outcome means for the row (exposed for tests and the CLI's `alerts test`).
 struct Outcome {

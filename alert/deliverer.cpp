@@ -140,9 +140,7 @@ struct Core : std::enable_shared_from_this<Core> {
           if (o.retry_after) {
             delay = std::min<std::chrono::milliseconds>(*o.retry_after, kMaxRetryAfter);
           } else {
-            const auto base = retry_delay(attempts, static_cast<std::uint64_t>(row.id));
-            delay = std::chrono::milliseconds(
-                static_cast<std::int64_t>(static_cast<double>(base.count()) * ep.retry_scale));
+            delay = retry_delay(ep, attempts, static_cast<std::uint64_t>(row.id));
           }
           check(store.mark_retry(row.id, o.error, now + delay.count()));
           log::warn(what + " attempt " + std::to_string(attempts) + " failed: " + o.error +

@@ -137,6 +137,23 @@ TEST(AlertRetry, ScheduleWithBoundedJitter) {
   }
 }
 
+TEST(AlertRetry, EndpointScheduleAndScale) {
+  using namespace std::chrono;
+  Endpoint ep;
+  EXPECT_EQ(retry_delay(ep, 3, 9), retry_delay(3, 9));  // the default
+  ep.retry_scale = 0.5;
+  EXPECT_EQ(retry_delay(ep, 3, 9).count(), retry_delay(3, 9).count() / 2);
+  ep.retry_scale = 1.0;
+  ep.schedule = {seconds(10), minutes(1)};
+  for (int attempt : {1, 2, 3, 7}) {
+    const auto base = attempt == 1 ? 10000 : 60000;
+    const auto d = retry_delay(ep, attempt, 5).count();
+    EXPECT_GE(d, base * 9 / 10) << attempt;
+    EXPECT_LE(d, base * 11 / 10) << attempt;
+  }
+  EXPECT_EQ(retry_delay(ep, 0, 5).count(), 0);
+}
+
 fetch::Response response(long status, fetch::Error e = fetch::Error::none) {
   fetch::Response r;
   r.status = status;
