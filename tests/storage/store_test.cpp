@@ -666,3 +666,29 @@ TEST(StoreMigrations, ConcurrentOpenersOfAFreshFileMigrateOnce) {
 
 }  // namespace
 }  // namespace rasid::storage
+
+namespace rasid::storage {
+namespace {
+
+TEST(StoreSources, GuidDistrustPolicyPersists) {
+  TempDir dir;
+  const auto path = dir.file("rasid.db");
+  {
+    auto store = open_ok(path);
+    ASSERT_TRUE(store);
+    auto none = store->guid_distrust("bbc");
+    ASSERT_TRUE(none.ok());
+    EXPECT_EQ(none.value(), "");  // trusted by default
+    ASSERT_TRUE(store->set_guid_distrust("bbc", "GUIDs repeat across different links").ok());
+  }
+  auto store = open_ok(path);
+  ASSERT_TRUE(store);
+  auto r = store->guid_distrust("bbc");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r.value(), "GUIDs repeat across different links");
+  ASSERT_TRUE(store->set_guid_distrust("bbc", "").ok());
+  EXPECT_EQ(store->guid_distrust("bbc").value(), "");
+}
+
+}  // namespace
+}  // namespace rasid::storage
