@@ -327,12 +327,33 @@ void check_url(Checker& c, const toml::table& t, std::string_view prefix, std::s
 
 // Daemon --------------------------------------------------------------------------------------
 
-void read_daemon(Checker& c, const toml::table& t, Daemon& d) {
+// The status endpoint's bearer token: visible ASCII, at least 16 characters, one line.
+void load_status_token(Checker& c, int line, std::string_view key, const std::string& file,
+                       const std::string& origin, Daemon& d) {
+  std::string why;
+  auto data = read_small_file(file, kMaxSecretBytes, &why);
+  if (!data) {
+    c.error(line, key, "cannot read " + origin + ": " + why);
+    return;
+  }
+  std::string token = trim_secret(*data);
+  bool visible =
+      std::all_of(token.begin(), token.end(), [](char ch) { return ch > ' ' && ch < 127; });
+  if (token.size() < 16 || !visible) {
+    c.error(line, key, origin + ": a token must be at least 16 visible ASCII characters");
+    return;  // never the value itself
+  }
+  d.status_token = std::move(token);
+  d.status_token_origin = origin;
+}
+
+void read_daemon(Checker& c, const toml::table& t, Daemon& d, const std::string& base_dir) {
   const std::string_view p = "daemon";
-  c.known_keys(t, p,
-               {"database", "user_agent", "concurrency", "per_host_concurrency",
-                "per_host_delay_ms", "fetch_timeout_s", "connect_timeout_s", "max_body_bytes",
-                "proxy", "allow_private", "status_listen", "log_level"});
+  c.known_keys(
+      t, p,
+      {"database", "user_agent", "concurrency", "per_host_concurrency", "per_host_delay_ms",
+       "fetch_timeout_s", "connect_timeout_s", "max_body_bytes", "proxy", "allow_private",
+       "status_listen", "status_token_file", "status_token_credential", "log_level"});
   if (auto v = c.str(t, p, "database")) {
     if (v->empty())
       c.error(line_of(*t.get("database")), "daemon.database", "must not be empty");
@@ -389,6 +410,35 @@ void read_daemon(Checker& c, const toml::table& t, Daemon& d) {
       c.error(line_of(*t.get("status_listen")), "daemon.status_listen", why);
     else
       d.status_listen = *v;
+  }
+  auto token_file = c.str(t, p, "status_token_file");
+  auto token_cred = c.str(t, p, "status_token_credential");
+  if (token_file && token_cred) {
+    c.error(line_of(*t.get("status_token_credential")), "daemon.status_token_credential",
+            "use either status_token_file or status_token_credential, not both");
+  } else if (token_file) {
+    int line = line_of(*t.get("status_token_file"));
+    if (token_file->empty()) {
+      c.error(line, "daemon.status_token_file", "must not be empty");
+    } else {
+      std::filesystem::path fp(*token_file);
+      if (fp.is_relative()) fp = std::filesystem::path(base_dir) / fp;
+      load_status_token(c, line, "daemon.status_token_file", fp.string(), "file:" + fp.string(), d);
+    }
+  } else if (token_cred) {
+    int line = line_of(*t.get("status_token_credential"));
+    const char* dir = std::getenv("CREDENTIALS_DIRECTORY");
+    if (token_cred->empty() || token_cred->find('/') != std::string::npos || *token_cred == "." ||
+        *token_cred == "..") {
+      c.error(line, "daemon.status_token_credential", "must be a plain credential name (no '/')");
+    } else if (!dir || !*dir) {
+      c.error(line, "daemon.status_token_credential",
+              "$CREDENTIALS_DIRECTORY is not set (run under systemd with LoadCredential=" +
+                  *token_cred + ":/path, or use status_token_file)");
+    } else {
+      load_status_token(c, line, "daemon.status_token_credential",
+                        std::string(dir) + "/" + *token_cred, "credential:" + *token_cred, d);
+    }
   }
   if (auto v = c.str(t, p, "log_level")) {
     static const std::set<std::string> levels{"debug", "info", "notice", "warning", "error"};
@@ -654,7 +704,7 @@ Result<Config> parse(std::string_view text, const std::string& path) {
   if (base_dir.empty()) base_dir = ".";
 
   c.known_keys(root, "", {"daemon", "source", "topic", "webhook"});
-  if (const toml::table* d = c.table(root, "", "daemon")) read_daemon(c, *d, cfg.daemon);
+  if (const toml::table* d = c.table(root, "", "daemon")) read_daemon(c, *d, cfg.daemon, base_dir);
   read_array(c, root, "source", cfg.sources,
              [&](const toml::table& t, Source& s) { read_source(c, t, s); });
   read_array(c, root, "webhook", cfg.webhooks,

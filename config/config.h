@@ -80,7 +80,12 @@ struct Daemon {
   std::string proxy;
   // CIDRs, addresses or host names the SSRF guard lets through ("127.0.0.1/8", "::1").
   std::vector<std::string> allow_private;
-  std::string status_listen = "127.0.0.1:8079";  // empty = no status HTTP endpoint
+  // Status HTTP endpoint (daemon/status.h); empty = off. Port 0 = any free port (logged).
+  std::string status_listen = "127.0.0.1:8079";
+  // Bearer token for the status endpoint (every path but /healthz), loaded from
+  // `status_token_file = "/path"` or `status_token_credential = "name"`; empty = no token.
+  std::string status_token;
+  std::string status_token_origin;  // "file:/path" or "credential:name" (never the value)
   std::string log_level = "info";
 };
 

@@ -177,8 +177,8 @@ bool valid_listen(std::string_view s, std::string* why) {
       return false;
     }
   }
-  if (!valid_port(port)) {
-    *why = "port must be 1-65535";
+  if (port != "0" && !valid_port(port)) {
+    *why = "port must be 1-65535 (or 0: any free port)";
     return false;
   }
   return true;

@@ -13,6 +13,7 @@
 #include "daemon/commands.h"
 #include "daemon/runtime.h"
 #include "daemon/service.h"
+#include "daemon/status.h"
 #include "fetch/fetcher.h"
 #include "storage/store.h"
 
@@ -260,6 +261,16 @@ int main(int argc, char** argv) {
   add_config(sources);
   sources->add_flag("--json", json, "JSON output");
 
+  auto* articles = app.add_subcommand("articles", "recent articles of a topic, with matches");
+  add_config(articles);
+  std::string art_topic, art_since, art_query;
+  int art_limit = 20;
+  articles->add_option("--topic", art_topic, "topic name (all matched articles when absent)");
+  articles->add_option("--since", art_since, "24h, 7d, 2024-05-01 … (default 7d)");
+  articles->add_option("-q,--query", art_query, "words that must all appear");
+  articles->add_option("-n,--limit", art_limit, "at most this many")->check(CLI::Range(1, 500));
+  articles->add_flag("--json", json, "JSON output");
+
   auto* alerts = app.add_subcommand("alerts", "outbox counts per endpoint");
   add_config(alerts);
   alerts->add_flag("--json", json, "JSON output");
@@ -291,6 +302,8 @@ int main(int argc, char** argv) {
   if (*check) return cmd_check(config_path);
   if (*clean) return cmd_clean(inputs, url, json);
   if (*sources) return cmd_sources(config_path, json);
+  if (*articles)
+    return cmd_articles(config_path, art_topic, art_since, art_query, art_limit, json);
   if (*discover) return cmd_discover(src_url, src_config);
   if (*import_opml) return cmd_import_opml(src_file, src_config);
   if (*export_opml) return cmd_export_opml(config_path);

@@ -10,6 +10,7 @@
 #include "alert/alert.h"
 #include "clean/extractor.h"
 #include "common/log.h"
+#include "daemon/metrics.h"
 #include "text/text.h"
 
 namespace rasid::daemon {
@@ -142,6 +143,7 @@ Result<IdentityDecision> Pipeline::identify(const std::string& source,
 }
 
 void Pipeline::on_feed(std::shared_ptr<Poll> p, fetch::Response r) {
+  if (metrics_) metrics_->fetch_done("feed", r);
   auto& st = p->state;
   auto& out = p->outcome;
   const auto& src = *p->source;
@@ -237,6 +239,7 @@ void Pipeline::fetch_article(std::shared_ptr<Poll> p, parse::Entry e, std::strin
   req.tag = p->source->name;
   fetcher_.fetch(std::move(req), [this, p, e = std::move(e), key = std::move(key)](
                                      fetch::Response r) {
+    if (metrics_) metrics_->fetch_done("article", r);
     if (r.error != fetch::Error::cancelled) {
       if (r.ok()) {
         store_article(*p, e, key, &r);
@@ -345,6 +348,8 @@ void Pipeline::store_article(Poll& p, const parse::Entry& e, const std::string& 
     return;
   }
   p.outcome.new_articles++;
+  if (metrics_)
+    for (const auto& m : matches) metrics_->matched(m.topic);
   p.outcome.alerts += res->alerts_added;
   log::info("source=" + src.name + " stored \"" + a.title + "\" (" +
             std::to_string(matches.size()) + " topics, " + std::to_string(res->alerts_added) +

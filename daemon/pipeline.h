@@ -19,6 +19,8 @@
 
 namespace rasid::daemon {
 
+class Metrics;  // daemon/metrics.h
+
 struct PollOutcome {
   std::string source;
   bool ok = false;
@@ -46,6 +48,8 @@ class Pipeline {
   void poll(const config::Source& source, std::function<void(PollOutcome)> done);
   // Stops issuing new work (shutdown); in-flight callbacks still finish their writes.
   void stop() { stopping_ = true; }
+  // Counters for /metrics (fetch latency and bytes, matches per topic); null = none.
+  void set_metrics(Metrics* metrics) { metrics_ = metrics; }
 
  private:
   struct Poll;
@@ -62,6 +66,7 @@ class Pipeline {
   fetch::Fetcher& fetcher_;
   std::shared_ptr<const Runtime> rt_;
   bool stopping_ = false;
+  Metrics* metrics_ = nullptr;
 };
 
 }  // namespace rasid::daemon

@@ -14,8 +14,10 @@
 
 #include "alert/alert.h"
 #include "common/log.h"
+#include "daemon/metrics.h"
 #include "daemon/pipeline.h"
 #include "daemon/runtime.h"
+#include "daemon/status.h"
 #include "storage/store.h"
 
 namespace rasid::daemon {
@@ -59,6 +61,7 @@ class Service {
         watchdog_timer_(io_),
         rng_(std::random_device{}()) {
     pipeline_.set_runtime(rt_);
+    pipeline_.set_metrics(&metrics_);
     deliverer_ = std::make_unique<alert::Deliverer>(*store_, *fetcher_, rt_->endpoints);
   }
 
@@ -70,6 +73,7 @@ class Service {
       for (const auto& s : rt_->config.sources) schedule_initial(s.name);
       arm_delivery(0ms);
       start_watchdog();
+      start_status();
       sd_notify(0, "READY=1");
       update_status();
       log::info("rasid running: " + std::to_string(rt_->config.sources.size()) + " sources, " +
@@ -160,6 +164,7 @@ class Service {
   }
 
   void after_poll(const PollOutcome& o) {
+    metrics_.poll_done(o);
     if (o.ok && (o.new_articles || o.alerts))
       log::info("source=" + o.source + " " + std::to_string(o.new_articles) + " new articles, " +
                 std::to_string(o.alerts) + " alerts queued");
@@ -209,6 +214,52 @@ class Service {
     });
   }
 
+  // ---- status endpoint (daemon/status.h) -------------------------------------------------
+  void start_status() {
+    const std::string& listen = rt_->config.daemon.status_listen;
+    if (listen.empty()) return;
+    StatusContext ctx;
+    ctx.store = store_.get();
+    ctx.metrics = &metrics_;
+    ctx.runtime = [this] { return rt_; };
+    ctx.health = [this] { return status_health(); };
+    status_ = std::make_unique<StatusServer>(io_, std::move(ctx));
+    auto bound = status_->start(listen);
+    if (!bound) {
+      // Polling goes on without the status page: an occupied port must not stop the alerts.
+      log::error("status endpoint disabled: " + bound.error());
+      status_.reset();
+      return;
+    }
+    log::info("status: listening on http://" + bound.value() + "/");
+  }
+
+  // Database answers; every configured source has a timer, and none is stuck: a timer that
+  // fired long ago is a poll that never finished (fetch timeouts bound a healthy one).
+  Health status_health() {
+    Health h;
+    h.database = healthy();
+    if (!h.database) h.detail = "database not answering";
+    auto now = asio::steady_timer::clock_type::now();
+    auto limit = std::max<std::chrono::steady_clock::duration>(
+        15min, 3 * rt_->config.daemon.fetch_timeout);
+    for (const auto& s : rt_->config.sources) {
+      auto it = timers_.find(s.name);
+      std::string why;
+      if (it == timers_.end() || !it->second) why = "source " + s.name + " is not scheduled";
+      else if (it->second->expiry() + limit < now) why = "source " + s.name + " poll stuck";
+      if (why.empty()) continue;
+      h.scheduler = false;
+      h.detail += (h.detail.empty() ? "" : "; ") + why;
+      break;
+    }
+    if (stopping_) {
+      h.scheduler = false;
+      h.detail += (h.detail.empty() ? "" : "; ") + std::string("stopping");
+    }
+    return h;
+  }
+
   bool healthy() {
     if (const char* stop = std::getenv("RASID_TEST_WATCHDOG_STOP_FILE");
         stop && std::filesystem::exists(stop))
@@ -252,6 +303,7 @@ class Service {
       for (auto& [_, t] : timers_) t->cancel();
       deliver_timer_.cancel();
       watchdog_timer_.cancel();
+      if (status_) status_->stop();
       // In-flight polls get a few seconds to finish their writes; then they are cancelled.
       auto force = std::make_shared<asio::steady_timer>(io_, 5s);
       force->async_wait([this, force](const boost::system::error_code&) { io_.stop(); });
@@ -307,6 +359,8 @@ class Service {
   bool stopping_ = false;
   bool reload_deliverer_ = false;
   int exit_code_ = 0;
+  Metrics metrics_;
+  std::unique_ptr<StatusServer> status_;  // last: destroyed first
 };
 
 }  // namespace

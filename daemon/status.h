@@ -1,0 +1,111 @@
+// daemon/status.h — what rasid sees, over HTTP: a read-only status endpoint on the daemon's own
+// io_context (Boost.Beast), bound to 127.0.0.1 by default (`daemon.status_listen`).
+//
+//   GET /healthz       200 {"status":"ok",…} only when the loop, the database and the scheduler
+//                      are healthy; 503 with the reason otherwise. Never needs the token.
+//   GET /metrics       Prometheus text format (daemon/metrics.h).
+//   GET /api/sources   state of each configured source (JSON array, configuration order).
+//   GET /api/articles  ?topic=NAME&since=24h|7d|2024-05-01|2024-05-01T10:00:00Z&q=words&limit=N
+//                      recent articles, newest first, with their matches and "also reported by".
+//   GET /api/topics    configured topics with match counts.
+//   GET /              the status page: server-rendered HTML, dir="rtl" lang="ar", English with
+//                      ?lang=en; failing sources first, recent matched articles with the matched
+//                      terms in <mark>, pending and failed alerts. No script; a strict CSP.
+//
+// Only GET and HEAD are served (405 otherwise). With a token configured (status_token_file or
+// status_token_credential), every path but /healthz needs "Authorization: Bearer TOKEN" (401
+// otherwise; compared in constant time). Everything that came from the outside web (titles,
+// snippets, URLs, error texts) is escaped for its context; links are emitted only for http(s).
+//
+// Threads: the server, its handlers and every Store read run on the io_context thread that runs
+// the Service, so reads never race the pipeline's writes. Limits: 8 KiB of request head, no
+// body, 10 s per request, 64 connections at once (more are closed at accept).
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/result.h"
+#include "daemon/metrics.h"
+#include "daemon/runtime.h"
+#include "storage/store.h"
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace rasid::daemon {
+
+struct Health {
+  bool loop = true;
+  bool database = true;
+  bool scheduler = true;
+  std::string detail;  // why not healthy ("" when healthy)
+  bool ok() const { return loop && database && scheduler; }
+};
+
+struct StatusContext {
+  storage::Store* store = nullptr;
+  Metrics* metrics = nullptr;
+  std::function<std::shared_ptr<const Runtime>()> runtime;  // the current one (reloads swap it)
+  std::function<Health()> health;  // database and scheduler; the server judges the loop itself
+};
+
+class StatusServer {
+ public:
+  StatusServer(boost::asio::io_context& io, StatusContext context);
+  ~StatusServer();
+  StatusServer(const StatusServer&) = delete;
+  StatusServer& operator=(const StatusServer&) = delete;
+
+  // Binds "host:port" ("[::1]:port" for IPv6; port 0 = any free port) and starts accepting.
+  // Returns the bound address as "host:port".
+  Result<std::string> start(const std::string& listen);
+  // Stops accepting and closes idle connections (shutdown); requests being answered finish.
+  void stop();
+
+  struct Impl;  // internal (daemon/status.cpp); public so its connections can name it
+
+ private:
+  std::shared_ptr<Impl> impl_;
+};
+
+// ---- the pieces, exposed for the CLI and tests -----------------------------------------------
+
+// One answer of the endpoint, before it is put on the wire.
+struct StatusReply {
+  int status = 200;
+  std::string content_type;
+  std::string body;
+  std::string www_authenticate;  // set on 401
+};
+
+// Routes one request (method, target as sent, Authorization header value).
+StatusReply handle_status_request(const StatusContext& ctx, std::string_view method,
+                                  std::string_view target, std::string_view authorization);
+
+// "24h", "7d", "30m", "90s", "2024-05-01", "2024-05-01T10:00:00Z", or Unix seconds → Unix ms.
+// "" → now - default_window. nullopt when malformed.
+std::optional<storage::Millis> parse_since(std::string_view text, storage::Millis now,
+                                           storage::Millis default_window);
+// Words typed by a person → an FTS5 query that cannot be malformed (each word a quoted
+// string, all required). "" when there is no word.
+std::string fts_query_from_words(std::string_view words);
+
+// JSON used by both the API and the CLI (`rasid sources --json`, `rasid articles --json`).
+nlohmann::json sources_json(storage::Store& store, const Runtime& rt);
+Result<nlohmann::json> articles_json(storage::Store& store, const storage::ArticleQuery& query);
+
+// `rasid articles [--topic NAME] [--since 24h] [-q words] [-n N] [--json]`: the same view as
+// /api/articles for boxes without a browser. Exit code 0, or 1 with the reason on stderr.
+int cmd_articles(const std::string& config_path, const std::string& topic, const std::string& since,
+                 const std::string& words, int limit, bool json);
+
+// HTML text/attribute escaping (& < > " '); C0 controls other than \t \n become spaces.
+std::string html_escape(std::string_view text);
+
+}  // namespace rasid::daemon

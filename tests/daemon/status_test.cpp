@@ -1,0 +1,469 @@
+// The status endpoint of a real `rasid run` over loopback: a news site (one good feed whose
+// article carries a hostile <script> title, one feed that answers 500) served by a real HTTP
+// server, a real SQLite file, real HTTP requests to /healthz, /metrics, /api/*, and the page.
+
+#include "daemon/status.h"
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <string>
+#include <thread>
+
+#include "daemon/metrics.h"
+#include "tests/e2e/fixtures.h"
+#include "tests/support/http_server.h"
+#include "tests/support/process.h"
+
+namespace rasid::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+// ---- pieces without a network ------------------------------------------------------------------
+
+TEST(StatusPieces, HtmlEscapeCoversTextAndAttributes) {
+  EXPECT_EQ(daemon::html_escape("<script>alert(1)</script>"),
+            "&lt;script&gt;alert(1)&lt;/script&gt;");
+  EXPECT_EQ(daemon::html_escape("a\"b'c&d"), "a&quot;b&#39;c&amp;d");
+  EXPECT_EQ(daemon::html_escape(std::string("x\x01y\x1bz", 5)), "x y z");
+  EXPECT_EQ(daemon::html_escape("سوريا\nإيران"), "سوريا\nإيران");
+}
+
+TEST(StatusPieces, SinceAcceptsDurationsDatesAndRefusesJunk) {
+  const storage::Millis now = 1'700'000'000'000;
+  EXPECT_EQ(daemon::parse_since("", now, 1000).value(), now - 1000);
+  EXPECT_EQ(daemon::parse_since("24h", now, 0).value(), now - 24 * 3600 * 1000LL);
+  EXPECT_EQ(daemon::parse_since("7d", now, 0).value(), now - 7 * 86400 * 1000LL);
+  EXPECT_EQ(daemon::parse_since("30m", now, 0).value(), now - 30 * 60 * 1000LL);
+  EXPECT_EQ(daemon::parse_since("2024-05-01", now, 0).value(), 1714521600000LL);
+  EXPECT_EQ(daemon::parse_since("2024-05-01T10:00:00Z", now, 0).value(), 1714557600000LL);
+  EXPECT_EQ(daemon::parse_since("2024-05-01T10:00Z", now, 0).value(), 1714557600000LL);
+  EXPECT_EQ(daemon::parse_since("1714521600", now, 0).value(), 1714521600000LL);
+  for (const char* bad : {"yesterday", "24x", "2024-13-01", "2024-05-01T25:00Z", "h", "-5d",
+                          "2024-05-01Tjunk", "99999999999999999d"})
+    EXPECT_FALSE(daemon::parse_since(bad, now, 0).has_value()) << bad;
+}
+
+TEST(StatusPieces, WordsBecomeAQuotedFtsQuery) {
+  EXPECT_EQ(daemon::fts_query_from_words("  سوريا   إيران "), "\"سوريا\" \"إيران\"");
+  EXPECT_EQ(daemon::fts_query_from_words("a\"b OR NEAR("), "\"a\"\"b\" \"OR\" \"NEAR(\"");
+  EXPECT_EQ(daemon::fts_query_from_words("   "), "");
+}
+
+TEST(StatusPieces, PrometheusPiecesAreWellFormed) {
+  EXPECT_EQ(daemon::prometheus_label("a\"b\\c\nd"), "a\\\"b\\\\c\\nd");
+  daemon::Histogram h({0.1, 1});
+  h.observe(0.05);
+  h.observe(0.5);
+  h.observe(5);
+  std::string out;
+  h.render(out, "x_seconds", "kind=\"feed\"");
+  EXPECT_NE(out.find("x_seconds_bucket{kind=\"feed\",le=\"0.1\"} 1\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("x_seconds_bucket{kind=\"feed\",le=\"1\"} 2\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("x_seconds_bucket{kind=\"feed\",le=\"+Inf\"} 3\n"), std::string::npos);
+  EXPECT_NE(out.find("x_seconds_count{kind=\"feed\"} 3\n"), std::string::npos);
+  EXPECT_NE(out.find("x_seconds_sum{kind=\"feed\"} 5.55\n"), std::string::npos) << out;
+
+  daemon::PollOutcome o;
+  o.ok = true;
+  EXPECT_EQ(daemon::poll_result_class(o), "ok");
+  o.not_modified = true;
+  EXPECT_EQ(daemon::poll_result_class(o), "not_modified");
+  o = {};
+  o.error = "HTTP 503";
+  EXPECT_EQ(daemon::poll_result_class(o), "http_5xx");
+  o.error = "HTTP 429";
+  EXPECT_EQ(daemon::poll_result_class(o), "rate_limited");
+  o.error = "HTTP 404";
+  EXPECT_EQ(daemon::poll_result_class(o), "http_4xx");
+  o.error = "feed: not a feed";
+  EXPECT_EQ(daemon::poll_result_class(o), "parse");
+  o.error = "timeout: 30 s";
+  EXPECT_EQ(daemon::poll_result_class(o), "network");
+  o.dead = true;
+  EXPECT_EQ(daemon::poll_result_class(o), "gone");
+  EXPECT_GT(daemon::process_rss_bytes(), 1u << 20);
+}
+
+// ---- a real daemon
+// -------------------------------------------------------------------------------
+
+struct Reply {
+  int status = 0;
+  std::string head;  // status line + headers, as received
+  std::string body;
+  std::string header(const std::string& name) const {
+    std::regex re("\r\n" + name + ": ([^\r]*)", std::regex::icase);
+    std::smatch m;
+    return std::regex_search(head, m, re) ? m[1].str() : "";
+  }
+};
+
+// One request over a fresh connection (Connection: close), raw bytes on a real socket.
+Reply request(int port, const std::string& target, const std::string& method = "GET",
+              const std::string& extra_headers = "") {
+  Reply r;
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(static_cast<uint16_t>(port));
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+    ::close(fd);
+    return r;
+  }
+  timeval tv{10, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  std::string req = method + " " + target +
+                    " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" + extra_headers +
+                    "\r\n";
+  if (::send(fd, req.data(), req.size(), MSG_NOSIGNAL) < 0) {
+    ::close(fd);
+    return r;
+  }
+  std::string all;
+  char buf[65536];
+  ssize_t n;
+  while ((n = ::recv(fd, buf, sizeof buf, 0)) > 0) all.append(buf, static_cast<size_t>(n));
+  ::close(fd);
+  auto end = all.find("\r\n\r\n");
+  if (end == std::string::npos) return r;
+  r.head = all.substr(0, end);
+  r.body = all.substr(end + 4);
+  if (r.head.rfind("HTTP/1.1 ", 0) == 0) r.status = std::atoi(r.head.c_str() + 9);
+  return r;
+}
+
+std::vector<FixtureArticle> status_articles() {
+  auto items = fixture_articles();
+  // The first article's title is hostile: markup that would run if it were not escaped.
+  items[0].title = "<script>document.title='pwned';alert(1)</script> " + items[0].title;
+  return items;
+}
+
+class Site {
+ public:
+  Site() : server_([this](const HttpRequest& r) { return handle(r); }), items_(status_articles()) {}
+
+  HttpResponse handle(const HttpRequest& r) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (r.path == "/feed.xml")
+      return {200,
+              {{"Content-Type", "application/rss+xml; charset=utf-8"}},
+              rss_feed(items_, server_.url(""))};
+    if (r.path == "/broken.xml") return {500, {}, "upstream exploded"};
+    if (r.path.rfind("/news/", 0) == 0) {
+      for (const auto& a : items_)
+        if (r.path.substr(6) == a.slug) return {200, {}, article_page(a, server_.url(""))};
+      return {404, {}, "no"};
+    }
+    if (r.path == "/hook") return {200, {}, "ok"};
+    if (r.path == "/down") return {503, {{"Retry-After", "3600"}}, "down"};
+    return {404, {}, "no"};
+  }
+
+  std::string config(const std::string& db, const std::string& extra_daemon = "") {
+    return "[daemon]\ndatabase = \"" + db +
+           "\"\nallow_private = [\"127.0.0.0/8\"]\nstatus_listen = \"127.0.0.1:0\"\n" +
+           extra_daemon + "\n[[source]]\nname = \"khabar\"\nfeed = \"" + server_.url("/feed.xml") +
+           "\"\nalert_on_first_poll = true\n\n"
+           "[[source]]\nname = \"broken-site\"\nfeed = \"" +
+           server_.url("/broken.xml") +
+           "\"\n\n"
+           "[[topic]]\nname = \"syria\"\nquery = 'سوريا AND إيران'\nwebhooks = [\"recv\", "
+           "\"down\"]\n\n"
+           "[[topic]]\nname = \"wheat\"\nquery = '\"أسعار القمح\"'\n\n"
+           "[[webhook]]\nname = \"recv\"\nurl = \"" +
+           server_.url("/hook") + "\"\n\n[[webhook]]\nname = \"down\"\nurl = \"" +
+           server_.url("/down") + "\"\n";
+  }
+
+ private:
+  HttpServer server_;
+  std::mutex mu_;
+  std::vector<FixtureArticle> items_;
+};
+
+// `rasid once` fills the database, then `rasid run` serves it; the port is read from the log.
+class Daemon {
+ public:
+  Daemon(const std::string& config_text, std::vector<std::string> env = {}) {
+    dir_ = make_temp_dir();
+    cfg_ = dir_ + "/rasid.toml";
+    write_file(cfg_, config_text);
+    once_ = run_process({RASID_BINARY, "once", "--config", cfg_}, env, 60);
+    pid_ =
+        spawn_process({RASID_BINARY, "run", "--config", cfg_}, env, dir_ + "/out", dir_ + "/err");
+    std::regex re("status: listening on http://127\\.0\\.0\\.1:([0-9]+)/");
+    for (int i = 0; i < 200 && port_ == 0; ++i) {
+      std::smatch m;
+      std::string err = read_file(dir_ + "/err");
+      if (std::regex_search(err, m, re))
+        port_ = std::stoi(m[1].str());
+      else
+        std::this_thread::sleep_for(50ms);
+    }
+  }
+  ~Daemon() {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGTERM);
+      int st = 0;
+      ::waitpid(pid_, &st, 0);
+    }
+  }
+  int port() const { return port_; }
+  const std::string& config() const { return cfg_; }
+  const std::string& dir() const { return dir_; }
+  const ProcessResult& once() const { return once_; }
+  std::string log() const { return read_file(dir_ + "/err"); }
+
+ private:
+  std::string dir_, cfg_;
+  ProcessResult once_;
+  int pid_ = -1;
+  int port_ = 0;
+};
+
+bool contains(const std::string& hay, const std::string& needle) {
+  return hay.find(needle) != std::string::npos;
+}
+
+TEST(StatusServer, ApiMetricsAndPageOverRealHttp) {
+  Site site;
+  std::string dir = make_temp_dir();
+  Daemon d(site.config(dir + "/rasid.db"));
+  ASSERT_EQ(d.once().exit_code, 0) << d.once().err;
+  ASSERT_GT(d.port(), 0) << d.log();
+
+  // /healthz
+  auto h = request(d.port(), "/healthz");
+  EXPECT_EQ(h.status, 200) << h.body;
+  auto hj = nlohmann::json::parse(h.body);
+  EXPECT_EQ(hj["status"], "ok");
+  EXPECT_EQ(hj["loop"], true);
+  EXPECT_EQ(hj["database"], true);
+  EXPECT_EQ(hj["scheduler"], true);
+  EXPECT_EQ(h.header("Content-Type"), "application/json; charset=utf-8");
+
+  // /api/sources: configuration order, failing source with its reason.
+  auto s = request(d.port(), "/api/sources");
+  ASSERT_EQ(s.status, 200);
+  auto sj = nlohmann::json::parse(s.body);
+  ASSERT_TRUE(sj.is_array());
+  ASSERT_EQ(sj.size(), 2u);
+  EXPECT_EQ(sj[0]["name"], "khabar");
+  EXPECT_EQ(sj[0]["status"], "ok");
+  EXPECT_EQ(sj[0]["consecutive_errors"], 0);
+  EXPECT_FALSE(sj[0]["last_success"].get<std::string>().empty());
+  EXPECT_EQ(sj[1]["name"], "broken-site");
+  EXPECT_EQ(sj[1]["status"], "failing");
+  EXPECT_EQ(sj[1]["last_error"], "HTTP 500");
+  EXPECT_EQ(sj[1]["consecutive_errors"], 1);
+  for (const char* k : {"url", "kind", "last_attempt", "next_check", "interval_s"})
+    EXPECT_TRUE(sj[0].contains(k)) << k;
+
+  // /api/articles: the topic filter, matches with snippets, "also reported by".
+  auto a = request(d.port(), "/api/articles?topic=syria&since=7d");
+  ASSERT_EQ(a.status, 200) << a.body;
+  auto aj = nlohmann::json::parse(a.body);
+  ASSERT_EQ(aj["articles"].size(), 1u) << a.body;
+  const auto& art = aj["articles"][0];
+  EXPECT_TRUE(contains(art["title"].get<std::string>(), "<script>")) << "stored as text";
+  EXPECT_EQ(art["source"], "khabar");
+  EXPECT_EQ(art["matches"][0]["topic"], "syria");
+  EXPECT_TRUE(contains(art["matches"][0]["snippet"].get<std::string>(), "«سوريا»"));
+  EXPECT_TRUE(art["also_reported_by"].is_array());
+  auto all = nlohmann::json::parse(request(d.port(), "/api/articles").body);
+  EXPECT_EQ(all["articles"].size(), 3u) << "every stored article without a topic";
+  auto wheat = nlohmann::json::parse(request(d.port(), "/api/articles?topic=wheat").body);
+  ASSERT_EQ(wheat["articles"].size(), 1u);
+  EXPECT_TRUE(contains(wheat["articles"][0]["title"].get<std::string>(), "القمح"));
+  // q= (full text, typed words) and since= (future: nothing).
+  auto q = nlohmann::json::parse(
+      request(d.port(), "/api/articles?q=%D8%A7%D9%84%D9%85%D9%86%D8%AA%D8%AE%D8%A8").body);
+  ASSERT_EQ(q["articles"].size(), 1u) << "q=المنتخب";
+  EXPECT_TRUE(contains(q["articles"][0]["title"].get<std::string>(), "المنتخب"));
+  auto hostile_q = request(d.port(), "/api/articles?q=%22%20OR%20NEAR(");
+  EXPECT_EQ(hostile_q.status, 200) << "FTS syntax in q is quoted, not an error";
+  auto future = nlohmann::json::parse(request(d.port(), "/api/articles?since=2999-01-01").body);
+  EXPECT_EQ(future["articles"].size(), 0u);
+  EXPECT_EQ(request(d.port(), "/api/articles?since=yesterday").status, 400);
+  EXPECT_EQ(request(d.port(), "/api/articles?limit=0").status, 400);
+
+  // /api/topics
+  auto t = nlohmann::json::parse(request(d.port(), "/api/topics").body);
+  ASSERT_EQ(t.size(), 2u);
+  EXPECT_EQ(t[0]["name"], "syria");
+  EXPECT_EQ(t[0]["matches_total"], 1);
+  EXPECT_EQ(t[0]["webhooks"], nlohmann::json::array({"recv", "down"}));
+
+  // The page: RTL, failing source first, hostile title escaped, matched terms marked.
+  auto p = request(d.port(), "/");
+  ASSERT_EQ(p.status, 200);
+  EXPECT_EQ(p.header("Content-Type"), "text/html; charset=utf-8");
+  EXPECT_TRUE(contains(p.header("Content-Security-Policy"), "default-src 'none'"));
+  EXPECT_TRUE(contains(p.body, "<html dir=\"rtl\" lang=\"ar\">"));
+  EXPECT_TRUE(
+      contains(p.body, "&lt;script&gt;document.title=&#39;pwned&#39;;alert(1)&lt;/script&gt;"));
+  EXPECT_FALSE(contains(p.body, "<script")) << "no script element at all";
+  EXPECT_TRUE(contains(p.body, "<mark>سوريا</mark>")) << p.body;
+  EXPECT_TRUE(contains(p.body, "<mark>وإيران</mark>")) << "the matched word as written";
+  auto failing = p.body.find("data-source=\"broken-site\"");
+  auto ok = p.body.find("data-source=\"khabar\"");
+  ASSERT_NE(failing, std::string::npos);
+  ASSERT_NE(ok, std::string::npos);
+  EXPECT_LT(failing, ok) << "failing sources first";
+  EXPECT_TRUE(contains(p.body, "HTTP 500"));
+  EXPECT_TRUE(contains(p.body, "data-endpoint=\"down\"")) << "pending alerts of the 503 endpoint";
+  EXPECT_TRUE(contains(p.body, "المصادر"));
+  auto en = request(d.port(), "/?lang=en");
+  EXPECT_TRUE(contains(en.body, "<html dir=\"ltr\" lang=\"en\">"));
+  EXPECT_TRUE(contains(en.body, "Sources"));
+  auto topic_page = request(d.port(), "/?topic=wheat");
+  EXPECT_TRUE(contains(topic_page.body, "<mark>أسعار القمح</mark>")) << topic_page.body;
+  auto from = topic_page.body.find("id=\"articles\""), to = topic_page.body.find("id=\"alerts\"");
+  ASSERT_LT(from, to);
+  EXPECT_FALSE(contains(topic_page.body.substr(from, to - from), "pwned"))
+      << "the article list is filtered to the wheat topic";
+
+  // Methods, unknown paths, HEAD.
+  auto post = request(d.port(), "/api/sources", "POST", "Content-Length: 0\r\n");
+  EXPECT_EQ(post.status, 405);
+  EXPECT_EQ(post.header("Allow"), "GET, HEAD");
+  EXPECT_EQ(request(d.port(), "/nope").status, 404);
+  auto head = request(d.port(), "/api/sources", "HEAD");
+  EXPECT_EQ(head.status, 200);
+  EXPECT_TRUE(head.body.empty());
+  EXPECT_EQ(std::stoul(head.header("Content-Length")), s.body.size());
+  auto big = request(d.port(), "/", "GET", "X-Big: " + std::string(20000, 'a') + "\r\n");
+  EXPECT_EQ(big.status, 431) << "request heads are bounded";
+
+  // /metrics: names always present; counters once `run` has polled both sources (the start is
+  // spread over up to 30 s).
+  std::string m;
+  auto deadline = std::chrono::steady_clock::now() + 45s;
+  while (std::chrono::steady_clock::now() < deadline) {
+    m = request(d.port(), "/metrics").body;
+    if (contains(m, "source=\"broken-site\",result=\"http_5xx\"") &&
+        contains(m, "source=\"khabar\",result="))
+      break;
+    std::this_thread::sleep_for(250ms);
+  }
+  for (const char* name :
+       {"# TYPE rasid_polls_total counter", "# TYPE rasid_fetch_duration_seconds histogram",
+        "# TYPE rasid_fetch_bytes_total counter", "# TYPE rasid_articles_stored_total counter",
+        "# TYPE rasid_duplicates_total counter", "# TYPE rasid_matches_total counter",
+        "# TYPE rasid_outbox_alerts gauge", "# TYPE rasid_alert_delivery_seconds histogram",
+        "# TYPE rasid_sources gauge", "# TYPE rasid_source_consecutive_errors gauge",
+        "# TYPE rasid_loop_lag_seconds gauge", "# TYPE process_resident_memory_bytes gauge"})
+    EXPECT_TRUE(contains(m, name)) << name << "\n" << m;
+  EXPECT_TRUE(contains(m, "rasid_polls_total{source=\"broken-site\",result=\"http_5xx\"} 1\n"))
+      << m;
+  EXPECT_TRUE(contains(m, "rasid_fetch_duration_seconds_bucket{kind=\"feed\",le=\"+Inf\"}")) << m;
+  EXPECT_TRUE(contains(m, "rasid_matches_total{topic=\"syria\"} 0\n")) << "listed before any";
+  EXPECT_TRUE(contains(m, "rasid_outbox_alerts{endpoint=\"down\",state=\"pending\"} 1\n")) << m;
+  EXPECT_TRUE(contains(m, "rasid_outbox_alerts{endpoint=\"recv\",state=\"delivered\"} 1\n")) << m;
+  EXPECT_TRUE(contains(m, "rasid_sources{state=\"failing\"} 1\n")) << m;
+  EXPECT_TRUE(std::regex_search(m, std::regex("\nprocess_resident_memory_bytes [1-9][0-9]{5,}\n")))
+      << m;
+  // Every sample line is NAME{labels} VALUE or NAME VALUE.
+  std::regex line_re(R"(^(# (HELP|TYPE) .*|[a-z_]+(\{[^}]*\})? [-+0-9.eInf]+)$)");
+  size_t start = 0;
+  while (start < m.size()) {
+    auto nl = m.find('\n', start);
+    std::string line = m.substr(start, nl - start);
+    EXPECT_TRUE(std::regex_match(line, line_re)) << line;
+    start = nl == std::string::npos ? m.size() : nl + 1;
+  }
+
+  // The CLI reads the same view.
+  auto cli =
+      run_process({RASID_BINARY, "articles", "--config", d.config(), "--topic", "syria", "--json"});
+  ASSERT_EQ(cli.exit_code, 0) << cli.err;
+  auto cj = nlohmann::json::parse(cli.out);
+  ASSERT_EQ(cj.size(), 1u);
+  EXPECT_EQ(cj[0]["matches"][0]["topic"], "syria");
+  auto text = run_process({RASID_BINARY, "articles", "--config", d.config(), "--topic", "wheat"});
+  EXPECT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_TRUE(contains(text.out, "[wheat]")) << text.out;
+  EXPECT_TRUE(contains(text.out, "«أسعار القمح»")) << text.out;
+  auto bad = run_process({RASID_BINARY, "articles", "--config", d.config(), "--since", "soon"});
+  EXPECT_EQ(bad.exit_code, 1);
+}
+
+TEST(StatusServer, BearerTokenGuardsAllButHealthz) {
+  Site site;
+  std::string dir = make_temp_dir();
+  write_file(dir + "/token", "s3cret-token-0123456789\n");
+  Daemon d(site.config(dir + "/rasid.db", "status_token_file = \"" + dir + "/token\"\n"));
+  ASSERT_GT(d.port(), 0) << d.log();
+  EXPECT_EQ(request(d.port(), "/healthz").status, 200);
+  for (const char* path : {"/", "/metrics", "/api/sources", "/api/articles", "/api/topics"}) {
+    auto r = request(d.port(), path);
+    EXPECT_EQ(r.status, 401) << path;
+    EXPECT_EQ(r.header("WWW-Authenticate"), "Bearer realm=\"rasid\"");
+    EXPECT_EQ(
+        request(d.port(), path, "GET", "Authorization: Bearer wrong-token-0123456789\r\n").status,
+        401)
+        << path;
+    EXPECT_EQ(
+        request(d.port(), path, "GET", "Authorization: Bearer s3cret-token-0123456789\r\n").status,
+        200)
+        << path;
+  }
+  EXPECT_FALSE(contains(d.log(), "s3cret")) << "the token is never logged";
+}
+
+TEST(StatusServer, HealthzFailsWhenTheDatabaseDoesNotAnswer) {
+  Site site;
+  std::string dir = make_temp_dir();
+  std::string stop = dir + "/stop";
+  Daemon d(site.config(dir + "/rasid.db"), {"RASID_TEST_WATCHDOG_STOP_FILE=" + stop});
+  ASSERT_GT(d.port(), 0) << d.log();
+  EXPECT_EQ(request(d.port(), "/healthz").status, 200);
+  write_file(stop, "1");
+  auto r = request(d.port(), "/healthz");
+  EXPECT_EQ(r.status, 503);
+  auto j = nlohmann::json::parse(r.body);
+  EXPECT_EQ(j["status"], "unhealthy");
+  EXPECT_EQ(j["database"], false);
+  EXPECT_EQ(j["loop"], true);
+  auto page = request(d.port(), "/");
+  EXPECT_TRUE(contains(page.body, "class=\"banner bad\"")) << "the page says so too";
+}
+
+TEST(StatusServer, OccupiedPortLeavesPollingRunning) {
+  Site site;
+  HttpServer squatter([](const HttpRequest&) { return HttpResponse(200, {}, "not rasid"); });
+  std::string dir = make_temp_dir();
+  std::string cfg = site.config(dir + "/rasid.db");
+  cfg.replace(cfg.find("127.0.0.1:0"), 11, "127.0.0.1:" + std::to_string(squatter.port()));
+  write_file(dir + "/rasid.toml", cfg);
+  int pid = spawn_process({RASID_BINARY, "run", "--config", dir + "/rasid.toml"}, {}, dir + "/out",
+                          dir + "/err");
+  std::string err;
+  for (int i = 0; i < 100 && !contains(err, "rasid running"); ++i) {
+    std::this_thread::sleep_for(50ms);
+    err = read_file(dir + "/err");
+  }
+  EXPECT_TRUE(contains(err, "status endpoint disabled")) << err;
+  EXPECT_TRUE(contains(err, "rasid running")) << err;
+  EXPECT_EQ(::waitpid(pid, nullptr, WNOHANG), 0) << "still running";
+  ::kill(pid, SIGTERM);
+  int st = 0;
+  ::waitpid(pid, &st, 0);
+  EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+}
+
+}  // namespace
+}  // namespace rasid::testing
