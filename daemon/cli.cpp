@@ -302,9 +302,6 @@ int main(int argc, char** argv) {
   if (*check) return cmd_check(config_path);
   if (*clean) return cmd_clean(inputs, url, json);
   if (*sources) return cmd_sources(config_path, json);
-  if (*discover) return cmd_discover(src_url, src_config);
-  if (*import_opml) return cmd_import_opml(src_file, src_config);
-  if (*export_opml) return cmd_export_opml(config_path);
   if (*articles)
     return cmd_articles(config_path, art_topic, art_since, art_query, art_limit, json);
   if (*discover) return cmd_discover(src_url, src_config);
