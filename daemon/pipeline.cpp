@@ -175,7 +175,6 @@ void Pipeline::on_feed(std::shared_ptr<Poll> p, fetch::Response r) {
   out.min_interval = max_age(r);
 
   std::vector<parse::Entry> entries;
-  std::string utf8 = r.utf8();
   if (!src.feed.empty()) {
     auto feed = parse::parse_feed_bytes(
         r.body, r.content_type, r.final_url.empty() ? src.feed : r.final_url,
