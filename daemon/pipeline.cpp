@@ -65,6 +65,10 @@ std::vector<std::string> html_paragraphs(const std::string& html) {
   return out;
 }
 
+// Texts shorter than this are too generic to be recognised as the same story.
+constexpr std::size_t kMinStoryWords = 40;
+constexpr storage::Millis kStoryWindowMs = 3LL * 24 * 3600 * 1000;
+
 std::int64_t story_id_for(const std::string& canonical) {
   return static_cast<std::int64_t>(text::fnv1a64(canonical) & 0x7fffffffffffffffULL);
 }
@@ -89,6 +93,19 @@ std::optional<std::chrono::seconds> max_age(const fetch::Response& r) {
 }
 
 }  // namespace
+
+std::optional<std::chrono::seconds> publish_gap(const std::vector<parse::Entry>& entries) {
+  std::vector<parse::Time> dates;
+  for (const auto& e : entries)
+    if (e.published) dates.push_back(*e.published);
+  std::sort(dates.rbegin(), dates.rend());
+  if (dates.size() > 20) dates.resize(20);
+  if (dates.size() < 3) return std::nullopt;
+  std::vector<long long> gaps;
+  for (size_t i = 1; i < dates.size(); ++i) gaps.push_back((dates[i - 1] - dates[i]).count());
+  std::nth_element(gaps.begin(), gaps.begin() + static_cast<long>(gaps.size() / 2), gaps.end());
+  return std::chrono::seconds(std::max<long long>(gaps[gaps.size() / 2], 0));
+}
 
 struct Pipeline::Poll {
   const config::Source* source;
@@ -191,6 +208,7 @@ void Pipeline::on_feed(std::shared_ptr<Poll> p, fetch::Response r) {
     if (feed->ttl_minutes) out.min_interval = std::chrono::seconds(*feed->ttl_minutes * 60);
     if (feed->update_period) out.min_interval = std::max(out.min_interval.value_or(std::chrono::seconds(0)), *feed->update_period);
     entries = std::move(feed->entries);
+    out.publish_gap = publish_gap(entries);
   } else {
     auto page = parse::Html::parse(r.utf8(), r.final_url.empty() ? src.page : r.final_url);
     if (!page) {
@@ -304,6 +322,22 @@ void Pipeline::store_article(Poll& p, const parse::Entry& e, const std::string& 
   if (a.lang.empty()) a.lang = text::arabic_ratio(a.title + " " + a.body) > 0.5 ? "ar" : "";
   a.story_id = story_id_for(a.canonical);
 
+  // Syndicated copies (the same agency story on several sites) join the earlier story: their
+  // alerts carry the same webhook-id per (webhook, topic, story) and so are not sent again.
+  load_stories();
+  std::vector<std::uint64_t> shingles;
+  std::vector<std::string> also;
+  auto body_words = text::words(a.body);
+  if (body_words.size() >= kMinStoryWords) {
+    shingles = text::shingles(body_words);
+    if (auto found = stories_.find(shingles); found.id != 0) {
+      a.story_id = found.id;
+      if (auto srcs = store_.story_sources(found.id))
+        for (auto& s : srcs.value())
+          if (s != src.name) also.push_back(s);
+    }
+  }
+
   match::Document doc{a.title, a.body, src.name, a.lang};
   std::vector<storage::NewMatch> matches;
   std::vector<storage::NewAlert> alerts;
@@ -327,6 +361,7 @@ void Pipeline::store_article(Poll& p, const parse::Entry& e, const std::string& 
       al.lang = a.lang;
       al.dir = a.lang == "ar" ? "rtl" : "ltr";
       al.snippet = snip;
+      al.also_reported_by = also;
       alerts.push_back({wh, topic.name, alert::webhook_id(wh, topic.name, a.story_id),
                         alert::payload_json(al)});
     }
@@ -350,9 +385,26 @@ void Pipeline::store_article(Poll& p, const parse::Entry& e, const std::string& 
   if (metrics_)
     for (const auto& m : matches) metrics_->matched(m.topic);
   p.outcome.alerts += res->alerts_added;
+  if (!shingles.empty()) stories_.add(res->story_id, std::move(shingles));
+  if (!also.empty()) p.outcome.story_copies++;
   log::info("source=" + src.name + " stored \"" + a.title + "\" (" +
             std::to_string(matches.size()) + " topics, " + std::to_string(res->alerts_added) +
             " alerts)");
+}
+
+void Pipeline::load_stories() {
+  if (stories_loaded_) return;
+  stories_loaded_ = true;
+  auto recent = store_.recent_articles(storage::now_ms() - kStoryWindowMs, 5000);
+  if (!recent) {
+    log::error("storage: loading recent stories: " + recent.error());
+    return;
+  }
+  // Oldest first, so the index keeps the newest when it is full.
+  for (auto it = recent->rbegin(); it != recent->rend(); ++it) {
+    auto w = text::words(it->body);
+    if (w.size() >= kMinStoryWords) stories_.add(it->story_id, text::shingles(w));
+  }
 }
 
 void Pipeline::finish(std::shared_ptr<Poll> p) {

@@ -16,6 +16,7 @@
 #include "fetch/fetcher.h"
 #include "parse/parser.h"
 #include "storage/store.h"
+#include "text/text.h"
 
 namespace rasid::daemon {
 
@@ -29,11 +30,17 @@ struct PollOutcome {
   int entries = 0;
   int new_articles = 0;
   int duplicates = 0;
+  int story_copies = 0;  // articles that joined an earlier story from another source
   int alerts = 0;
   std::string error;
   std::optional<std::chrono::seconds> retry_after;  // 429/503
   std::optional<std::chrono::seconds> min_interval;  // ttl / sy:updatePeriod / Cache-Control
+  // Median gap between the publication dates of the feed's recent entries (publishing rate).
+  std::optional<std::chrono::seconds> publish_gap;
 };
+
+// Median gap between consecutive publication dates (newest 20 dated entries), if at least 3.
+std::optional<std::chrono::seconds> publish_gap(const std::vector<parse::Entry>& entries);
 
 // Entry identity (entry_key, per-source GUID trust, article canonicals): daemon/identity.h.
 
@@ -61,6 +68,12 @@ class Pipeline {
   void store_article(Poll& p, const parse::Entry& e, const std::string& key,
                      const fetch::Response* page);
   void finish(std::shared_ptr<Poll> p);
+
+  // Near-duplicate stories of the last days (one alert per story): loaded from the store on
+  // first use, then kept current by every stored article.
+  void load_stories();
+  text::StoryIndex stories_{20000, 0.6};
+  bool stories_loaded_ = false;
 
   storage::Store& store_;
   fetch::Fetcher& fetcher_;

@@ -62,6 +62,7 @@ fetch::Options fetch_options(const config::Daemon& d) {
   o.allow_private = d.allow_private;
   o.max_total = d.concurrency;
   o.max_per_host = d.per_host_concurrency;
+  o.min_host_interval = d.per_host_delay;
   return o;
 }
 

@@ -18,6 +18,7 @@
 #include "daemon/pipeline.h"
 #include "daemon/runtime.h"
 #include "daemon/status.h"
+#include "parse/parser.h"
 #include "storage/store.h"
 
 namespace rasid::daemon {
@@ -43,6 +44,23 @@ std::chrono::milliseconds next_delay(const ScheduleInput& in, double u) {
   if (in.retry_after) base = std::max(base, std::min(*in.retry_after, seconds(24h)));
   double jitter = 0.9 + 0.2 * std::clamp(u, 0.0, 1.0);
   return std::chrono::milliseconds(static_cast<long long>(base.count() * 1000.0 * jitter));
+}
+
+std::chrono::seconds adapt_interval(std::chrono::seconds current, std::chrono::seconds lo,
+                                    std::chrono::seconds hi,
+                                    std::optional<std::chrono::seconds> gap, int new_articles) {
+  hi = std::max(lo, hi);
+  double target;
+  if (gap && gap->count() > 0) {
+    target = static_cast<double>(gap->count()) / 2.0;
+    target = (target + static_cast<double>(current.count())) / 2.0;  // smooth changes
+  } else if (new_articles > 0) {
+    target = static_cast<double>(current.count()) * 0.8;
+  } else {
+    target = static_cast<double>(current.count()) * 1.2;
+  }
+  auto t = std::chrono::seconds(static_cast<long long>(target));
+  return std::clamp(t, lo, hi);
 }
 
 namespace {
@@ -142,6 +160,17 @@ class Service {
       timers_.erase(name);  // removed by a reload
       return;
     }
+    // A host that answered 429/503 with Retry-After is left alone by every source on it.
+    std::string host = parse::url_host(src->feed.empty() ? src->page : src->feed);
+    if (auto it = host_not_before_.find(host); it != host_not_before_.end()) {
+      auto now = std::chrono::steady_clock::now();
+      if (it->second > now) {
+        arm_source(name, std::chrono::duration_cast<std::chrono::milliseconds>(it->second - now) +
+                             std::chrono::milliseconds(std::uniform_int_distribution<int>(0, 5000)(rng_)));
+        return;
+      }
+      host_not_before_.erase(it);
+    }
     in_flight_++;
     pipeline_.poll(*src, [this, name](PollOutcome o) {
       in_flight_--;
@@ -149,10 +178,23 @@ class Service {
       if (stopping_) return maybe_finish_stop();
       const auto* s = rt_->source(name);
       if (!s) return;
+      if (o.retry_after) {
+        std::string host = parse::url_host(s->feed.empty() ? s->page : s->feed);
+        host_not_before_[host] = std::chrono::steady_clock::now() + *o.retry_after;
+      }
       ScheduleInput in{s->interval, s->min_interval, s->max_interval, 0, o.dead, o.retry_after,
                        o.min_interval};
       auto st = store_->source(name);
-      if (st) in.consecutive_errors = st->consecutive_errors;
+      if (st) {
+        in.consecutive_errors = st->consecutive_errors;
+        if (o.ok) {
+          auto current = st->interval_s > 0 ? std::chrono::seconds(st->interval_s) : s->interval;
+          st->interval_s = adapt_interval(current, s->min_interval, s->max_interval,
+                                          o.publish_gap, o.new_articles)
+                               .count();
+        }
+        if (st->interval_s > 0) in.interval = std::chrono::seconds(st->interval_s);
+      }
       auto delay = next_delay(in, std::uniform_real_distribution<double>(0, 1)(rng_));
       if (st) {
         st->next_check = storage::now_ms() + delay.count();
@@ -353,6 +395,7 @@ class Service {
   std::chrono::microseconds watchdog_interval_{0};
   std::shared_ptr<asio::steady_timer> force_stop_;
   std::map<std::string, std::unique_ptr<asio::steady_timer>> timers_;
+  std::map<std::string, std::chrono::steady_clock::time_point> host_not_before_;
   std::mt19937_64 rng_;
   int in_flight_ = 0;
   int once_rounds_ = 0;

@@ -34,4 +34,12 @@ struct ScheduleInput {
 };
 std::chrono::milliseconds next_delay(const ScheduleInput& in, double jitter_unit /*0..1*/);
 
+// The adaptive polling interval after a successful poll: from the feed's publishing rate (poll
+// about twice per median gap between items) when dates are known, else shrinking after polls
+// that found something and growing after empty ones; always within [min_interval, max_interval].
+std::chrono::seconds adapt_interval(std::chrono::seconds current, std::chrono::seconds min_interval,
+                                    std::chrono::seconds max_interval,
+                                    std::optional<std::chrono::seconds> publish_gap,
+                                    int new_articles);
+
 }  // namespace rasid::daemon

@@ -26,7 +26,7 @@ if [ ! -s "$tar" ]; then
   pkgs=systemd,systemd-sysv,dbus,procps,util-linux,sqlite3
   # rasid's runtime libraries, as the .deb would pull them in
   pkgs=$pkgs,libcurl4,libsqlite3-0,libicu72,libxml2,libpugixml1v5,libsystemd0,libssl3,libtomlplusplus3
-  if ! mmdebstrap --variant=minbase --include=$pkgs bookworm "$tar.part" >"$work/mmdebstrap.log" 2>&1
+  if ! mmdebstrap --format=tar --variant=minbase --include=$pkgs bookworm "$tar.part" >"$work/mmdebstrap.log" 2>&1
   then
     tail -5 "$work/mmdebstrap.log"
     rm -f "$tar.part"

@@ -71,3 +71,39 @@ TEST(EntryKey, GuidThenCanonicalLinkThenHash) {
 
 }  // namespace
 }  // namespace rasid::daemon
+
+namespace rasid::daemon {
+namespace {
+using namespace std::chrono_literals;
+
+TEST(Adapt, FollowsThePublishingRateWithinBounds) {
+  // A feed publishing every 4 minutes: poll about every 2 minutes (smoothed from 10).
+  auto i = adapt_interval(10min, 2min, 6h, 4min, 0);
+  EXPECT_EQ(i, 6min);
+  for (int k = 0; k < 10; ++k) i = adapt_interval(i, 2min, 6h, 4min, 0);
+  EXPECT_EQ(i, 2min);
+  // A feed publishing once a day drifts to the maximum, never beyond.
+  i = 10min;
+  for (int k = 0; k < 30; ++k) i = adapt_interval(i, 2min, 6h, 24h, 0);
+  EXPECT_EQ(i, 6h);
+  // Without dates: empty polls slow down, polls with news speed up.
+  EXPECT_EQ(adapt_interval(10min, 2min, 6h, std::nullopt, 0), 12min);
+  EXPECT_EQ(adapt_interval(10min, 2min, 6h, std::nullopt, 3), 8min);
+  EXPECT_EQ(adapt_interval(2min, 2min, 6h, std::nullopt, 3), 2min);
+}
+
+TEST(Adapt, PublishGapIsTheMedianOfRecentDates) {
+  std::vector<parse::Entry> es(5);
+  parse::Time t0{std::chrono::seconds(1'700'000'000)};
+  es[0].published = t0;
+  es[1].published = t0 - 10min;
+  es[2].published = t0 - 20min;
+  es[3].published = t0 - 30min;
+  es[4].published = t0 - 30h;  // an old item does not drag the rate
+  EXPECT_EQ(publish_gap(es), std::chrono::seconds(10min));
+  es.resize(2);
+  EXPECT_FALSE(publish_gap(es).has_value());
+}
+
+}  // namespace
+}  // namespace rasid::daemon
