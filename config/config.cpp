@@ -142,6 +142,38 @@ class Checker {
     return std::chrono::seconds(*secs);
   }
 
+  // Like duration(), in milliseconds, also accepting "250ms"; `n` is the node itself (for array
+  // elements), `key` names it in messages.
+  std::optional<std::chrono::milliseconds> duration_ms(const toml::node& n, std::string_view key,
+                                                       std::chrono::milliseconds lo,
+                                                       std::chrono::milliseconds hi) {
+    std::optional<int64_t> ms;
+    if (n.is_integer()) {
+      int64_t v = n.as_integer()->get();
+      if (v > (int64_t{1} << 40) || v < -(int64_t{1} << 40)) v = int64_t{1} << 40;
+      ms = v * 1000;
+    } else if (n.is_string()) {
+      ms = parse_duration_ms(n.as_string()->get());
+      if (!ms) {
+        error(line_of(n), key,
+              "not a duration: \"" + printable(n.as_string()->get()) +
+                  "\" (use seconds, or e.g. \"500ms\", \"90s\", \"10m\", \"2h\")");
+        return std::nullopt;
+      }
+    } else {
+      error(line_of(n), key,
+            "must be seconds (integer) or a duration string like \"30s\", not " + type_name(n));
+      return std::nullopt;
+    }
+    if (*ms < lo.count() || *ms > hi.count()) {
+      error(line_of(n), key,
+            "must be between " + format_duration_ms(lo) + " and " + format_duration_ms(hi) +
+                ", not " + format_duration_ms(std::chrono::milliseconds(*ms)));
+      return std::nullopt;
+    }
+    return std::chrono::milliseconds(*ms);
+  }
+
   std::optional<std::vector<std::string>> strings(const toml::table& t, std::string_view prefix,
                                                   std::string_view key) {
     const toml::node* n = t.get(key);
@@ -349,11 +381,12 @@ void load_status_token(Checker& c, int line, std::string_view key, const std::st
 
 void read_daemon(Checker& c, const toml::table& t, Daemon& d, const std::string& base_dir) {
   const std::string_view p = "daemon";
-  c.known_keys(
-      t, p,
-      {"database", "user_agent", "concurrency", "per_host_concurrency", "per_host_delay_ms",
-       "fetch_timeout_s", "connect_timeout_s", "max_body_bytes", "proxy", "allow_private",
-       "status_listen", "status_token_file", "status_token_credential", "log_level"});
+  c.known_keys(t, p,
+               {"database", "user_agent", "concurrency", "per_host_concurrency",
+                "per_host_delay_ms", "fetch_timeout_s", "connect_timeout_s", "max_body_bytes",
+                "proxy", "allow_private", "status_listen", "status_token_file",
+                "status_token_credential", "log_level", "fast_polling"});
+  if (auto v = c.boolean(t, p, "fast_polling")) d.fast_polling = *v;
   if (auto v = c.str(t, p, "database")) {
     if (v->empty())
       c.error(line_of(*t.get("database")), "daemon.database", "must not be empty");
@@ -452,7 +485,7 @@ void read_daemon(Checker& c, const toml::table& t, Daemon& d, const std::string&
 
 // Sources -------------------------------------------------------------------------------------
 
-void read_source(Checker& c, const toml::table& t, Source& s) {
+void read_source(Checker& c, const toml::table& t, Source& s, bool fast) {
   const std::string_view p = "source";
   s.line = line_of(t);
   c.known_keys(t, p,
@@ -488,8 +521,8 @@ void read_source(Checker& c, const toml::table& t, Source& s) {
       s.link_selector = *v;
   }
   using std::chrono::seconds;
-  const seconds lo{10}, hi{30 * 86400};
-  auto interval = c.duration(t, p, "interval", seconds(30), seconds(7 * 86400));
+  const seconds lo{fast ? 1 : 10}, hi{30 * 86400};
+  auto interval = c.duration(t, p, "interval", seconds(fast ? 1 : 30), seconds(7 * 86400));
   auto min_i = c.duration(t, p, "min_interval", lo, hi);
   auto max_i = c.duration(t, p, "max_interval", lo, hi);
   if (interval) s.interval = *interval;
@@ -575,12 +608,47 @@ void load_secret(Checker& c, int line, std::string_view key, const std::string& 
   w.secret_origin = origin;
 }
 
+void read_delivery_policy(Checker& c, const toml::table& t, Webhook& w) {
+  using std::chrono::milliseconds;
+  const std::string_view p = "webhook";
+  constexpr milliseconds kWeek{7LL * 86400 * 1000};
+  if (const toml::node* n = t.get("retry_schedule")) {
+    const toml::array* a = n->as_array();
+    if (!a) {
+      c.wrong_type(*n, p, "retry_schedule", "an array of durations");
+    } else if (a->empty()) {
+      c.error(line_of(*n), "webhook.retry_schedule",
+              "must not be empty (leave it out for the default schedule)");
+    } else if (a->size() > 100) {
+      c.error(line_of(*n), "webhook.retry_schedule", "at most 100 steps");
+    } else {
+      std::vector<milliseconds> steps;
+      bool good = true;
+      for (const auto& e : *a) {
+        auto d = c.duration_ms(e, "webhook.retry_schedule", milliseconds(100), kWeek);
+        if (!d)
+          good = false;
+        else
+          steps.push_back(*d);
+      }
+      if (good) w.retry_schedule = std::move(steps);
+    }
+  }
+  if (auto v = c.integer(t, p, "max_attempts", 1, 100)) w.max_attempts = static_cast<int>(*v);
+  if (const toml::node* n = t.get("min_interval"))
+    if (auto d = c.duration_ms(*n, "webhook.min_interval", milliseconds(0), milliseconds(3600000)))
+      w.min_interval = *d;
+  if (const toml::node* n = t.get("digest"))
+    if (auto d = c.duration_ms(*n, "webhook.digest", milliseconds(0), milliseconds(86400000)))
+      w.digest = *d;
+}
+
 void read_webhook(Checker& c, const toml::table& t, Webhook& w, const std::string& base_dir) {
   const std::string_view p = "webhook";
   w.line = line_of(t);
-  c.known_keys(
-      t, p,
-      {"name", "url", "format", "secret_file", "secret_credential", "telegram_chat_id", "timeout"});
+  c.known_keys(t, p,
+               {"name", "url", "format", "secret_file", "secret_credential", "telegram_chat_id",
+                "timeout", "retry_schedule", "max_attempts", "min_interval", "digest"});
   if (auto v = c.str(t, p, "name")) {
     if (v->empty())
       c.error(line_of(*t.get("name")), "webhook.name", "must not be empty");
@@ -616,6 +684,7 @@ void read_webhook(Checker& c, const toml::table& t, Webhook& w, const std::strin
     c.error(w.line, "webhook.telegram_chat_id", "missing (format = \"telegram\" needs it)");
   if (auto v = c.duration(t, p, "timeout", std::chrono::seconds(1), std::chrono::seconds(300)))
     w.timeout = *v;
+  read_delivery_policy(c, t, w);
 
   auto file = c.str(t, p, "secret_file");
   auto cred = c.str(t, p, "secret_credential");
@@ -705,8 +774,9 @@ Result<Config> parse(std::string_view text, const std::string& path) {
 
   c.known_keys(root, "", {"daemon", "source", "topic", "webhook"});
   if (const toml::table* d = c.table(root, "", "daemon")) read_daemon(c, *d, cfg.daemon, base_dir);
-  read_array(c, root, "source", cfg.sources,
-             [&](const toml::table& t, Source& s) { read_source(c, t, s); });
+  read_array(c, root, "source", cfg.sources, [&](const toml::table& t, Source& s) {
+    read_source(c, t, s, cfg.daemon.fast_polling);
+  });
   read_array(c, root, "webhook", cfg.webhooks,
              [&](const toml::table& t, Webhook& w) { read_webhook(c, t, w, base_dir); });
   read_array(c, root, "topic", cfg.topics,

@@ -9,7 +9,8 @@
 // the forms on which toml++ 3.3.0 asserts or runs into UB (config/toml_guard.h lists them) — is an
 // error, never a crash. Syntax errors read "FILE:LINE: TOML syntax: reason" (toml++ stops at the
 // first one). Durations (interval, min_interval, max_interval, webhook timeout) accept integer
-// seconds or strings like "90s", "10m", "2h", "1h30m", "1d".
+// seconds or strings like "90s", "10m", "2h", "1h30m", "1d"; the webhook delivery durations
+// (retry_schedule, min_interval, digest) also "250ms".
 //
 // Secrets are never in the file: a webhook names `secret_file = "/path"` or `secret_credential =
 // "name"` (read from $CREDENTIALS_DIRECTORY/name, as systemd's LoadCredential= provides).
@@ -65,6 +66,13 @@ struct Webhook {
   std::string secret_origin;  // "file:/path" or "credential:name" (for messages; never the value)
   std::string telegram_chat_id;  // for format = telegram
   std::chrono::seconds timeout{std::chrono::seconds(15)};
+  // Delivery policy (alert/alert.h Endpoint). Durations here also accept "250ms".
+  // retry_schedule: delay before retry 1, 2, … (the last repeats); empty = the default
+  // Standard Webhooks-like schedule (5s, 5m, 30m, 2h, 5h, 10h, 14h, 20h, 24h).
+  std::vector<std::chrono::milliseconds> retry_schedule;
+  int max_attempts = 0;                       // 1..100 tries in all; 0 = the default (11)
+  std::chrono::milliseconds min_interval{0};  // rate limit: at least this long between sends
+  std::chrono::milliseconds digest{0};        // digest mode: one message per period; 0 = off
   int line = 0;
 };
 
@@ -87,6 +95,9 @@ struct Daemon {
   std::string status_token;
   std::string status_token_origin;  // "file:/path" or "credential:name" (never the value)
   std::string log_level = "info";
+  // Lets source intervals go below the polite floor (interval ≥ 30s, min_interval ≥ 10s) down
+  // to 1s: for feeds you run yourself and for tests. Off by default.
+  bool fast_polling = false;
 };
 
 struct Config {

@@ -54,6 +54,28 @@ std::optional<int64_t> parse_duration(std::string_view s) {
   return total;
 }
 
+std::optional<int64_t> parse_duration_ms(std::string_view s) {
+  if (s.size() > 2 && s.ends_with("ms")) {
+    std::string_view digits = s.substr(0, s.size() - 2);
+    if (digits.size() > 12) return std::nullopt;
+    int64_t n = 0;
+    for (char c : digits) {
+      if (c < '0' || c > '9') return std::nullopt;
+      n = n * 10 + (c - '0');
+    }
+    return n;
+  }
+  auto secs = parse_duration(s);
+  if (!secs) return std::nullopt;
+  return *secs * 1000;
+}
+
+std::string format_duration_ms(std::chrono::milliseconds ms) {
+  if (ms.count() % 1000 == 0)
+    return format_duration(std::chrono::duration_cast<std::chrono::seconds>(ms));
+  return std::to_string(ms.count()) + "ms";
+}
+
 std::string format_duration(std::chrono::seconds d) {
   int64_t s = d.count();
   if (s == 0) return "0s";

@@ -12,8 +12,12 @@ namespace rasid::config {
 
 // "90s", "10m", "2h", "1d", "1h30m" → seconds; nullopt when malformed or absurdly large.
 std::optional<int64_t> parse_duration(std::string_view s);
+// Like parse_duration, in milliseconds, and also "250ms" (a number of milliseconds, alone).
+std::optional<int64_t> parse_duration_ms(std::string_view s);
 // 5400 → "1h30m"; 0 → "0s".
 std::string format_duration(std::chrono::seconds s);
+// 1500ms → "1500ms", 90000ms → "1m30s" (whole seconds are written as format_duration does).
+std::string format_duration_ms(std::chrono::milliseconds ms);
 // For messages: control characters escaped, long values cut.
 std::string printable(std::string_view s);
 

@@ -650,3 +650,101 @@ TEST(ConfigSyntax, GuardAcceptsValidLookalikes) {
 
 }  // namespace
 }  // namespace rasid::config
+
+namespace rasid::config {
+namespace {
+
+TEST(ConfigValues, MillisecondDurations) {
+  EXPECT_EQ(parse_duration_ms("250ms"), 250);
+  EXPECT_EQ(parse_duration_ms("2s"), 2000);
+  EXPECT_EQ(parse_duration_ms("1m30s"), 90000);
+  EXPECT_EQ(parse_duration_ms("ms"), std::nullopt);
+  EXPECT_EQ(parse_duration_ms("1.5s"), std::nullopt);
+  EXPECT_EQ(parse_duration_ms("-5ms"), std::nullopt);
+  EXPECT_EQ(format_duration_ms(std::chrono::milliseconds(1500)), "1500ms");
+  EXPECT_EQ(format_duration_ms(std::chrono::milliseconds(90000)), "1m30s");
+}
+
+TEST(ConfigParse, WebhookDeliveryPolicy) {
+  auto r = parse(R"([[webhook]]
+name = "a"
+url = "https://hooks.example/a"
+retry_schedule = ["500ms", "5s", 60, "1h"]
+max_attempts = 20
+min_interval = "1s"
+digest = "10m"
+
+[[webhook]]
+name = "b"
+url = "https://hooks.example/b"
+)",
+                 "c.toml");
+  ASSERT_TRUE(r.ok()) << r.error();
+  const auto& a = r.value().webhooks[0];
+  using std::chrono::milliseconds;
+  EXPECT_EQ(a.retry_schedule,
+            (std::vector<milliseconds>{milliseconds(500), milliseconds(5000), milliseconds(60000),
+                                       milliseconds(3600000)}));
+  EXPECT_EQ(a.max_attempts, 20);
+  EXPECT_EQ(a.min_interval, milliseconds(1000));
+  EXPECT_EQ(a.digest, milliseconds(600000));
+  const auto& b = r.value().webhooks[1];
+  EXPECT_TRUE(b.retry_schedule.empty());
+  EXPECT_EQ(b.max_attempts, 0) << "0 = the alert module's default";
+  EXPECT_EQ(b.min_interval, milliseconds(0));
+  EXPECT_EQ(b.digest, milliseconds(0));
+}
+
+TEST(ConfigErrors, WebhookDeliveryPolicy) {
+  std::string e = errors_of(R"([[webhook]]
+name = "a"
+url = "https://hooks.example/a"
+retry_schedule = ["5s", "soon", 2.5, "10ms"]
+max_attempts = 0
+min_interval = "2h"
+digest = "forever"
+
+[[webhook]]
+name = "b"
+url = "https://hooks.example/b"
+retry_schedule = []
+[[webhook]]
+name = "c"
+url = "https://hooks.example/c"
+retry_schedule = "5s"
+)");
+  EXPECT_THAT(e, HasSubstr("c.toml:4: webhook.retry_schedule: not a duration: \"soon\""));
+  EXPECT_THAT(e, HasSubstr("c.toml:4: webhook.retry_schedule: must be seconds (integer) or a "
+                           "duration string like \"30s\", not a float"));
+  EXPECT_THAT(e, HasSubstr("c.toml:4: webhook.retry_schedule: must be between 100ms and 7d, "
+                           "not 10ms"));
+  EXPECT_THAT(e, HasSubstr("c.toml:5: webhook.max_attempts: must be between 1 and 100, not 0"));
+  EXPECT_THAT(e, HasSubstr("c.toml:6: webhook.min_interval: must be between 0s and 1h, not 2h"));
+  EXPECT_THAT(e, HasSubstr("c.toml:7: webhook.digest: not a duration: \"forever\""));
+  EXPECT_THAT(e, HasSubstr("c.toml:12: webhook.retry_schedule: must not be empty"));
+  EXPECT_THAT(e, HasSubstr("c.toml:16: webhook.retry_schedule: must be an array of durations, "
+                           "not a string"));
+}
+
+TEST(ConfigParse, FastPollingLowersTheIntervalFloor) {
+  const std::string src =
+      "[[source]]\nname = \"own\"\nfeed = \"http://127.0.0.1:1/f\"\ninterval = \"1s\"\n"
+      "min_interval = \"1s\"\nmax_interval = \"2s\"\n";
+  std::string e = errors_of(src);
+  EXPECT_THAT(e, HasSubstr("c.toml:4: source.interval: must be between 30s and 7d, not 1s"));
+  EXPECT_THAT(e, HasSubstr("c.toml:5: source.min_interval: must be between 10s and 30d, not 1s"));
+  auto r = parse("[daemon]\nfast_polling = true\n\n" + src, "c.toml");
+  ASSERT_TRUE(r.ok()) << r.error();
+  EXPECT_TRUE(r.value().daemon.fast_polling);
+  EXPECT_EQ(r.value().sources[0].interval, std::chrono::seconds(1));
+  EXPECT_EQ(r.value().sources[0].min_interval, std::chrono::seconds(1));
+  EXPECT_EQ(r.value().sources[0].max_interval, std::chrono::seconds(2));
+  // Still bounded below by 1s and still checked against each other.
+  e = errors_of(
+      "[daemon]\nfast_polling = true\n[[source]]\nname = \"own\"\n"
+      "feed = \"http://127.0.0.1:1/f\"\ninterval = 0\n");
+  EXPECT_THAT(e, HasSubstr("source.interval: must be between 1s and 7d, not 0s"));
+}
+
+}  // namespace
+}  // namespace rasid::config
