@@ -65,6 +65,10 @@ std::vector<std::string> html_paragraphs(const std::string& html) {
   return out;
 }
 
+parse::Time now_seconds() {
+  return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+}
+
 // Texts shorter than this are too generic to be recognised as the same story.
 constexpr std::size_t kMinStoryWords = 40;
 constexpr storage::Millis kStoryWindowMs = 3LL * 24 * 3600 * 1000;
@@ -82,17 +86,32 @@ std::string join(const std::vector<std::string>& v, char sep) {
   return s;
 }
 
-std::optional<std::chrono::seconds> max_age(const fetch::Response& r) {
-  auto it = r.headers.find("cache-control");
-  if (it == r.headers.end()) return std::nullopt;
-  auto pos = it->second.find("max-age=");
-  if (pos == std::string::npos) return std::nullopt;
-  long v = std::strtol(it->second.c_str() + pos + 8, nullptr, 10);
-  if (v <= 0) return std::nullopt;
-  return std::chrono::seconds(v);
-}
-
 }  // namespace
+
+std::optional<std::chrono::seconds> cache_lifetime(const std::map<std::string, std::string>& h,
+                                                   parse::Time now) {
+  if (auto it = h.find("cache-control"); it != h.end()) {
+    const std::string& cc = it->second;
+    if (cc.find("no-store") != std::string::npos || cc.find("no-cache") != std::string::npos)
+      return std::nullopt;
+    for (const char* key : {"s-maxage=", "max-age="}) {
+      auto pos = cc.find(key);
+      if (pos == std::string::npos) continue;
+      long v = std::strtol(cc.c_str() + pos + std::strlen(key), nullptr, 10);
+      if (v > 0) return std::chrono::seconds(v);
+      return std::nullopt;
+    }
+  }
+  if (auto it = h.find("expires"); it != h.end()) {
+    auto expires = parse::parse_date(it->second);
+    if (!expires) return std::nullopt;  // "0", "-1": already expired
+    parse::Time base = now;
+    if (auto d = h.find("date"); d != h.end())
+      if (auto server_now = parse::parse_date(d->second)) base = *server_now;
+    if (*expires > base) return std::chrono::duration_cast<std::chrono::seconds>(*expires - base);
+  }
+  return std::nullopt;
+}
 
 std::optional<std::chrono::seconds> publish_gap(const std::vector<parse::Entry>& entries) {
   std::vector<parse::Time> dates;
@@ -172,7 +191,7 @@ void Pipeline::on_feed(std::shared_ptr<Poll> p, fetch::Response r) {
   }
   if (r.error == fetch::Error::not_modified) {
     out.ok = out.not_modified = true;
-    out.min_interval = max_age(r);
+    out.min_interval = cache_lifetime(r.headers, now_seconds());
     finish(p);
     return;
   }
@@ -189,7 +208,7 @@ void Pipeline::on_feed(std::shared_ptr<Poll> p, fetch::Response r) {
     st.etag = r.etag;
     st.last_modified = r.last_modified;
   }
-  out.min_interval = max_age(r);
+  out.min_interval = cache_lifetime(r.headers, now_seconds());
 
   std::vector<parse::Entry> entries;
   if (!src.feed.empty()) {

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -38,6 +39,11 @@ struct PollOutcome {
   // Median gap between the publication dates of the feed's recent entries (publishing rate).
   std::optional<std::chrono::seconds> publish_gap;
 };
+
+// How long the server says the response stays fresh: Cache-Control s-maxage/max-age, else
+// Expires relative to the server's Date (or `now`). A lower bound on the polling interval.
+std::optional<std::chrono::seconds> cache_lifetime(const std::map<std::string, std::string>& headers,
+                                                   parse::Time now);
 
 // Median gap between consecutive publication dates (newest 20 dated entries), if at least 3.
 std::optional<std::chrono::seconds> publish_gap(const std::vector<parse::Entry>& entries);

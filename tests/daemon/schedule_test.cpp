@@ -107,3 +107,24 @@ TEST(Adapt, PublishGapIsTheMedianOfRecentDates) {
 
 }  // namespace
 }  // namespace rasid::daemon
+
+namespace rasid::daemon {
+namespace {
+using namespace std::chrono_literals;
+
+TEST(CacheLifetime, MaxAgeThenExpiresRelativeToDate) {
+  parse::Time now{std::chrono::seconds(1'700'000'000)};
+  EXPECT_EQ(cache_lifetime({{"cache-control", "public, max-age=900"}}, now), 900s);
+  EXPECT_EQ(cache_lifetime({{"cache-control", "max-age=60, s-maxage=600"}}, now), 600s);
+  EXPECT_FALSE(cache_lifetime({{"cache-control", "no-cache, max-age=600"}}, now).has_value());
+  EXPECT_EQ(cache_lifetime({{"date", "Tue, 01 Jan 2030 10:00:00 GMT"},
+                            {"expires", "Tue, 01 Jan 2030 10:30:00 GMT"}},
+                           now),
+            1800s)
+      << "relative to the server's clock, not ours";
+  EXPECT_FALSE(cache_lifetime({{"expires", "0"}}, now).has_value());
+  EXPECT_FALSE(cache_lifetime({}, now).has_value());
+}
+
+}  // namespace
+}  // namespace rasid::daemon
