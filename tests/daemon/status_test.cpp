@@ -168,8 +168,16 @@ class Site {
       return {404, {}, "no"};
     }
     if (r.path == "/hook") return {200, {}, "ok"};
-    if (r.path == "/down") return {503, {{"Retry-After", "3600"}}, "down"};
+    if (r.path == "/down") {
+      if (down_ok_) return {200, {}, "ok"};
+      return {503, {{"Retry-After", "3600"}}, "down"};
+    }
     return {404, {}, "no"};
+  }
+
+  void accept_down() {
+    std::lock_guard<std::mutex> lock(mu_);
+    down_ok_ = true;
   }
 
   std::string config(const std::string& db, const std::string& extra_daemon = "") {
@@ -192,6 +200,7 @@ class Site {
   HttpServer server_;
   std::mutex mu_;
   std::vector<FixtureArticle> items_;
+  bool down_ok_ = false;
 };
 
 // `rasid once` fills the database, then `rasid run` serves it; the port is read from the log.
@@ -385,6 +394,23 @@ TEST(StatusServer, ApiMetricsAndPageOverRealHttp) {
     EXPECT_TRUE(std::regex_match(line, line_re)) << line;
     start = nl == std::string::npos ? m.size() : nl + 1;
   }
+
+  // Delivery latency (queued → delivered): the endpoint comes back, the operator retries, the
+  // running daemon delivers within its 5 s outbox look and the histogram counts it.
+  site.accept_down();
+  auto retry =
+      run_process({RASID_BINARY, "alerts", "--config", d.config(), "retry", "--endpoint", "down"});
+  ASSERT_EQ(retry.exit_code, 0) << retry.err;
+  deadline = std::chrono::steady_clock::now() + 20s;
+  while (std::chrono::steady_clock::now() < deadline) {
+    m = request(d.port(), "/metrics").body;
+    if (contains(m, "rasid_alert_delivery_seconds_count{endpoint=\"down\"} 1\n")) break;
+    std::this_thread::sleep_for(250ms);
+  }
+  EXPECT_TRUE(contains(m, "rasid_alert_delivery_seconds_count{endpoint=\"down\"} 1\n")) << m;
+  EXPECT_TRUE(
+      contains(m, "rasid_alert_delivery_seconds_bucket{endpoint=\"down\",le=\"+Inf\"} 1\n"));
+  EXPECT_TRUE(contains(m, "rasid_outbox_alerts{endpoint=\"down\",state=\"pending\"} 0\n")) << m;
 
   // The CLI reads the same view.
   auto cli =
