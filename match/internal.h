@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "match/matcher.h"
+#include "text/clitics.h"
 
 namespace rasid::match {
 
@@ -112,96 +113,19 @@ Groups required_groups(const Query::Node& n);
 
 namespace analysis {
 
-struct Affix {
-  std::string_view s;
-  std::size_t min_rest;  // characters that must remain after removing it
-};
-
-// Normalized proclitics (ة → ه, أ → ا already folded). Order: longest first is not needed since
-// every applicable one is tried.
-inline constexpr Affix kProclitics[] = {
-    {"و", 2},   {"ف", 3},    {"ب", 3},    {"ك", 3},    {"ل", 3},    {"ال", 2},
-    {"وال", 2}, {"فال", 2},  {"بال", 2},  {"كال", 2},  {"لل", 2},   {"ولل", 2},
-    {"فلل", 2}, {"وبال", 2}, {"فبال", 2}, {"وكال", 2}, {"فكال", 2}, {"وب", 3},
-    {"فب", 3},  {"ول", 3},   {"فل", 3},   {"وك", 3},   {"فك", 3},
-};
-
-// Noun suffixes (normalized: ة/ه is "ه", ية is "يه").
-inline constexpr Affix kSuffixes[] = {
-    {"ه", 3},
-    {"يه", 3},
-    {"ي", 3},
-    {"ين", 3},
-    {"ون", 3},
-    {"ات", 3},
-    {"ان", 3},
-    {"يين", 3},
-    {"يون", 3},
-    {"يات", 3},
-    {"يان", 3},
-    {"تين", 2},
-    {"تان", 2},
-    // A noun in ة with a possessive pronoun: حكومته، حكومتها، حكومتهم → حكومه.
-    {"ته", 2},
-    {"تها", 2},
-    {"تهم", 2},
-    {"تهما", 2},
-    {"تنا", 2},
-    {"تك", 2},
-};
-
-// Suffixes that only exist after a ة turned ت: the stem is rebuilt with ه, never used bare.
-inline bool taa_only(std::string_view s) {
-  return s == "تين" || s == "تان" || s == "ته" || s == "تها" || s == "تهم" || s == "تهما" ||
-         s == "تنا" || s == "تك";
-}
-
-inline bool starts_with(std::string_view s, std::string_view p) {
-  return s.size() >= p.size() && s.compare(0, p.size(), p) == 0;
-}
-inline bool ends_with(std::string_view s, std::string_view p) {
-  return s.size() >= p.size() && s.compare(s.size() - p.size(), p.size(), p) == 0;
-}
-
+// The clitic rules live in text/clitics.h (shared with storage's FTS5 tokenizer); here each form
+// is hashed piecewise (FNV-1a is sequential, so this equals key_hash of the whole form).
 bool is_arabic_norm(std::string_view norm);
-
-template <class Emit>
-void expand_suffixes(std::uint64_t base, std::string_view rest, Emit& emit) {
-  emit(key_hash_continue(base, rest));
-  const std::size_t n = char_count(rest);
-  for (const Affix& a : kSuffixes) {
-    if (!ends_with(rest, a.s)) continue;
-    const std::size_t sn = char_count(a.s);
-    if (n < sn + a.min_rest) continue;
-    std::string_view stem = rest.substr(0, rest.size() - a.s.size());
-    // A feminine plural, dual or possessed noun in ة: حكومات / حكومتين / حكومتها → حكومه.
-    const bool taa = a.s == "ات" || taa_only(a.s);
-    if (!taa_only(a.s)) emit(key_hash_continue(base, stem));
-    if (taa) emit(key_hash_continue(key_hash_continue(base, stem), "ه"));
-  }
-}
+using text::clitics::starts_with;
 
 template <class Emit, class Form>
 void expand(std::string_view norm, Emit&& emit, Form&& form) {
-  if (!is_arabic_norm(norm)) {
-    emit(key_hash(norm));
-    form(norm);
-    return;
-  }
-  const std::uint64_t empty = key_hash("");
-  expand_suffixes(empty, norm, emit);
-  form(norm);
-  const std::size_t n = char_count(norm);
-  for (const Affix& p : kProclitics) {
-    if (!starts_with(norm, p.s)) continue;
-    const std::size_t pn = char_count(p.s);
-    if (n < pn + p.min_rest) continue;
-    std::string_view rest = norm.substr(p.s.size());
-    expand_suffixes(empty, rest, emit);
-    form(rest);
-    // لل is ل + ال: للرئيس is a form of الرئيس.
-    if (ends_with(p.s, "لل")) expand_suffixes(key_hash("ال"), rest, emit);
-  }
+  text::clitics::expand(
+      norm,
+      [&](std::string_view a, std::string_view b, std::string_view c) {
+        emit(key_hash_continue(key_hash_continue(key_hash(a), b), c));
+      },
+      form);
 }
 
 }  // namespace analysis

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <utility>
 
+#include "storage/fts_tokenizer.h"
 #include "storage/sqlite.h"
 
 namespace rasid::storage {
@@ -95,6 +96,15 @@ CREATE TABLE source_identity (
   guid_distrust TEXT NOT NULL DEFAULT '',
   changed INTEGER NOT NULL DEFAULT 0
 ) WITHOUT ROWID;
+)sql",
+    // 4: full-text search with rasid's own analyzer (storage/fts_tokenizer.h): unicode61 split
+    // words at tashkeel and did not fold alef forms or clitics. Re-indexes every article.
+    R"sql(
+DROP TABLE articles_fts;
+CREATE VIRTUAL TABLE articles_fts USING fts5(
+  title, body, content='articles', content_rowid='id', tokenize='rasid'
+);
+INSERT INTO articles_fts(articles_fts) VALUES ('rebuild');
 )sql",
 };
 constexpr int kLatest = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));
@@ -279,6 +289,8 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path) {
   if (auto s = exec(db, "PRAGMA journal_mode = WAL", "enable WAL"); !s) return fail(s);
   if (auto s = exec(db, "PRAGMA foreign_keys = ON", "enable foreign keys"); !s) return fail(s);
   if (auto s = exec(db, "PRAGMA synchronous = NORMAL", "set synchronous"); !s) return fail(s);
+  // Before migrating: migration 4 and every FTS write need the tokenizer on this connection.
+  if (auto s = detail::register_fts_tokenizer(db); !s) return fail(s);
   auto v = migrate(db);
   if (!v) return fail(Status(Error{v.error()}));
   std::unique_ptr<Store> store(new Store(db));

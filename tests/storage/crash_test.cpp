@@ -13,6 +13,7 @@
 #include <random>
 #include <string>
 
+#include "storage/fts_tokenizer.h"
 #include "storage/store.h"
 
 namespace rasid::storage {
@@ -98,6 +99,7 @@ TEST(StoreCrash, SigkillNeverSplitsAnArticleFromItsAlerts) {
     ++kills;
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    ASSERT_TRUE(storage::detail::register_fts_tokenizer(db).ok());  // tokenize='rasid'
     sqlite3_busy_timeout(db, 5000);
     const auto articles = scalar(db, "SELECT count(*) FROM articles");
     grew += articles > before;

@@ -10,6 +10,8 @@
 #include <string>
 #include <thread>
 
+#include "storage/fts_tokenizer.h"
+
 namespace rasid::storage {
 namespace {
 
@@ -42,6 +44,7 @@ std::unique_ptr<Store> open_ok(const std::string& path) {
 std::int64_t scalar(const std::string& path, const std::string& sql) {
   sqlite3* db = nullptr;
   EXPECT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  EXPECT_TRUE(detail::register_fts_tokenizer(db).ok());  // articles_fts uses tokenize='rasid'
   sqlite3_stmt* st = nullptr;
   std::int64_t v = -1;
   if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK &&
