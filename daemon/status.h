@@ -6,16 +6,23 @@
 //   GET /metrics       Prometheus text format (daemon/metrics.h).
 //   GET /api/sources   state of each configured source (JSON array, configuration order).
 //   GET /api/articles  ?topic=NAME&since=24h|7d|2024-05-01|2024-05-01T10:00:00Z&q=words&limit=N
-//                      recent articles, newest first, with their matches and "also reported by".
+//                      &matched=1: recent articles (default: the last 7 days, 50), newest first,
+//                      with their matches and "also reported by". No topic: every article
+//                      (matched=1: only matched ones). q: words that must all appear (FTS5,
+//                      each word quoted, so typed text is never query syntax).
 //   GET /api/topics    configured topics with match counts.
 //   GET /              the status page: server-rendered HTML, dir="rtl" lang="ar", English with
-//                      ?lang=en; failing sources first, recent matched articles with the matched
-//                      terms in <mark>, pending and failed alerts. No script; a strict CSP.
+//                      ?lang=en, ?topic=NAME to filter; failing sources first, recent matched
+//                      articles with the matched terms in <mark>, pending and failed alerts.
+//                      No script at all; a strict Content-Security-Policy.
 //
 // Only GET and HEAD are served (405 otherwise). With a token configured (status_token_file or
 // status_token_credential), every path but /healthz needs "Authorization: Bearer TOKEN" (401
 // otherwise; compared in constant time). Everything that came from the outside web (titles,
 // snippets, URLs, error texts) is escaped for its context; links are emitted only for http(s).
+//
+// status_listen is read once at start (a reload does not rebind); the token and everything
+// shown follow reloads. A port that cannot be bound is logged and polling goes on without it.
 //
 // Threads: the server, its handlers and every Store read run on the io_context thread that runs
 // the Service, so reads never race the pipeline's writes. Limits: 8 KiB of request head, no
