@@ -207,24 +207,15 @@ int cmd_alerts_test(const std::string& config_path, const std::string& name) {
     std::fprintf(stderr, "no webhook named \"%s\" in %s\n", name.c_str(), config_path.c_str());
     return 1;
   }
-  alert::Alert a;
-  a.event = "test";
-  a.topic = "rasid-test";
-  a.title = "رسالة اختبار من راصد — rasid test event";
-  a.snippet = "هذا تنبيه «اختبار» للتحقق من وصول الرسائل.";
-  a.lang = "ar";
-  a.dir = "rtl";
-  storage::OutboxRow row;
-  row.webhook = ep->name;
-  row.topic = a.topic;
-  row.webhook_id = alert::webhook_id(ep->name, "rasid-test", storage::now_ms());
-  row.payload = alert::payload_json(a);
   fetch::Options o = fetch_options(rt.value()->config.daemon);
-  auto rs = fetch::fetch_all({alert::render(*ep, row, storage::now_ms() / 1000)}, o);
+  fetch::Request req = alert::render_test(*ep, storage::now_ms() / 1000);
+  std::string id;
+  for (const auto& [k, v] : req.headers)
+    if (k == "webhook-id") id = v;
+  auto rs = fetch::fetch_all({std::move(req)}, o);
   const auto& r = rs.at(0);
   if (r.ok()) {
-    std::printf("%s: delivered (HTTP %ld, id %s)\n", name.c_str(), r.status,
-                row.webhook_id.c_str());
+    std::printf("%s: delivered (HTTP %ld, id %s)\n", name.c_str(), r.status, id.c_str());
     return 0;
   }
   std::fprintf(stderr, "%s: failed: %s%s\n", name.c_str(), fetch::to_string(r.error),

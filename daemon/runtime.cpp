@@ -40,6 +40,10 @@ Result<std::shared_ptr<const Runtime>> build_runtime(config::Config config) {
     e.secret = w.secret;
     e.telegram_chat_id = w.telegram_chat_id;
     e.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(w.timeout);
+    e.schedule = w.retry_schedule;
+    if (w.max_attempts > 0) e.max_attempts = w.max_attempts;
+    e.min_interval = w.min_interval;
+    e.digest = w.digest;
     rt->endpoints.push_back(std::move(e));
   }
   rt->config = std::move(config);

@@ -76,6 +76,7 @@ class Service {
         pipeline_(*store_, *fetcher_),
         signals_(io_, SIGINT, SIGTERM, SIGHUP),
         deliver_timer_(io_),
+        prune_timer_(io_),
         watchdog_timer_(io_),
         rng_(std::random_device{}()) {
     pipeline_.set_runtime(rt_);
@@ -90,6 +91,7 @@ class Service {
     } else {
       for (const auto& s : rt_->config.sources) schedule_initial(s.name);
       arm_delivery(0ms);
+      arm_prune(0ms);
       start_watchdog();
       start_status();
       sd_notify(0, "READY=1");
@@ -222,10 +224,6 @@ class Service {
       if (deliverer_->busy()) return arm_delivery(1s);
       deliverer_->pump([this] {
         if (stopping_) return maybe_finish_stop();
-        if (reload_deliverer_) {
-          deliverer_ = std::make_unique<alert::Deliverer>(*store_, *fetcher_, rt_->endpoints);
-          reload_deliverer_ = false;
-        }
         update_status();
         // Other processes (rasid alerts retry) may change the outbox: look again at least
         // every 5 s.
@@ -234,6 +232,23 @@ class Service {
         if (next) d = std::clamp(std::chrono::milliseconds(*next - storage::now_ms()), 0ms, d);
         arm_delivery(d);
       });
+    });
+  }
+
+  // Delivered outbox rows are kept 30 days (receivers' duplicate windows are shorter), then
+  // pruned once a day; pending and failed rows are never pruned.
+  void arm_prune(std::chrono::milliseconds delay) {
+    prune_timer_.expires_after(delay);
+    prune_timer_.async_wait([this](const boost::system::error_code& ec) {
+      if (ec || stopping_) return;
+      constexpr storage::Millis kKeepMs = 30LL * 24 * 3600 * 1000;
+      auto n = store_->prune_delivered(storage::now_ms() - kKeepMs);
+      if (!n)
+        log::error("outbox prune: " + n.error());
+      else if (n.value() > 0)
+        log::info("outbox: pruned " + std::to_string(n.value()) +
+                  " alerts delivered > 30 days ago");
+      arm_prune(24h);
     });
   }
 
@@ -344,6 +359,7 @@ class Service {
       pipeline_.stop();
       for (auto& [_, t] : timers_) t->cancel();
       deliver_timer_.cancel();
+      prune_timer_.cancel();
       watchdog_timer_.cancel();
       if (status_) status_->stop();
       // In-flight polls get a few seconds to finish their writes; then they are cancelled.
@@ -369,11 +385,9 @@ class Service {
     }
     rt_ = std::move(rt).value();
     pipeline_.set_runtime(rt_);
-    reload_deliverer_ = true;
-    if (!deliverer_->busy()) {
-      deliverer_ = std::make_unique<alert::Deliverer>(*store_, *fetcher_, rt_->endpoints);
-      reload_deliverer_ = false;
-    }
+    // Rows in flight finish with their old settings; queues, rate limits and digests go on.
+    deliverer_->set_endpoints(rt_->endpoints);
+    arm_delivery(0ms);
     for (const auto& s : rt_->config.sources)
       if (!timers_.count(s.name)) schedule_initial(s.name);
     log::info("reloaded: " + std::to_string(rt_->config.sources.size()) + " sources, " +
@@ -391,6 +405,7 @@ class Service {
   std::unique_ptr<alert::Deliverer> deliverer_;
   asio::signal_set signals_;
   asio::steady_timer deliver_timer_;
+  asio::steady_timer prune_timer_;
   asio::steady_timer watchdog_timer_;
   std::chrono::microseconds watchdog_interval_{0};
   std::shared_ptr<asio::steady_timer> force_stop_;
@@ -400,7 +415,6 @@ class Service {
   int in_flight_ = 0;
   int once_rounds_ = 0;
   bool stopping_ = false;
-  bool reload_deliverer_ = false;
   int exit_code_ = 0;
   Metrics metrics_;
   std::unique_ptr<StatusServer> status_;  // last: destroyed first
