@@ -1,5 +1,7 @@
 #include "daemon/runtime.h"
 
+#include <libxml/xpath.h>
+
 #include <utility>
 
 namespace rasid::daemon {
@@ -17,9 +19,36 @@ alert::Format to_format(config::WebhookFormat f) {
 }
 }  // namespace
 
+namespace {
+void quiet(void*, const char*, ...) {}
+
+bool valid_xpath(const std::string& expr) {
+  // libxml2 reports syntax errors through its generic error handler: keep them off stderr.
+  xmlGenericErrorFunc old = xmlGenericError;
+  void* old_ctx = xmlGenericErrorContext;
+  xmlSetGenericErrorFunc(nullptr, quiet);
+  xmlXPathCompExprPtr c = xmlXPathCompile(reinterpret_cast<const xmlChar*>(expr.c_str()));
+  xmlSetGenericErrorFunc(old_ctx, old);
+  if (!c) return false;
+  xmlXPathFreeCompExpr(c);
+  return true;
+}
+}  // namespace
+
 Result<std::shared_ptr<const Runtime>> build_runtime(config::Config config) {
   auto rt = std::make_shared<Runtime>();
   std::string errors;
+  auto bad_xpath = [&](const config::Source& s, const char* key, const std::string& expr) {
+    if (expr.empty() || valid_xpath(expr)) return;
+    if (!errors.empty()) errors += '\n';
+    errors += config.path + ":" + std::to_string(s.line) + ": source \"" + s.name + "\" " + key +
+              ": invalid XPath \"" + expr + "\"";
+  };
+  for (const auto& s : config.sources) {
+    for (const auto& d : s.clean.drop) bad_xpath(s, "clean.drop", d);
+    bad_xpath(s, "clean.body", s.clean.body);
+    bad_xpath(s, "link_selector", s.link_selector);
+  }
   for (const auto& t : config.topics) {
     auto q = match::Query::parse(t.query);
     if (!q) {

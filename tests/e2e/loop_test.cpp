@@ -255,3 +255,19 @@ TEST(Check, AcceptsTheExampleConfig) {
 
 }  // namespace
 }  // namespace rasid::testing
+
+namespace rasid::testing {
+namespace {
+TEST(Check, RefusesInvalidCleanRuleXPath) {
+  std::string dir = make_temp_dir();
+  write_file(dir + "/x.toml",
+             "[[source]]\nname = \"s\"\nfeed = \"https://example.net/feed\"\n"
+             "  [source.clean]\n  drop = [\"//div[@class='ok']\", \"//div[\"]\n");
+  auto r = run_process({RASID_BINARY, "check", "--config", dir + "/x.toml"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("x.toml:"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("invalid XPath \"//div[\""), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("ok']"), std::string::npos) << "only the bad rule is named: " << r.err;
+}
+}  // namespace
+}  // namespace rasid::testing
