@@ -262,6 +262,24 @@ int main(int argc, char** argv) {
   articles->add_option("-n,--limit", art_limit, "at most this many")->check(CLI::Range(1, 500));
   articles->add_flag("--json", json, "JSON output");
 
+  auto* search = app.add_subcommand("search", "stored articles a query matches (topic language)");
+  add_config(search);
+  std::string search_query, search_since, tt_topic;
+  int search_limit = 20;
+  search->add_option("query", search_query, "a query in the topic language")->required();
+  search->add_option("--since", search_since, "24h, 7d, 2024-05-01 … (default: all history)");
+  search->add_option("-n,--limit", search_limit, "at most this many")->check(CLI::Range(1, 1000));
+  search->add_flag("--json", json, "JSON output");
+  auto* topics = app.add_subcommand("topics", "topic tools");
+  topics->require_subcommand(1);
+  auto* topics_test = topics->add_subcommand("test", "what a topic would have matched");
+  add_config(topics_test);
+  topics_test->add_option("name", tt_topic, "a configured topic");
+  topics_test->add_option("-q,--query", search_query, "a query instead of a topic");
+  topics_test->add_option("--since", search_since, "24h, 30d, 2024-05-01 … (default 30d)");
+  topics_test->add_option("-n,--limit", search_limit, "samples shown")->check(CLI::Range(0, 1000));
+  topics_test->add_flag("--json", json, "JSON output");
+
   auto* alerts = app.add_subcommand("alerts", "outbox counts per endpoint");
   add_config(alerts);
   alerts->add_flag("--json", json, "JSON output");
@@ -295,6 +313,9 @@ int main(int argc, char** argv) {
   if (*sources) return cmd_sources(config_path, json);
   if (*articles)
     return cmd_articles(config_path, art_topic, art_since, art_query, art_limit, json);
+  if (*search) return cmd_search(config_path, search_query, search_since, search_limit, json);
+  if (*topics_test)
+    return cmd_topics_test(config_path, tt_topic, search_query, search_since, search_limit, json);
   if (*discover) return cmd_discover(src_url, src_config);
   if (*import_opml) return cmd_import_opml(src_file, src_config);
   if (*export_opml) return cmd_export_opml(config_path);

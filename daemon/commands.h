@@ -1,4 +1,5 @@
-// daemon/commands.h — CLI commands that find and move sources (daemon/cmd_sources.cpp):
+// daemon/commands.h — CLI commands that find and move sources (daemon/cmd_sources.cpp), and
+// search over history / topic back-testing (daemon/cmd_search.cpp, below):
 //   rasid discover URL [--config F]        feeds a site offers, verified by parsing them
 //   rasid import-opml FILE [--config OUT]  OPML subscriptions → [[source]] TOML blocks
 //   rasid export-opml --config F           the configured feed sources → OPML 2.0 (categories)
@@ -13,7 +14,9 @@
 
 #include "common/result.h"
 #include "fetch/fetcher.h"
+#include "match/matcher.h"
 #include "parse/parser.h"
+#include "storage/store.h"
 
 namespace rasid::daemon {
 
@@ -52,5 +55,40 @@ int cmd_discover(const std::string& url, const std::string& config_path);
 // checks that the result still loads.
 int cmd_import_opml(const std::string& opml_file, const std::string& out_config);
 int cmd_export_opml(const std::string& config_path);
+
+// ---- Search over history and back-testing (daemon/cmd_search.cpp) ----------------------------
+//   rasid search "QUERY" [--since 7d] [--limit N] [--json]   stored articles, newest first
+//   rasid topics test (NAME | --query Q) [--since 30d] [--limit N] [--json]
+// Both use the topic language exactly: the query's required words become an FTS5 prefilter
+// (storage's "rasid" tokenizer indexes the same clitic forms the matcher compares), and every
+// candidate is confirmed with Query::matches, so results are what a topic would have matched.
+
+// The FTS5 query of Query::required() ("" when nothing can be required: scan every article).
+// Words are quoted, so it is never malformed.
+std::string fts_prefilter(const match::Query& query);
+
+struct SearchHit {
+  storage::Article article;
+  std::string title;    // the title with matched words marked «…»
+  std::string snippet;  // the body around the first matches, marked «…»
+};
+
+struct SearchOutcome {
+  std::string fts;              // the prefilter used
+  int candidates = 0;           // articles the prefilter returned and the query evaluated
+  int matched = 0;              // of those, matched by the query
+  std::vector<SearchHit> hits;  // newest first, at most max_hits
+};
+
+// Articles fetched at or after `since` that the query matches. With count_all the scan goes on
+// after max_hits to count every match (back-testing); else it stops at max_hits.
+Result<SearchOutcome> search_history(storage::Store& store, const match::Query& query,
+                                     storage::Millis since, int max_hits, bool count_all);
+
+int cmd_search(const std::string& config_path, const std::string& query, const std::string& since,
+               int limit, bool json);
+// `topic` names a configured topic; else `query` is tested.
+int cmd_topics_test(const std::string& config_path, const std::string& topic,
+                    const std::string& query, const std::string& since, int limit, bool json);
 
 }  // namespace rasid::daemon

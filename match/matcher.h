@@ -46,6 +46,19 @@ class Query {
   bool matches(const Document& doc) const;  // direct evaluation (no presearch)
   const std::string& text() const;
 
+  // What every document the query matches must contain, for an index prefilter (rasid search
+  // builds an FTS5 query from it, then confirms each candidate with matches()): an AND of
+  // groups, each an OR of alternatives. An alternative is a run of normalized words that a
+  // document word must equal one of its clitic forms of (text/clitics.h; several words: in
+  // sequence), or with `prefix` a word that a proclitic-stripped form starts with. Negated parts,
+  // source: and lang: require nothing; empty: no word is required (scan everything).
+  struct Requirement {
+    std::vector<std::string> words;
+    bool prefix = false;
+    bool title_only = false;
+  };
+  std::vector<std::vector<Requirement>> required() const;
+
   Query(const Query&);
   Query(Query&&) noexcept;
   Query& operator=(const Query&);

@@ -22,6 +22,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -116,10 +117,10 @@ struct ArticleWithMatches {
 };
 
 struct ArticleQuery {
-  std::string topic;      // "" = any; else only articles that matched this topic
+  std::string topic;          // "" = any; else only articles that matched this topic
   bool matched_only = false;  // only articles with at least one match (any topic)
-  Millis since = 0;       // fetched at or after
-  std::string fts;        // FTS5 query over title and body ("" = none); the caller quotes input
+  Millis since = 0;           // fetched at or after
+  std::string fts;            // FTS5 query over title and body ("" = none); the caller quotes input
   int limit = 50;
 };
 
@@ -127,7 +128,7 @@ struct Delivery {
   std::int64_t id = 0;
   std::string webhook;
   std::string topic;
-  Millis created = 0;       // when the alert was queued
+  Millis created = 0;  // when the alert was queued
   Millis delivered_at = 0;
 };
 
@@ -206,6 +207,12 @@ class Store {
   Result<std::vector<std::string>> story_sources(std::int64_t story_id);
   // Full-text search over stored titles and bodies (FTS5 query syntax); newest first.
   Result<std::vector<Article>> search(const std::string& fts_query, int limit);
+  // Every article fetched at or after `since` whose title or body matches the FTS5 query ("" =
+  // every article), newest first, handed to `fn` until it returns false (storage/store_search.cpp;
+  // rasid search and topics test confirm each candidate with the topic language). A malformed
+  // FTS5 query is an Error, and so is a failed step; articles already handed over stay handed.
+  Status scan_articles(const std::string& fts_query, Millis since,
+                       const std::function<bool(const Article&)>& fn);
 
   // Status views (read-only; implemented in storage/store_status.cpp).
   // Newest first; each article with all its matches (any topic).

@@ -1,0 +1,248 @@
+// rasid search / rasid topics test: the topic language over stored articles (FTS5 prefilter,
+// then exact confirmation).
+#include <algorithm>
+#include <cstdio>
+#include <ctime>
+#include <nlohmann/json.hpp>
+
+#include "daemon/commands.h"
+#include "daemon/runtime.h"
+#include "daemon/status.h"
+#include "text/text.h"
+
+namespace rasid::daemon {
+
+namespace {
+
+constexpr std::size_t kSnippetChars = 240;
+
+std::string fts_string(const std::string& w) {
+  std::string out = "\"";
+  for (char c : w) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + '"';
+}
+
+// An alternative as FTS5 text, or "" when the index cannot express it exactly as a superset
+// (a word the tokenizer would split differently).
+std::string alternative(const match::Query::Requirement& r) {
+  std::string phrase;
+  for (const std::string& w : r.words) {
+    if (text::words(w) != std::vector<std::string>{w}) return "";
+    phrase += (phrase.empty() ? "" : " ") + w;
+  }
+  if (phrase.empty()) return "";
+  std::string out = fts_string(phrase);
+  if (r.prefix) out += " *";
+  if (r.title_only) out = "title : " + out;
+  return out;
+}
+
+std::string iso_ms(storage::Millis ms) {
+  if (ms <= 0) return "";
+  std::time_t t = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::string date_of(const storage::Article& a) {
+  return a.published.empty() ? iso_ms(a.fetched_at) : a.published;
+}
+
+match::Document document(const storage::Article& a) {
+  return match::Document{a.title, a.body, a.source, a.lang};
+}
+
+SearchHit make_hit(const storage::Article& a, const match::Matcher& highlighter) {
+  SearchHit h;
+  h.article = a;
+  std::vector<match::Hit> in_title, in_body;
+  for (const auto& tm : highlighter.match(document(a)))
+    for (const auto& x : tm.hits) (x.in_title ? in_title : in_body).push_back(x);
+  h.title = match::snippet(a.title, in_title, a.title.size() + 1);
+  h.snippet = match::snippet(a.body, in_body, kSnippetChars);
+  return h;
+}
+
+nlohmann::json hit_json(const SearchHit& h) {
+  const auto& a = h.article;
+  return {{"id", a.id},
+          {"source", a.source},
+          {"title", a.title},
+          {"title_marked", h.title},
+          {"published", a.published},
+          {"fetched_at", iso_ms(a.fetched_at)},
+          {"url", a.url},
+          {"snippet", h.snippet}};
+}
+
+void print_hit(const SearchHit& h) {
+  std::printf("%s  %s  %s\n", date_of(h.article).c_str(), h.article.source.c_str(),
+              h.title.c_str());
+  if (!h.snippet.empty()) std::printf("    %s\n", h.snippet.c_str());
+  std::printf("    %s\n", h.article.url.c_str());
+}
+
+std::string dump(const nlohmann::json& j) {
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+struct Opened {
+  std::shared_ptr<const Runtime> rt;
+  std::unique_ptr<storage::Store> store;
+};
+
+Result<Opened> open_all(const std::string& config_path) {
+  auto rt = load_runtime(config_path);
+  if (!rt) return Error{rt.error()};
+  const std::string& db = rt.value()->config.daemon.database;
+  auto store = storage::Store::open(db);
+  if (!store) return Error{"database " + db + ": " + store.error()};
+  return Opened{rt.value(), std::move(store).value()};
+}
+
+}  // namespace
+
+std::string fts_prefilter(const match::Query& query) {
+  std::string out;
+  for (const auto& group : query.required()) {
+    std::string any;
+    bool exact = true;
+    for (const auto& r : group) {
+      std::string alt = alternative(r);
+      if (alt.empty()) {
+        exact = false;
+        break;
+      }
+      any += (any.empty() ? "" : " OR ") + alt;
+    }
+    // Dropping a group of the AND keeps the prefilter a superset of the matches.
+    if (!exact || any.empty()) continue;
+    out += (out.empty() ? "(" : " AND (") + any + ")";
+  }
+  return out;
+}
+
+Result<SearchOutcome> search_history(storage::Store& store, const match::Query& query,
+                                     storage::Millis since, int max_hits, bool count_all) {
+  SearchOutcome out;
+  out.fts = fts_prefilter(query);
+  match::Matcher highlighter;
+  highlighter.add(0, query);
+  auto st = store.scan_articles(out.fts, since, [&](const storage::Article& a) {
+    ++out.candidates;
+    if (!query.matches(document(a))) return true;
+    ++out.matched;
+    if (static_cast<int>(out.hits.size()) < max_hits) out.hits.push_back(make_hit(a, highlighter));
+    return count_all || static_cast<int>(out.hits.size()) < max_hits;
+  });
+  if (!st) return Error{st.error()};
+  return out;
+}
+
+int cmd_search(const std::string& config_path, const std::string& query_text,
+               const std::string& since, int limit, bool json) {
+  auto q = match::Query::parse(query_text);
+  if (!q) {
+    std::fprintf(stderr, "query: %s\n", q.error().c_str());
+    return 1;
+  }
+  const storage::Millis now = storage::now_ms();
+  // Search covers the whole history unless --since narrows it.
+  auto from = since.empty() ? std::optional<storage::Millis>(0) : parse_since(since, now, 0);
+  if (!from) {
+    std::fprintf(stderr, "--since: use 24h, 7d, 2024-05-01 or 2024-05-01T10:00:00Z\n");
+    return 1;
+  }
+  auto opened = open_all(config_path);
+  if (!opened) {
+    std::fprintf(stderr, "%s\n", opened.error().c_str());
+    return 1;
+  }
+  auto r = search_history(*opened->store, q.value(), *from, limit, false);
+  if (!r) {
+    std::fprintf(stderr, "search: %s\n", r.error().c_str());
+    return 1;
+  }
+  if (json) {
+    nlohmann::json arr = nlohmann::json::array();
+    for (const auto& h : r->hits) arr.push_back(hit_json(h));
+    std::printf("%s\n", dump({{"query", query_text},
+                              {"prefilter", r->fts},
+                              {"candidates", r->candidates},
+                              {"results", arr}})
+                            .c_str());
+    return 0;
+  }
+  if (r->hits.empty()) {
+    std::printf("no stored article matches %s\n", query_text.c_str());
+    return 0;
+  }
+  for (const auto& h : r->hits) print_hit(h);
+  return 0;
+}
+
+int cmd_topics_test(const std::string& config_path, const std::string& topic,
+                    const std::string& query_text, const std::string& since, int limit, bool json) {
+  if (topic.empty() == query_text.empty()) {
+    std::fprintf(stderr, "topics test: give a topic NAME or --query Q (one of them)\n");
+    return 1;
+  }
+  auto opened = open_all(config_path);
+  if (!opened) {
+    std::fprintf(stderr, "%s\n", opened.error().c_str());
+    return 1;
+  }
+  std::string text = query_text;
+  if (!topic.empty()) {
+    const auto& ts = opened->rt->config.topics;
+    auto it = std::find_if(ts.begin(), ts.end(), [&](const auto& t) { return t.name == topic; });
+    if (it == ts.end()) {
+      std::fprintf(stderr, "no topic named \"%s\" in %s\n", topic.c_str(), config_path.c_str());
+      return 1;
+    }
+    text = it->query;
+  }
+  auto q = match::Query::parse(text);
+  if (!q) {
+    std::fprintf(stderr, "query: %s\n", q.error().c_str());
+    return 1;
+  }
+  const storage::Millis now = storage::now_ms();
+  auto from = parse_since(since, now, 30LL * 24 * 3600 * 1000);
+  if (!from) {
+    std::fprintf(stderr, "--since: use 24h, 30d, 2024-05-01 or 2024-05-01T10:00:00Z\n");
+    return 1;
+  }
+  auto r = search_history(*opened->store, q.value(), *from, limit, true);
+  if (!r) {
+    std::fprintf(stderr, "topics test: %s\n", r.error().c_str());
+    return 1;
+  }
+  const std::string window = since.empty() ? "30d" : since;
+  if (json) {
+    nlohmann::json arr = nlohmann::json::array();
+    for (const auto& h : r->hits) arr.push_back(hit_json(h));
+    std::printf("%s\n", dump({{"topic", topic},
+                              {"query", text},
+                              {"since", iso_ms(*from)},
+                              {"prefilter", r->fts},
+                              {"candidates", r->candidates},
+                              {"matched", r->matched},
+                              {"samples", arr}})
+                            .c_str());
+    return 0;
+  }
+  std::printf("%s: %d stored article%s matched since %s (%d candidate%s checked)\n",
+              topic.empty() ? text.c_str() : topic.c_str(), r->matched, r->matched == 1 ? "" : "s",
+              window.c_str(), r->candidates, r->candidates == 1 ? "" : "s");
+  for (const auto& h : r->hits) print_hit(h);
+  return 0;
+}
+
+}  // namespace rasid::daemon
