@@ -48,6 +48,7 @@ database = "$WORK/rasid.db"
 allow_private = ["127.0.0.0/8"]
 status_listen = "127.0.0.1:0"
 max_body_bytes = 67108864
+per_host_delay_ms = 0
 [[source]]
 name = "bench"
 feed = "$BASE/feed.xml"
