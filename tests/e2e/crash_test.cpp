@@ -129,7 +129,7 @@ class NewsSite {
 };
 
 struct Delivery {
-  std::string endpoint, id, topic, slug;
+  std::string endpoint, id, topic, slug, type;
   Clock::time_point at;
 };
 
@@ -162,6 +162,7 @@ class Receiver {
     auto body = nlohmann::json::parse(r.body, nullptr, false);
     if (body.is_object()) {
       d.topic = body.value("topic", "");
+      d.type = body.value("type", "");
       std::string url = body.contains("article") ? body["article"].value("url", "") : "";
       auto p = url.find("/news/");
       if (p != std::string::npos) d.slug = url.substr(p + 6, url.find_first_of("?#", p) - p - 6);
@@ -193,11 +194,11 @@ class Receiver {
 };
 
 std::string config_text(const std::string& db, const NewsSite& site, const Receiver& recv,
-                        const std::string& retry_schedule) {
+                        const std::string& retry_schedule, const std::string& a_path = "/a") {
   std::string hooks;
   for (const char* name : {"a", "b"}) {
     hooks += "[[webhook]]\nname = \"" + std::string(name) + "\"\nurl = \"" +
-             recv.url("/" + std::string(name)) +
+             recv.url(std::string(name) == "a" ? a_path : "/b") +
              "\"\ntimeout = \"5s\"\nretry_schedule = " + retry_schedule + "\nmax_attempts = 100\n";
     if (std::string(name) == "b") hooks += "min_interval = \"20ms\"\n";
     hooks += "\n";
@@ -257,6 +258,7 @@ class Daemon {
     pid_ = spawn_process({RASID_BINARY, "run", "--config", cfg_}, {}, log_ + ".out",
                          log_ + "." + std::to_string(starts_++) + ".err");
   }
+  void signal(int sig) { ::kill(pid_, sig); }
   // Returns the exit status as waitpid gives it.
   int stop(int sig) {
     if (pid_ <= 0) return 0;
@@ -424,6 +426,51 @@ TEST(CrashTest, ReceiverDownForALongStretchGetsEverythingInOrder) {
       f.expected, f.received, f.distinct_ids, f.duplicates, f.lost,
       static_cast<long long>(
           std::chrono::duration_cast<std::chrono::milliseconds>(drained).count()));
+}
+
+// SIGHUP hands the new endpoints to the running Deliverer: alerts queued against the old URL
+// go to the new one; `rasid alerts test` sends the alert module's test event.
+TEST(AlertOps, ReloadRepointsQueuedAlertsAndAlertsTestSendsATestEvent) {
+  std::string dir = make_temp_dir();
+  std::string db = dir + "/rasid.db", cfg = dir + "/rasid.toml";
+  NewsSite site;
+  Receiver recv(0);
+  const std::string schedule = "[\"300ms\"]";
+  write_file(cfg, config_text(db, site, recv, schedule, "/old"));
+  site.publish(3);  // quake (a, b), vote (a), wheat (b)
+  recv.set_down(true);
+  Daemon daemon(cfg, dir + "/rasid");
+  daemon.start();
+  ASSERT_TRUE(wait_for([&] { return recv.refused().size() >= 2; }, 20s));
+  write_file(cfg, config_text(db, site, recv, schedule, "/new"));
+  daemon.signal(SIGHUP);
+  std::this_thread::sleep_for(500ms);
+  recv.set_down(false);
+  const auto expected = expected_alerts(3);
+  ASSERT_TRUE(wait_for(
+      [&] {
+        int n = 0;
+        for (const auto& d : recv.deliveries()) n += d.endpoint == "new" || d.endpoint == "b";
+        return n >= static_cast<int>(expected.size());
+      },
+      20s));
+  daemon.stop(SIGTERM);
+  int to_new = 0, to_old = 0;
+  for (const auto& d : recv.deliveries()) {
+    to_new += d.endpoint == "new";
+    to_old += d.endpoint == "old";
+  }
+  EXPECT_EQ(to_new, 2) << "endpoint a's two alerts follow its new URL";
+  EXPECT_EQ(to_old, 0);
+
+  auto r = run_process({RASID_BINARY, "alerts", "--config", cfg, "test", "a"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  auto ds = recv.deliveries();
+  ASSERT_FALSE(ds.empty());
+  EXPECT_EQ(ds.back().endpoint, "new");
+  EXPECT_EQ(ds.back().type, "test");
+  EXPECT_FALSE(ds.back().id.empty());
+  EXPECT_NE(r.out.find(ds.back().id), std::string::npos) << r.out;
 }
 
 }  // namespace
