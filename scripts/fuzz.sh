@@ -9,8 +9,10 @@ BUILD=build-fuzz
 CC=clang CXX=clang++ cmake -S . -B "$BUILD" -DRASID_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$BUILD" -j "$(nproc)" --target fuzz_all
 status=0
-for bin in "$BUILD"/fuzz_*; do
+ran=0
+for bin in "$BUILD"/fuzz/fuzz_*; do
   [ -x "$bin" ] || continue
+  ran=$((ran + 1))
   name="${bin##*/fuzz_}"
   work="$BUILD/corpus/$name"
   mkdir -p "$work"
@@ -24,4 +26,6 @@ for bin in "$BUILD"/fuzz_*; do
     grep -E "stat::number_of_executed_units|Done" "$BUILD/$name.log" | tail -2 | sed "s/^/  /"
   fi
 done
+[ "$ran" -gt 0 ] || { echo "fuzz: no targets were built"; exit 1; }
+echo "fuzz: $ran targets run"
 exit $status
