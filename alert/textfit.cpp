@@ -78,7 +78,10 @@ std::string fit(std::string_view s, std::size_t budget, Measure m, Escape escape
   return out;
 }
 
-std::string escape_html(std::string_view s) {
+namespace {
+
+// Telegram HTML and Slack mrkdwn escape the same three characters; HTML also escapes '"'.
+std::string escape_amp_lt_gt(std::string_view s, bool quote) {
   std::string o;
   o.reserve(s.size());
   for (char c : s) {
@@ -93,7 +96,10 @@ std::string escape_html(std::string_view s) {
         o += "&gt;";
         break;
       case '"':
-        o += "&quot;";
+        if (quote)
+          o += "&quot;";
+        else
+          o += c;
         break;
       default:
         o += c;
@@ -102,26 +108,11 @@ std::string escape_html(std::string_view s) {
   return o;
 }
 
-std::string escape_slack(std::string_view s) {
-  std::string o;
-  o.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        o += "&amp;";
-        break;
-      case '<':
-        o += "&lt;";
-        break;
-      case '>':
-        o += "&gt;";
-        break;
-      default:
-        o += c;
-    }
-  }
-  return o;
-}
+}  // namespace
+
+std::string escape_html(std::string_view s) { return escape_amp_lt_gt(s, true); }
+
+std::string escape_slack(std::string_view s) { return escape_amp_lt_gt(s, false); }
 
 std::string escape_discord(std::string_view s) {
   std::string o;
