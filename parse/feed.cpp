@@ -292,6 +292,8 @@ class FeedParser {
   TextDetail atom_text(pugi::xml_node el, const Scope* sc, Ns ns);
   TextDetail rss_text(pugi::xml_node el, const Scope* sc, bool html);
   Person atom_person(pugi::xml_node el, const Scope* sc);
+  TextDetail xhtml_content(pugi::xml_node el, const std::string& base);
+  void add_author(pugi::xml_node el, Record& r);
   void atom_link(pugi::xml_node el, const Scope* sc, Record& r);
   void element(pugi::xml_node el, const Scope* sc, Record& r, bool feed_level);
   void children(pugi::xml_node parent, const Scope* sc, Record& r, bool feed_level);
@@ -478,6 +480,24 @@ Person FeedParser::atom_person(pugi::xml_node el, const Scope* sc) {
   return p;
 }
 
+// Inline XHTML (RSS <body>, xhtml:body/div): serialized, entity-expanded and cleaned.
+TextDetail FeedParser::xhtml_content(pugi::xml_node el, const std::string& base) {
+  TextDetail t;
+  std::string s;
+  serialize(el, s);
+  t.value = clean_html_fragment(trimmed(expand(std::move(s))), base);
+  t.type = "application/xhtml+xml";
+  return t;
+}
+
+// A free-text author (RSS <author>, dc:creator/author/contributor); the first one is also kept raw.
+void FeedParser::add_author(pugi::xml_node el, Record& r) {
+  std::string a = trimmed(text(el));
+  if (a.empty()) return;
+  if (r.author_raw.empty()) r.author_raw = a;
+  r.authors.push_back(person_from_text(a));
+}
+
 void FeedParser::atom_link(pugi::xml_node el, const Scope* sc, Record& r) {
   Link l;
   pugi::xml_attribute h = el.attribute("href");
@@ -577,12 +597,7 @@ void FeedParser::element(pugi::xml_node el, const Scope* parent_scope, Record& r
         else
           r.contents.push_back(rss_text(el, sc, true));
       } else if (local == "body") {
-        TextDetail t;
-        std::string s;
-        serialize(el, s);
-        t.value = clean_html_fragment(trimmed(expand(std::move(s))), base);
-        t.type = "application/xhtml+xml";
-        r.contents.push_back(std::move(t));
+        r.contents.push_back(xhtml_content(el, base));
       } else if (local == "fullitem") {
         r.contents.push_back(rss_text(el, sc, true));
       } else if (local == "guid") {
@@ -591,11 +606,7 @@ void FeedParser::element(pugi::xml_node el, const Scope* parent_scope, Record& r
         std::string perma = lower(trim(el.attribute("isPermaLink").value()));
         r.guid_permalink = perma != "false";
       } else if (local == "author") {
-        std::string a = trimmed(text(el));
-        if (!a.empty()) {
-          if (r.author_raw.empty()) r.author_raw = a;
-          r.authors.push_back(person_from_text(a));
-        }
+        add_author(el, r);
       } else if (local == "pubDate") {
         r.published = trimmed(text(el));
       } else if (local == "lastBuildDate") {
@@ -631,12 +642,7 @@ void FeedParser::element(pugi::xml_node el, const Scope* parent_scope, Record& r
       return;
     case Ns::xhtml:
       if (local == "body" || local == "div") {
-        TextDetail t;
-        std::string s;
-        serialize(el, s);
-        t.value = clean_html_fragment(trimmed(expand(std::move(s))), base);
-        t.type = "application/xhtml+xml";
-        r.contents.push_back(std::move(t));
+        r.contents.push_back(xhtml_content(el, base));
       }
       return;
     case Ns::dc:
@@ -645,11 +651,7 @@ void FeedParser::element(pugi::xml_node el, const Scope* parent_scope, Record& r
       } else if (local == "description") {
         if (!r.summary) r.summary = rss_text(el, sc, true);
       } else if (local == "creator" || local == "author" || local == "contributor") {
-        std::string a = trimmed(text(el));
-        if (!a.empty()) {
-          if (r.author_raw.empty()) r.author_raw = a;
-          r.authors.push_back(person_from_text(a));
-        }
+        add_author(el, r);
       } else if (local == "date") {
         r.updated = trimmed(text(el));
       } else if (local == "subject") {
