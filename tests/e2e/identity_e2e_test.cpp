@@ -9,6 +9,7 @@
 
 #include "storage/store.h"
 #include "tests/e2e/fixtures.h"
+#include "tests/e2e/once_fixture.h"
 #include "tests/support/http_server.h"
 #include "tests/support/process.h"
 
@@ -99,18 +100,8 @@ class Site {
   int article_requests_ = 0;
 };
 
-class IdentityE2E : public ::testing::Test {
+class IdentityE2E : public RasidOnceTest {
  protected:
-  void SetUp() override {
-    dir_ = make_temp_dir();
-    db_ = dir_ + "/rasid.db";
-    cfg_ = dir_ + "/rasid.toml";
-  }
-  ProcessResult once() {
-    auto r = run_process({RASID_BINARY, "once", "--config", cfg_});
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    return r;
-  }
   size_t article_count() {
     auto store = storage::Store::open(db_);
     EXPECT_TRUE(store.ok());
@@ -118,7 +109,6 @@ class IdentityE2E : public ::testing::Test {
     auto arts = store.value()->recent_articles(0, 100);
     return arts.ok() ? arts->size() : 0;
   }
-  std::string dir_, db_, cfg_;
 };
 
 TEST_F(IdentityE2E, GuidsMintedPerFetchAreDistrustedAndNothingRepeats) {

@@ -11,6 +11,7 @@
 
 #include "storage/store.h"
 #include "tests/e2e/fixtures.h"
+#include "tests/e2e/once_fixture.h"
 #include "tests/support/http_server.h"
 #include "tests/support/process.h"
 
@@ -105,20 +106,7 @@ class World {
   int fail_hooks_ = 0;
 };
 
-class LoopTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = make_temp_dir();
-    db_ = dir_ + "/rasid.db";
-    cfg_ = dir_ + "/rasid.toml";
-  }
-  ProcessResult once() {
-    auto r = run_process({RASID_BINARY, "once", "--config", cfg_});
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    return r;
-  }
-  std::string dir_, db_, cfg_;
-};
+class LoopTest : public RasidOnceTest {};
 
 std::multiset<std::string> topics_of(const std::vector<Delivery>& ds) {
   std::multiset<std::string> t;

@@ -11,6 +11,7 @@
 
 #include "storage/store.h"
 #include "tests/e2e/fixtures.h"
+#include "tests/e2e/once_fixture.h"
 #include "tests/support/http_server.h"
 #include "tests/support/process.h"
 
@@ -158,18 +159,8 @@ class Site {
   int section_requests_ = 0;
 };
 
-class PageSourceTest : public ::testing::Test {
+class PageSourceTest : public RasidOnceTest {
  protected:
-  void SetUp() override {
-    dir_ = make_temp_dir();
-    db_ = dir_ + "/rasid.db";
-    cfg_ = dir_ + "/rasid.toml";
-  }
-  ProcessResult once() {
-    auto r = run_process({RASID_BINARY, "once", "--config", cfg_});
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    return r;
-  }
   std::vector<storage::Article> articles() {
     auto store = storage::Store::open(db_);
     EXPECT_TRUE(store.ok());
@@ -178,7 +169,6 @@ class PageSourceTest : public ::testing::Test {
     EXPECT_TRUE(arts.ok());
     return arts.ok() ? arts.value() : std::vector<storage::Article>{};
   }
-  std::string dir_, db_, cfg_;
 };
 
 TEST_F(PageSourceTest, NewLinksOnASectionPageBecomeArticlesAndAlertsOnce) {
