@@ -378,17 +378,26 @@ Result<bool> Store::seen(const std::string& source, const std::string& entry_key
   return u.i64(0) != 0;
 }
 
+namespace {
+// Records (source, entry_key) as seen; shared by mark_seen and add_article.
+Status insert_seen(detail::StmtCache& cache, sqlite3* db, const std::string& source,
+                   const std::string& key, Millis now) {
+  Use u(cache,
+        "INSERT INTO seen (source, entry_key, first_seen) VALUES (?1, ?2, ?3) "
+        "ON CONFLICT DO NOTHING");
+  u.bind(1, source).bind(2, key).bind(3, now);
+  if (u.step() != SQLITE_DONE) return sql_error(db, "mark entry seen");
+  return Ok{};
+}
+}  // namespace
+
 Status Store::mark_seen(const std::string& source, const std::vector<std::string>& entry_keys) {
   if (entry_keys.empty()) return Ok{};
   Tx tx(stmts_->cache, db_);
   if (auto s = tx.begin(); !s) return s;
   const Millis now = now_ms();
   for (const auto& key : entry_keys) {
-    Use u(stmts_->cache,
-          "INSERT INTO seen (source, entry_key, first_seen) VALUES (?1, ?2, ?3) "
-          "ON CONFLICT DO NOTHING");
-    u.bind(1, source).bind(2, key).bind(3, now);
-    if (u.step() != SQLITE_DONE) return sql_error(db_, "mark entry seen");
+    if (auto s = insert_seen(stmts_->cache, db_, source, key, now); !s) return s;
   }
   return tx.commit();
 }
@@ -455,13 +464,8 @@ Result<AddResult> Store::add_article(const NewArticle& a, const std::vector<NewM
     u.bind(1, res.article_id).bind(2, a.title).bind(3, a.body);
     if (u.step() != SQLITE_DONE) return sql_error(db_, "index article text");
   }
-  {
-    Use u(stmts_->cache,
-          "INSERT INTO seen (source, entry_key, first_seen) VALUES (?1, ?2, ?3) "
-          "ON CONFLICT DO NOTHING");
-    u.bind(1, a.source).bind(2, a.entry_key).bind(3, now);
-    if (u.step() != SQLITE_DONE) return sql_error(db_, "mark entry seen");
-  }
+  if (auto s = insert_seen(stmts_->cache, db_, a.source, a.entry_key, now); !s)
+    return Error{s.error()};
   for (const auto& m : matches) {
     Use u(stmts_->cache,
           "INSERT INTO matches (article_id, topic, snippet, created) VALUES (?1, ?2, ?3, ?4) "
