@@ -286,12 +286,26 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path) {
     return e;
   };
   // journal_mode=WAL needs the write lock once; busy_timeout covers a concurrent opener.
-  if (auto s = exec(db, "PRAGMA journal_mode = WAL", "enable WAL"); !s) return fail(s);
+  // SQLite does not always call the busy handler while another connection is creating or
+  // converting the same fresh file, so a few short retries cover that window too.
+  for (int attempt = 0;; ++attempt) {
+    auto s = exec(db, "PRAGMA journal_mode = WAL", "enable WAL");
+    if (s) break;
+    const int rc = sqlite3_errcode(db) & 0xff;
+    if ((rc != SQLITE_BUSY && rc != SQLITE_LOCKED) || attempt >= 100) return fail(s);
+    sqlite3_sleep(20);
+  }
   if (auto s = exec(db, "PRAGMA foreign_keys = ON", "enable foreign keys"); !s) return fail(s);
   if (auto s = exec(db, "PRAGMA synchronous = NORMAL", "set synchronous"); !s) return fail(s);
   // Before migrating: migration 4 and every FTS write need the tokenizer on this connection.
   if (auto s = detail::register_fts_tokenizer(db); !s) return fail(s);
   auto v = migrate(db);
+  for (int attempt = 0; !v && attempt < 100; ++attempt) {
+    const int rc = sqlite3_errcode(db) & 0xff;
+    if (rc != SQLITE_BUSY && rc != SQLITE_LOCKED) break;
+    sqlite3_sleep(20);
+    v = migrate(db);
+  }
   if (!v) return fail(Status(Error{v.error()}));
   std::unique_ptr<Store> store(new Store(db));
   store->version_ = v.value();

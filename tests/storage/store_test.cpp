@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <string>
+#include <mutex>
 #include <thread>
 
 #include "storage/fts_tokenizer.h"
@@ -655,14 +656,20 @@ TEST(StoreMigrations, ConcurrentOpenersOfAFreshFileMigrateOnce) {
     TempDir dir;
     const auto path = dir.file("fresh.db");
     std::atomic<int> ok{0};
+    std::mutex mu;
+    std::string errors;
     std::vector<std::thread> threads;
     for (int i = 0; i < 4; ++i)
       threads.emplace_back([&] {
         auto s = Store::open(path);
         if (s.ok() && s.value()->schema_version() == Store::latest_version()) ++ok;
+        if (!s.ok()) {
+          std::lock_guard<std::mutex> l(mu);
+          errors += s.error() + "\n";
+        }
       });
     for (auto& t : threads) t.join();
-    EXPECT_EQ(ok.load(), 4) << round;
+    EXPECT_EQ(ok.load(), 4) << round << "\n" << errors;
     EXPECT_EQ(scalar(path, "SELECT count(*) FROM sqlite_schema WHERE name = 'articles'"), 1);
   }
 }
