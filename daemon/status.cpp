@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <initializer_list>
 #include <map>
 #include <set>
 #include <utility>
@@ -407,6 +408,22 @@ Highlighted highlight(const Runtime& rt, const storage::ArticleWithMatches& a) {
   return out;
 }
 
+// The opening of a scrollable table up to <tbody>: one <th> per column; `narrow_hidden`
+// columns carry class "hide-narrow" (dropped on phones).
+struct Column {
+  const char* label;
+  bool narrow_hidden;
+};
+void table_head(std::string& h, std::initializer_list<Column> columns) {
+  h += "<div class=\"scroll\"><table><thead><tr>";
+  for (const auto& c : columns) {
+    h += c.narrow_hidden ? "<th class=\"hide-narrow\">" : "<th>";
+    h += c.label;
+    h += "</th>";
+  }
+  h += "</tr></thead><tbody>\n";
+}
+
 std::string page_href(const std::string& lang, const std::string& topic) {
   std::string h = "?lang=" + lang;
   if (!topic.empty()) h += "&topic=" + url_encode(topic);
@@ -476,17 +493,11 @@ std::string render_page(const StatusContext& ctx, const std::map<std::string, st
   if (states.empty()) {
     h += std::string("<p class=\"muted\">") + s.nothing + "</p>";
   } else {
-    h += "<div class=\"scroll\"><table><thead><tr><th>";
-    h += s.source;
-    h += "</th><th>";
-    h += s.status;
-    h += "</th><th>";
-    h += s.last_success;
-    h += "</th><th>";
-    h += s.last_error;
-    h += "</th><th class=\"hide-narrow\">";
-    h += s.next_check;
-    h += "</th></tr></thead><tbody>\n";
+    table_head(h, {{s.source, false},
+                   {s.status, false},
+                   {s.last_success, false},
+                   {s.last_error, false},
+                   {s.next_check, true}});
     for (const auto& st : states) {
       const auto* src = rt->source(st.name);
       std::string url = src ? (src->feed.empty() ? src->page : src->feed) : "";
@@ -591,17 +602,11 @@ std::string render_page(const StatusContext& ctx, const std::map<std::string, st
   } else if (counts->empty()) {
     h += std::string("<p class=\"muted\">") + s.nothing + "</p>";
   } else {
-    h += "<div class=\"scroll\"><table><thead><tr><th>";
-    h += s.endpoint;
-    h += "</th><th>";
-    h += s.pending;
-    h += "</th><th>";
-    h += s.failed;
-    h += "</th><th class=\"hide-narrow\">";
-    h += s.delivered;
-    h += "</th><th>";
-    h += s.last_error;
-    h += "</th></tr></thead><tbody>";
+    table_head(h, {{s.endpoint, false},
+                   {s.pending, false},
+                   {s.failed, false},
+                   {s.delivered, true},
+                   {s.last_error, false}});
     for (const auto& c : counts.value()) {
       h += "<tr class=\"endpoint" + std::string(c.failed ? " failing" : "") +
            "\" data-endpoint=\"" + html_escape(c.webhook) + "\"><td>" + html_escape(c.webhook) +
