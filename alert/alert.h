@@ -8,8 +8,13 @@
 //
 // Threads: a Deliverer is used from the io_context thread that runs its Fetcher.
 // Failures are never lost: a failed POST stays pending with the next attempt scheduled
-// (immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h with jitter; 429/503
-// Retry-After honoured); 410 Gone marks the row failed with the reason (the endpoint is gone).
+// (immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h with jitter). A 429/503
+// Retry-After (header, or a JSON body's retry_after) is a floor on that delay, capped at 24 h,
+// never a shortcut (RFC 9110 §10.2.3: the minimum time the client should wait). 410 Gone marks
+// the row failed with the reason (the endpoint is gone), and so does running out of attempts.
+// Failed rows are not the end: when their endpoint next answers 2xx, every failed row of it is
+// queued again by itself (original order, same webhook-id, attempts reset), so a receiver that
+// recovers gets every alert; one that never recovers keeps them failed and visible.
 #pragma once
 
 #include <chrono>

@@ -31,6 +31,9 @@ struct Core : std::enable_shared_from_this<Core> {
     bool in_flight = false;
     Millis last_send = 0;
     Millis gone_until = 0;  // set by a 410: the endpoint is disabled until then
+    // The endpoint may have failed rows (unknown after a start: another run may have left
+    // some). The first delivery that succeeds queues them again.
+    bool may_have_failed = true;
   };
 
   storage::Store& store;
@@ -40,8 +43,12 @@ struct Core : std::enable_shared_from_this<Core> {
 
   void set_endpoints(std::vector<Endpoint> eps) {
     for (auto& [name, st] : state) st.gone_until = 0;  // a reload may have fixed the URL
-    endpoints.clear();
-    for (auto& e : eps) endpoints[e.name] = std::move(e);
+    std::map<std::string, Endpoint> next;
+    for (auto& e : eps) next[e.name] = std::move(e);
+    // Rows of a webhook that was unknown were deferred; now that it exists they are due.
+    for (const auto& [name, ep] : next)
+      if (!endpoints.count(name)) check(store.make_due(name));
+    endpoints = std::move(next);
   }
 
   static void release(const std::shared_ptr<Pass>& pass) {
@@ -54,6 +61,18 @@ struct Core : std::enable_shared_from_this<Core> {
 
   static void check(const Status& s) {
     if (!s.ok()) log::error("alert: " + s.error());
+  }
+
+  // The endpoint delivers again: alerts that failed on it (attempts spent during an outage, a
+  // 410 before it came back) go back to the queue in their original order with their webhook-id,
+  // with a fresh schedule, so a recovered receiver gets everything without an operator.
+  void requeue_failed(const std::string& webhook) {
+    auto n = store.retry_failed(webhook);
+    if (!n)
+      log::error("alert: " + n.error());
+    else if (n.value() > 0)
+      log::warn("alert: endpoint=" + webhook + " delivers again; " + std::to_string(n.value()) +
+                " failed alerts queued again");
   }
 
   // Starts sending `head` (the oldest pending row of its webhook) unless its endpoint is busy,
@@ -120,8 +139,11 @@ struct Core : std::enable_shared_from_this<Core> {
       case Outcome::delivered:
         for (const auto& row : rows) check(store.mark_delivered(row.id, now));
         log::info(what + " delivered");
+        if (st.may_have_failed) requeue_failed(ep.name);
+        st.may_have_failed = false;
         break;
       case Outcome::failed:
+        st.may_have_failed = true;
         for (const auto& row : rows) check(store.mark_failed(row.id, o.error));
         st.gone_until = now + kGonePause;
         log::error(what + " failed: " + o.error + "; endpoint disabled for an hour");
@@ -130,18 +152,21 @@ struct Core : std::enable_shared_from_this<Core> {
         for (const auto& row : rows) {
           const int attempts = row.attempts + 1;
           if (attempts >= ep.max_attempts) {
+            st.may_have_failed = true;
             check(store.mark_failed(
                 row.id, "gave up after " + std::to_string(attempts) + " attempts: " + o.error));
             log::error(what + " gave up after " + std::to_string(attempts) +
                        " attempts: " + o.error);
             continue;
           }
-          std::chrono::milliseconds delay;
-          if (o.retry_after) {
-            delay = std::min<std::chrono::milliseconds>(*o.retry_after, kMaxRetryAfter);
-          } else {
-            delay = retry_delay(ep, attempts, static_cast<std::uint64_t>(row.id));
-          }
+          // The server's Retry-After is a floor on the schedule's delay, never a shortcut: a
+          // receiver answering "Retry-After: 1" through a long outage must not spend every
+          // attempt in seconds (RFC 9110 §10.2.3 makes it the minimum time to wait).
+          std::chrono::milliseconds delay =
+              retry_delay(ep, attempts, static_cast<std::uint64_t>(row.id));
+          if (o.retry_after)
+            delay = std::max(delay,
+                             std::min<std::chrono::milliseconds>(*o.retry_after, kMaxRetryAfter));
           check(store.mark_retry(row.id, o.error, now + delay.count()));
           log::warn(what + " attempt " + std::to_string(attempts) + " failed: " + o.error +
                     "; retry in " + std::to_string(delay.count()) + " ms");
@@ -168,7 +193,7 @@ Deliverer::Deliverer(storage::Store& store, fetch::Fetcher& fetcher,
                      std::vector<Endpoint> endpoints)
     : impl_(std::make_unique<Impl>()) {
   impl_->core = std::make_shared<Core>(store, fetcher);
-  impl_->core->set_endpoints(std::move(endpoints));
+  for (auto& e : endpoints) impl_->core->endpoints[e.name] = std::move(e);
 }
 
 Deliverer::~Deliverer() = default;

@@ -106,6 +106,12 @@ CREATE VIRTUAL TABLE articles_fts USING fts5(
 );
 INSERT INTO articles_fts(articles_fts) VALUES ('rebuild');
 )sql",
+    // 5: the polling interval in force (adaptive interval, back-off or server hint applied) and
+    // why it differs from the configured one, for `rasid sources` and /api/sources.
+    R"sql(
+ALTER TABLE sources ADD COLUMN in_force_s INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE sources ADD COLUMN interval_reason TEXT NOT NULL DEFAULT '';
+)sql",
 };
 constexpr int kLatest = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));
 
@@ -317,7 +323,7 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path) {
 namespace {
 constexpr const char* kSourceSelect =
     "SELECT name, etag, last_modified, next_check, last_success, last_attempt, last_error, "
-    "consecutive_errors, status, initialized, interval_s FROM sources";
+    "consecutive_errors, status, initialized, interval_s, in_force_s, interval_reason FROM sources";
 
 SourceState read_source(const Use& u) {
   SourceState s;
@@ -332,6 +338,8 @@ SourceState read_source(const Use& u) {
   s.status = u.text(8);
   s.initialized = u.i64(9) != 0;
   s.interval_s = u.i64(10);
+  s.in_force_s = u.i64(11);
+  s.interval_reason = u.text(12);
   return s;
 }
 }  // namespace
@@ -351,11 +359,12 @@ Result<SourceState> Store::source(const std::string& name) {
 Status Store::save_source(const SourceState& s) {
   Use u(stmts_->cache,
         "INSERT INTO sources (name, etag, last_modified, next_check, last_success, last_attempt, "
-        "last_error, consecutive_errors, status, initialized, interval_s) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
+        "last_error, consecutive_errors, status, initialized, interval_s, in_force_s, "
+        "interval_reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
         "ON CONFLICT(name) DO UPDATE SET etag = ?2, last_modified = ?3, next_check = ?4, "
         "last_success = ?5, last_attempt = ?6, last_error = ?7, consecutive_errors = ?8, "
-        "status = ?9, initialized = ?10, interval_s = ?11");
+        "status = ?9, initialized = ?10, interval_s = ?11, in_force_s = ?12, "
+        "interval_reason = ?13");
   u.bind(1, s.name)
       .bind(2, s.etag)
       .bind(3, s.last_modified)
@@ -366,7 +375,9 @@ Status Store::save_source(const SourceState& s) {
       .bind(8, s.consecutive_errors)
       .bind(9, s.status)
       .bind(10, static_cast<std::int64_t>(s.initialized ? 1 : 0))
-      .bind(11, s.interval_s);
+      .bind(11, s.interval_s)
+      .bind(12, s.in_force_s)
+      .bind(13, s.interval_reason);
   if (u.step() != SQLITE_DONE) return sql_error(db_, "save source " + s.name);
   return Ok{};
 }
@@ -664,12 +675,17 @@ Result<int> Store::retry_failed(const std::string& webhook) {
   if (u.step() != SQLITE_DONE) return sql_error(db_, "re-queue failed alerts");
   const int requeued = sqlite3_changes(db_);
   // "Retry" means now: rows waiting for a backoff or a pause are made due as well.
+  if (auto s = make_due(webhook); !s) return Error{s.error()};
+  return requeued;
+}
+
+Status Store::make_due(const std::string& webhook) {
   Use now(stmts_->cache,
           "UPDATE outbox SET next_attempt = 0 WHERE status = 'pending' AND next_attempt > 0 "
           "AND (?1 = '' OR webhook = ?1)");
   now.bind(1, webhook);
   if (now.step() != SQLITE_DONE) return sql_error(db_, "make pending alerts due");
-  return requeued;
+  return Ok{};
 }
 
 Result<std::vector<OutboxRow>> Store::outbox_rows(const std::string& status,

@@ -50,6 +50,11 @@ struct SourceState {
   std::string status = "new";   // "new", "ok", "failing", "dead" (410 Gone)
   bool initialized = false;     // first poll done (its entries recorded without alerting)
   std::int64_t interval_s = 0;  // current adaptive interval (0 = use configured)
+  // The interval in force for the next poll, before jitter (adaptive interval, error back-off,
+  // Retry-After or the server's ttl applied; 0 = not scheduled yet) and why it differs from
+  // the configured one ("" = it does not). Written by the scheduler (daemon/service.h).
+  std::int64_t in_force_s = 0;
+  std::string interval_reason;
 };
 
 struct NewArticle {
@@ -188,9 +193,13 @@ class Store {
   // The head of one webhook's queue, due or not.
   Result<std::optional<OutboxRow>> queue_head(const std::string& webhook);
   Result<std::vector<OutboxCounts>> outbox_counts();
-  // Operator "retry now": failed rows become pending again (attempts reset) and every pending
+  // "Retry now" (the operator, or the deliverer when an endpoint delivers again): failed rows
+  // become pending again (attempts reset, original order and webhook-id kept) and every pending
   // row of the webhook ("" = all) becomes due. Returns the number of failed rows re-queued.
   Result<int> retry_failed(const std::string& webhook);
+  // Every pending row of the webhook ("" = all) becomes due now (a webhook (re)configured by a
+  // reload: its rows were deferred while it was unknown).
+  Status make_due(const std::string& webhook);
   // When the next pending row heading its webhook's queue is due (nullopt: nothing pending).
   Result<std::optional<Millis>> next_alert_due();
   // Rows of the outbox for operator tools, oldest first. status "" = any, webhook "" = all.

@@ -290,6 +290,79 @@ TEST(Deliverer, RetryAfterIsHonoured) {
   EXPECT_EQ(rig.counts("desk").delivered, 1);
 }
 
+// A receiver that answers "503, Retry-After: 0" through an outage must not burn the schedule:
+// the hint is a floor on the delay, never a shortcut, so the alert outlives a short outage.
+TEST(Deliverer, RetryAfterIsAFloorNeverAShortcut) {
+  std::atomic<storage::Millis> up_at{0};
+  Receiver rx([&](const HttpRequest&, int) {
+    if (storage::now_ms() < up_at.load()) return HttpResponse{503, {{"Retry-After", "0"}}, "down"};
+    return HttpResponse{200, {}, "ok"};
+  });
+  auto ep = endpoint("desk", rx.url("/desk"));
+  ep.schedule = {500ms, 1000ms, 2000ms};  // retries at about 0.5 s, 1.5 s, 3.5 s
+  ep.max_attempts = 4;
+  ep.retry_scale = 1.0;
+  Rig rig({ep});
+  const auto ids = add(*rig.store, 1, {"desk"});
+  up_at = storage::now_ms() + 2000;  // a 2 s outage: shorter than the schedule
+  rig.drain(8s);
+  auto c = rig.counts("desk");
+  EXPECT_EQ(c.delivered, 1);
+  EXPECT_EQ(c.failed, 0) << "a short outage never fails an alert";
+  auto seen = rx.all();
+  ASSERT_GE(seen.size(), 2u);
+  EXPECT_LE(seen.size(), 4u);
+  for (size_t i = 1; i < seen.size(); ++i) {
+    EXPECT_GE(seen[i].at - seen[i - 1].at, 450) << "attempt " << i << " came early";
+    EXPECT_EQ(seen[i].id, ids[0]) << "same webhook-id on every retry";
+  }
+}
+
+// Alerts that failed while an endpoint was down (attempts spent) go out by themselves when it
+// delivers again: in their original order, each exactly once, with their webhook-id.
+TEST(Deliverer, FailedAlertsQueueAgainWhenTheEndpointRecovers) {
+  std::atomic<bool> down{true};
+  Receiver rx([&](const HttpRequest&, int) {
+    return down ? HttpResponse{500, {}, "down"} : HttpResponse{200, {}, "ok"};
+  });
+  auto ep = endpoint("desk", rx.url("/desk"));
+  ep.max_attempts = 2;
+  Rig rig({ep});
+  std::vector<std::string> ids;
+  for (int i = 1; i <= 3; ++i) ids.push_back(add(*rig.store, i, {"desk"})[0]);
+  rig.drain(5s);
+  ASSERT_EQ(rig.counts("desk").failed, 3);
+  EXPECT_TRUE(rx.accepted().empty());
+
+  down = false;
+  ids.push_back(add(*rig.store, 4, {"desk"})[0]);  // the next alert finds the receiver back
+  rig.drain(5s);
+  auto c = rig.counts("desk");
+  EXPECT_EQ(c.delivered, 4);
+  EXPECT_EQ(c.failed, 0);
+  EXPECT_EQ(c.pending, 0);
+  auto ok = rx.accepted();
+  ASSERT_EQ(ok.size(), 4u) << "each alert exactly once";
+  EXPECT_EQ(ok[0].id, ids[3]);
+  EXPECT_EQ(ok[1].id, ids[0]) << "the failed ones follow in their original order";
+  EXPECT_EQ(ok[2].id, ids[1]);
+  EXPECT_EQ(ok[3].id, ids[2]);
+}
+
+// A receiver that never recovers loses nothing: its alerts end failed, with the reason, visible.
+TEST(Deliverer, NeverRecoveringReceiverKeepsItsAlertsFailedAndVisible) {
+  Receiver rx([](const HttpRequest&, int) { return HttpResponse{503, {}, "down"}; });
+  auto ep = endpoint("desk", rx.url("/desk"));
+  ep.max_attempts = 2;
+  Rig rig({ep});
+  for (int i = 1; i <= 3; ++i) add(*rig.store, i, {"desk"});
+  rig.drain(5s);
+  auto failed = rig.store->outbox_rows("failed", "desk", 10);
+  ASSERT_TRUE(failed.ok());
+  ASSERT_EQ(failed->size(), 3u);
+  for (const auto& r : failed.value()) EXPECT_NE(r.last_error.find("HTTP 503"), std::string::npos);
+}
+
 TEST(Deliverer, GivesUpAfterMaxAttempts) {
   Receiver rx([](const HttpRequest&, int) { return HttpResponse{500, {}, "boom"}; });
   auto ep = endpoint("desk", rx.url("/desk"));
