@@ -528,7 +528,7 @@ void read_source(Checker& c, const toml::table& t, Source& s, bool fast) {
   if (interval) s.interval = *interval;
   // Defaults bend around an explicit interval so that `interval = "60s"` alone is valid.
   s.min_interval = min_i ? *min_i : std::min(s.min_interval, s.interval);
-  s.max_interval = max_i ? *max_i : std::max(s.max_interval, s.interval);
+  s.max_interval = max_i ? *max_i : kDefaultCeilingFactor * s.interval;
   if (s.min_interval > s.interval && (min_i || interval))
     c.error(line_of(*t.get(min_i ? "min_interval" : "interval")),
             min_i ? "source.min_interval" : "source.interval",

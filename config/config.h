@@ -35,6 +35,8 @@ struct CleanRules {
   std::string body;               // XPath of the article body; empty = automatic
 };
 
+constexpr int kDefaultCeilingFactor = 4;
+
 struct Source {
   std::string name;
   std::string feed;           // feed URL (RSS/Atom/…); exactly one of feed / page is set
@@ -42,7 +44,9 @@ struct Source {
   std::string link_selector;  // optional XPath for `page` sources
   std::chrono::seconds interval{std::chrono::minutes(10)};
   std::chrono::seconds min_interval{std::chrono::minutes(2)};
-  std::chrono::seconds max_interval{std::chrono::hours(6)};
+  // The ceiling of the adaptive interval. Default: kDefaultCeilingFactor × interval, so a quiet
+  // source is polled at most 4 times less often than the user asked (daemon/service.h).
+  std::chrono::seconds max_interval{std::chrono::minutes(40)};
   bool alert_on_first_poll = false;  // default: the first poll only records what is there
   std::string category;  // folder for OPML export ("أخبار/سياسة": nested by '/'); may be empty
   CleanRules clean;

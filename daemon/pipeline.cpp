@@ -258,6 +258,7 @@ void Pipeline::on_feed(std::shared_ptr<Poll> p, fetch::Response r) {
     std::string key = id.key;
     if (id.seen || !keys_this_poll.insert(key).second) continue;
     if (stopping_) break;
+    out.new_entries++;
     if (!id.aliases.empty()) p->aliases[key] = std::move(id.aliases);
     if (e.link.empty()) {
       store_article(*p, e, key, nullptr);
@@ -431,6 +432,9 @@ void Pipeline::finish(std::shared_ptr<Poll> p) {
   auto& out = p->outcome;
   auto now = storage::now_ms();
   if (out.ok) {
+    out.first_poll = !st.initialized;
+    if (st.last_success > 0 && now > st.last_success)
+      out.since_last_poll = std::chrono::seconds((now - st.last_success) / 1000);
     st.last_success = now;
     st.last_error.clear();
     st.consecutive_errors = 0;

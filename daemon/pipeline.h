@@ -34,16 +34,19 @@ struct PollOutcome {
   int story_copies = 0;  // articles that joined an earlier story from another source
   int alerts = 0;
   std::string error;
-  std::optional<std::chrono::seconds> retry_after;  // 429/503
+  std::optional<std::chrono::seconds> retry_after;   // 429/503
   std::optional<std::chrono::seconds> min_interval;  // ttl / sy:updatePeriod / Cache-Control
-  // Median gap between the publication dates of the feed's recent entries (publishing rate).
+  // Median gap between the publication dates of the feed's recent entries (a hint only).
   std::optional<std::chrono::seconds> publish_gap;
+  int new_entries = 0;      // entries whose key was not seen before (the arrival rate)
+  bool first_poll = false;  // the source had never been polled successfully
+  std::optional<std::chrono::seconds> since_last_poll;  // since the previous successful poll
 };
 
 // How long the server says the response stays fresh: Cache-Control s-maxage/max-age, else
 // Expires relative to the server's Date (or `now`). A lower bound on the polling interval.
-std::optional<std::chrono::seconds> cache_lifetime(const std::map<std::string, std::string>& headers,
-                                                   parse::Time now);
+std::optional<std::chrono::seconds> cache_lifetime(
+    const std::map<std::string, std::string>& headers, parse::Time now);
 
 // Median gap between consecutive publication dates (newest 20 dated entries), if at least 3.
 std::optional<std::chrono::seconds> publish_gap(const std::vector<parse::Entry>& entries);

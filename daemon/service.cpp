@@ -1,6 +1,7 @@
 #include "daemon/service.h"
 
-#include <utility>
+#include <sqlite3.h>
+#include <systemd/sd-daemon.h>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -9,8 +10,7 @@
 #include <filesystem>
 #include <map>
 #include <random>
-#include <sqlite3.h>
-#include <systemd/sd-daemon.h>
+#include <utility>
 
 #include "alert/alert.h"
 #include "common/log.h"
@@ -19,6 +19,7 @@
 #include "daemon/runtime.h"
 #include "daemon/status.h"
 #include "parse/parser.h"
+#include "storage/instance_lock.h"
 #include "storage/store.h"
 
 namespace rasid::daemon {
@@ -26,41 +27,86 @@ namespace rasid::daemon {
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
 
-std::chrono::milliseconds next_delay(const ScheduleInput& in, double u) {
+namespace {
+
+std::string words(std::chrono::seconds d) {
+  const long long s = d.count();
+  if (s % 3600 == 0 && s >= 3600) return std::to_string(s / 3600) + "h";
+  if (s % 60 == 0 && s >= 60) return std::to_string(s / 60) + "m";
+  if (s > 3600) return std::to_string(s / 3600) + "h" + std::to_string(s % 3600 / 60) + "m";
+  if (s > 60) return std::to_string(s / 60) + "m" + std::to_string(s % 60) + "s";
+  return std::to_string(s) + "s";
+}
+
+}  // namespace
+
+ScheduleDecision decide_schedule(const ScheduleInput& in) {
   using std::chrono::seconds;
-  seconds base;
+  ScheduleDecision d;
   if (in.dead) {
-    base = 24h;
+    d = {24h, "the feed answered 410 Gone: probed once a day"};
   } else if (in.consecutive_errors > 0) {
-    // Exponential back-off, capped; a source is never given up on.
-    seconds start = std::max(in.min_interval, seconds(60));
+    // Exponential back-off from min_interval, capped at max(2 × the configured interval, 60 s):
+    // a source is never given up on, and once it answers again its articles arrive within the
+    // promise's bound (one request a minute to a failing host is no abuse; a server that wants
+    // fewer says so with Retry-After, which is honoured below).
+    seconds start = std::max(in.min_interval, seconds(10));
     double factor = std::pow(2.0, std::min(in.consecutive_errors - 1, 16));
-    seconds cap = std::max(in.max_interval, seconds(3600));
-    base = std::min(cap, seconds(static_cast<long long>(start.count() * factor)));
+    seconds cap = std::max({2 * in.configured, seconds(60), start});
+    d.interval = std::min(cap, seconds(static_cast<long long>(start.count() * factor)));
+    d.reason = "backing off after " + std::to_string(in.consecutive_errors) + " failed polls";
   } else {
-    base = std::clamp(in.interval, in.min_interval, std::max(in.min_interval, in.max_interval));
-    if (in.server_min) base = std::max(base, std::min(*in.server_min, in.max_interval));
+    d.interval =
+        std::clamp(in.interval, in.min_interval, std::max(in.min_interval, in.max_interval));
+    if (in.server_min && *in.server_min > d.interval) {
+      d.interval = std::min(*in.server_min, std::max(in.min_interval, in.max_interval));
+      d.reason = "the server asks for at least " + words(*in.server_min) +
+                 " (ttl, sy:updatePeriod or Cache-Control)";
+    }
   }
-  if (in.retry_after) base = std::max(base, std::min(*in.retry_after, seconds(24h)));
+  if (in.retry_after && *in.retry_after > d.interval) {
+    d.interval = std::min(*in.retry_after, seconds(24h));
+    d.reason = "the server answered Retry-After " + words(*in.retry_after);
+  }
+  return d;
+}
+
+std::chrono::milliseconds next_delay(const ScheduleInput& in, double u) {
+  const auto base = decide_schedule(in).interval;
   double jitter = 0.9 + 0.2 * std::clamp(u, 0.0, 1.0);
   return std::chrono::milliseconds(static_cast<long long>(base.count() * 1000.0 * jitter));
 }
 
-std::chrono::seconds adapt_interval(std::chrono::seconds current, std::chrono::seconds lo,
-                                    std::chrono::seconds hi,
-                                    std::optional<std::chrono::seconds> gap, int new_articles) {
-  hi = std::max(lo, hi);
-  double target;
-  if (gap && gap->count() > 0) {
-    target = static_cast<double>(gap->count()) / 2.0;
-    target = (target + static_cast<double>(current.count())) / 2.0;  // smooth changes
-  } else if (new_articles > 0) {
-    target = static_cast<double>(current.count()) * 0.8;
+ScheduleDecision adapt_interval(const AdaptInput& in) {
+  using std::chrono::seconds;
+  const seconds lo = in.min_interval, hi = std::max(in.min_interval, in.max_interval);
+  if (in.first_poll) return {std::clamp(in.configured, lo, hi), ""};
+  seconds next;
+  std::string why;
+  if (in.new_entries > 0) {
+    // Never longer than now, nor than configured; shorter when entries arrive faster.
+    next = std::min(in.current, in.configured);
+    if (in.since_last_poll && in.since_last_poll->count() > 0) {
+      const seconds arrival(in.since_last_poll->count() / in.new_entries);
+      if (arrival < next) {
+        next = std::max(arrival, lo);
+        why = "shortened: new entries appear about every " + words(arrival);
+      }
+    }
   } else {
-    target = static_cast<double>(current.count()) * 1.2;
+    next = seconds(static_cast<long long>(static_cast<double>(in.current.count()) * 1.25));
+    // The feed's dates may hold it short; they never stretch it.
+    if (in.publish_gap && in.publish_gap->count() > 0)
+      next = std::min(next, std::max(in.current, *in.publish_gap / 2));
+    if (next > in.configured) why = "lengthened: recent polls found nothing new";
   }
-  auto t = std::chrono::seconds(static_cast<long long>(target));
-  return std::clamp(t, lo, hi);
+  next = std::clamp(next, lo, hi);
+  if (next == hi && next > in.configured)
+    why = "lengthened to the ceiling (max_interval " + words(hi) +
+          "): recent polls found nothing new";
+  if (next == in.configured) why.clear();
+  if (why.empty() && next < in.configured) why = "shortened: the source publishes often";
+  return {next, why};
 }
 
 namespace {
@@ -167,8 +213,9 @@ class Service {
     if (auto it = host_not_before_.find(host); it != host_not_before_.end()) {
       auto now = std::chrono::steady_clock::now();
       if (it->second > now) {
-        arm_source(name, std::chrono::duration_cast<std::chrono::milliseconds>(it->second - now) +
-                             std::chrono::milliseconds(std::uniform_int_distribution<int>(0, 5000)(rng_)));
+        arm_source(
+            name, std::chrono::duration_cast<std::chrono::milliseconds>(it->second - now) +
+                      std::chrono::milliseconds(std::uniform_int_distribution<int>(0, 5000)(rng_)));
         return;
       }
       host_not_before_.erase(it);
@@ -184,22 +231,33 @@ class Service {
         std::string host = parse::url_host(s->feed.empty() ? s->page : s->feed);
         host_not_before_[host] = std::chrono::steady_clock::now() + *o.retry_after;
       }
-      ScheduleInput in{s->interval, s->min_interval, s->max_interval, 0, o.dead, o.retry_after,
-                       o.min_interval};
+      ScheduleInput in{s->interval, s->min_interval, s->max_interval, 0,
+                       o.dead,      o.retry_after,   o.min_interval,  s->interval};
       auto st = store_->source(name);
+      std::string adapted_why;
       if (st) {
         in.consecutive_errors = st->consecutive_errors;
+        auto current = st->interval_s > 0 ? std::chrono::seconds(st->interval_s) : s->interval;
         if (o.ok) {
-          auto current = st->interval_s > 0 ? std::chrono::seconds(st->interval_s) : s->interval;
-          st->interval_s = adapt_interval(current, s->min_interval, s->max_interval,
-                                          o.publish_gap, o.new_articles)
-                               .count();
+          auto a = adapt_interval({current, s->interval, s->min_interval, s->max_interval,
+                                   o.new_entries, o.first_poll, o.since_last_poll, o.publish_gap});
+          current = a.interval;
+          adapted_why = a.reason;
+          st->interval_s = current.count();
         }
-        if (st->interval_s > 0) in.interval = std::chrono::seconds(st->interval_s);
+        in.interval =
+            std::clamp(current, s->min_interval, std::max(s->min_interval, s->max_interval));
       }
+      const auto decision = decide_schedule(in);
       auto delay = next_delay(in, std::uniform_real_distribution<double>(0, 1)(rng_));
       if (st) {
         st->next_check = storage::now_ms() + delay.count();
+        st->in_force_s = decision.interval.count();
+        st->interval_reason = !decision.reason.empty() ? decision.reason
+                              : o.ok                   ? adapted_why
+                                                       : st->interval_reason;
+        if (decision.interval == s->interval && decision.reason.empty())
+          st->interval_reason.clear();
         auto saved = store_->save_source(st.value());
         if (!saved) log::error("source=" + name + " storage: " + saved.error());
       }
@@ -265,8 +323,10 @@ class Service {
     watchdog_timer_.async_wait([this](const boost::system::error_code& ec) {
       if (ec) return;
       // The loop turned (we are here) — ping only if the database answers too.
-      if (healthy()) sd_notify(0, "WATCHDOG=1");
-      else log::error("watchdog: database not answering; withholding the ping");
+      if (healthy())
+        sd_notify(0, "WATCHDOG=1");
+      else
+        log::error("watchdog: database not answering; withholding the ping");
       arm_watchdog();
     });
   }
@@ -298,13 +358,15 @@ class Service {
     h.database = healthy();
     if (!h.database) h.detail = "database not answering";
     auto now = asio::steady_timer::clock_type::now();
-    auto limit = std::max<std::chrono::steady_clock::duration>(
-        15min, 3 * rt_->config.daemon.fetch_timeout);
+    auto limit =
+        std::max<std::chrono::steady_clock::duration>(15min, 3 * rt_->config.daemon.fetch_timeout);
     for (const auto& s : rt_->config.sources) {
       auto it = timers_.find(s.name);
       std::string why;
-      if (it == timers_.end() || !it->second) why = "source " + s.name + " is not scheduled";
-      else if (it->second->expiry() + limit < now) why = "source " + s.name + " poll stuck";
+      if (it == timers_.end() || !it->second)
+        why = "source " + s.name + " is not scheduled";
+      else if (it->second->expiry() + limit < now)
+        why = "source " + s.name + " poll stuck";
       if (why.empty()) continue;
       h.scheduler = false;
       h.detail += (h.detail.empty() ? "" : "; ") + why;
@@ -352,8 +414,7 @@ class Service {
         reload();
         return wait_signals();
       }
-      log::info(std::string("received ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT") +
-                ", stopping");
+      log::info(std::string("received ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT") + ", stopping");
       sd_notify(0, "STOPPING=1");
       stopping_ = true;
       pipeline_.stop();
@@ -429,12 +490,21 @@ int run_service(const ServiceOptions& options) {
     return 1;
   }
   const auto& d = rt.value()->config.daemon;
-  if (d.log_level == "debug") log::set_min_level(log::Level::debug);
-  else if (d.log_level == "warning") log::set_min_level(log::Level::warning);
-  else if (d.log_level == "error") log::set_min_level(log::Level::error);
+  if (d.log_level == "debug")
+    log::set_min_level(log::Level::debug);
+  else if (d.log_level == "warning")
+    log::set_min_level(log::Level::warning);
+  else if (d.log_level == "error")
+    log::set_min_level(log::Level::error);
   std::error_code ec;
   auto parent = std::filesystem::path(d.database).parent_path();
   if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+  // One daemon per SQLite file (storage/instance_lock.h): a second one would deliver twice.
+  auto lock = storage::InstanceLock::acquire(d.database);
+  if (!lock) {
+    log::error(lock.error());
+    return 1;
+  }
   auto store = storage::Store::open(d.database);
   if (!store) {
     log::error("database " + d.database + ": " + store.error());

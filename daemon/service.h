@@ -24,22 +24,44 @@ int run_service(const ServiceOptions& options);
 
 // Scheduling policy, exposed for tests: the delay before the next poll of a source.
 struct ScheduleInput {
-  std::chrono::seconds interval;      // configured
+  std::chrono::seconds interval;      // the adaptive interval (configured until one is learned)
   std::chrono::seconds min_interval;  // per-source lower bound
   std::chrono::seconds max_interval;
   int consecutive_errors = 0;
   bool dead = false;
   std::optional<std::chrono::seconds> retry_after;
   std::optional<std::chrono::seconds> server_min;  // ttl / max-age / updatePeriod
+  std::chrono::seconds configured{0};  // config::Source::interval (caps the error back-off)
 };
+// The interval in force (before jitter) and why, in words for `rasid sources` ("" = nothing
+// beyond the adaptive interval applies).
+struct ScheduleDecision {
+  std::chrono::seconds interval;
+  std::string reason;
+};
+ScheduleDecision decide_schedule(const ScheduleInput& in);
+// decide_schedule() with ±10% jitter: jitter_unit 0 → 0.9×, 0.5 → 1×, 1 → 1.1×.
 std::chrono::milliseconds next_delay(const ScheduleInput& in, double jitter_unit /*0..1*/);
 
-// The adaptive polling interval after a successful poll: from the feed's publishing rate (poll
-// about twice per median gap between items) when dates are known, else shrinking after polls
-// that found something and growing after empty ones; always within [min_interval, max_interval].
-std::chrono::seconds adapt_interval(std::chrono::seconds current, std::chrono::seconds min_interval,
-                                    std::chrono::seconds max_interval,
-                                    std::optional<std::chrono::seconds> publish_gap,
-                                    int new_articles);
+// The adaptive polling interval after a successful poll. The promise: every new article is
+// seen within about its source's configured interval. So:
+//  - a poll that found new entries never lengthens the interval: it comes back to at most the
+//    configured one, and shortens toward the rate at which entries first appear to rasid
+//    (time since the previous poll / new entries), never below min_interval;
+//  - a poll that found nothing lengthens it by a quarter, up to max_interval (by default 4 × the
+//    configured interval, config/config.h), and no further than half the pubDate gap when the
+//    feed's dates say it publishes more often: pubDates are a hint that can only hold the
+//    interval short, never stretch it (they are often old, wrong or republished);
+//  - the first poll (everything is new) teaches nothing: the configured interval stays.
+struct AdaptInput {
+  std::chrono::seconds current;     // the adaptive interval before this poll
+  std::chrono::seconds configured;  // config::Source::interval
+  std::chrono::seconds min_interval, max_interval;
+  int new_entries = 0;  // entries seen for the first time in this poll
+  bool first_poll = false;
+  std::optional<std::chrono::seconds> since_last_poll;  // since the previous successful poll
+  std::optional<std::chrono::seconds> publish_gap;      // median pubDate gap (a hint)
+};
+ScheduleDecision adapt_interval(const AdaptInput& in);
 
 }  // namespace rasid::daemon

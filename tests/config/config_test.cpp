@@ -105,7 +105,7 @@ TEST(ConfigParse, MinimalConfigGetsDefaults) {
   ASSERT_EQ(c.sources.size(), 1u);
   EXPECT_EQ(c.sources[0].interval, std::chrono::minutes(10));
   EXPECT_EQ(c.sources[0].min_interval, std::chrono::minutes(2));
-  EXPECT_EQ(c.sources[0].max_interval, std::chrono::hours(6));
+  EXPECT_EQ(c.sources[0].max_interval, std::chrono::minutes(40)) << "4 × interval, not 6 h";
   EXPECT_FALSE(c.sources[0].alert_on_first_poll);
   EXPECT_EQ(c.sources[0].line, 2);
   ASSERT_EQ(c.topics.size(), 1u);

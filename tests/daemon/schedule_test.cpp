@@ -8,7 +8,9 @@ namespace {
 
 using namespace std::chrono_literals;
 
-ScheduleInput base() { return ScheduleInput{10min, 2min, 6h, 0, false, std::nullopt, std::nullopt}; }
+ScheduleInput base() {
+  return ScheduleInput{10min, 2min, 6h, 0, false, std::nullopt, std::nullopt, 10min};
+}
 
 TEST(Schedule, HealthySourceUsesItsIntervalWithJitter) {
   auto in = base();
@@ -27,6 +29,8 @@ TEST(Schedule, ServerHintsAreLowerBoundsWithinTheMaximum) {
   EXPECT_EQ(next_delay(in, 0.5), std::chrono::milliseconds(10min));
 }
 
+// A failing source is retried ever less often, but never so rarely that its articles arrive
+// late once it answers again: the back-off stops at max(2 × the configured interval, 60 s).
 TEST(Schedule, ErrorsBackOffExponentiallyCappedNeverDisabled) {
   auto in = base();
   std::chrono::milliseconds prev{0};
@@ -34,13 +38,17 @@ TEST(Schedule, ErrorsBackOffExponentiallyCappedNeverDisabled) {
     in.consecutive_errors = e;
     auto d = next_delay(in, 0.5);
     EXPECT_GE(d, prev);
-    EXPECT_LE(d, std::chrono::milliseconds(6h));
+    EXPECT_LE(d, std::chrono::milliseconds(20min));
     prev = d;
   }
+  EXPECT_EQ(prev, std::chrono::milliseconds(20min));
   in.consecutive_errors = 1;
   EXPECT_EQ(next_delay(in, 0.5), std::chrono::milliseconds(2min));
   in.consecutive_errors = 3;
   EXPECT_EQ(next_delay(in, 0.5), std::chrono::milliseconds(8min));
+  // A 30 s source that fails for an hour is still tried every minute.
+  ScheduleInput fast{30s, 30s, 2min, 30, false, std::nullopt, std::nullopt, 30s};
+  EXPECT_EQ(next_delay(fast, 0.5), std::chrono::milliseconds(60s));
 }
 
 TEST(Schedule, RetryAfterAndGone) {
@@ -76,20 +84,70 @@ namespace rasid::daemon {
 namespace {
 using namespace std::chrono_literals;
 
-TEST(Adapt, FollowsThePublishingRateWithinBounds) {
-  // A feed publishing every 4 minutes: poll about every 2 minutes (smoothed from 10).
-  auto i = adapt_interval(10min, 2min, 6h, 4min, 0);
-  EXPECT_EQ(i, 6min);
-  for (int k = 0; k < 10; ++k) i = adapt_interval(i, 2min, 6h, 4min, 0);
-  EXPECT_EQ(i, 2min);
-  // A feed publishing once a day drifts to the maximum, never beyond.
-  i = 10min;
-  for (int k = 0; k < 30; ++k) i = adapt_interval(i, 2min, 6h, 24h, 0);
-  EXPECT_EQ(i, 6h);
-  // Without dates: empty polls slow down, polls with news speed up.
-  EXPECT_EQ(adapt_interval(10min, 2min, 6h, std::nullopt, 0), 12min);
-  EXPECT_EQ(adapt_interval(10min, 2min, 6h, std::nullopt, 3), 8min);
-  EXPECT_EQ(adapt_interval(2min, 2min, 6h, std::nullopt, 3), 2min);
+// A source configured at 30 s whose items carry pubDates years apart (old items, wrong clocks,
+// republished archives) and which finds something new on every poll stays at 30 s.
+TEST(Adapt, PollsThatFindNewEntriesNeverLengthenTheInterval) {
+  AdaptInput in{30s, 30s, 30s, 120s, 1, false, 30s, std::chrono::hours(24 * 365 * 3)};
+  for (int k = 0; k < 20; ++k) {
+    auto a = adapt_interval(in);
+    EXPECT_EQ(a.interval, 30s) << "poll " << k;
+    EXPECT_EQ(a.reason, "");
+    in.current = a.interval;
+  }
+  // A stretched interval (learned while the source was quiet) snaps back on the first news.
+  in.current = 2min;
+  EXPECT_EQ(adapt_interval(in).interval, 30s);
+}
+
+TEST(Adapt, LearnsFromWhenEntriesAppearNotFromTheirDates) {
+  // Configured 10 min; three new entries per 10-minute poll: entries arrive every 3m20s.
+  AdaptInput in{10min, 10min, 2min, 40min, 3, false, 10min, std::nullopt};
+  auto a = adapt_interval(in);
+  EXPECT_EQ(a.interval, 200s);
+  EXPECT_NE(a.reason.find("shortened"), std::string::npos) << a.reason;
+  // Never below min_interval, however fast entries arrive.
+  in.new_entries = 100;
+  EXPECT_EQ(adapt_interval(in).interval, 2min);
+  // Dates claiming one item a minute do not speed anything up on their own.
+  in.new_entries = 0;
+  in.since_last_poll = 10min;
+  in.publish_gap = 1min;
+  EXPECT_EQ(adapt_interval(in).interval, 10min) << "a hint holds the interval, never moves it";
+}
+
+TEST(Adapt, QuietSourcesSlowDownToASmallMultipleOfTheConfiguredInterval) {
+  AdaptInput in{10min, 10min, 2min, 40min, 0, false, 10min, std::nullopt};
+  auto a = adapt_interval(in);
+  EXPECT_EQ(a.interval, 750s);
+  EXPECT_NE(a.reason.find("lengthened"), std::string::npos);
+  for (int k = 0; k < 30; ++k) {
+    in.current = a.interval;
+    a = adapt_interval(in);
+  }
+  EXPECT_EQ(a.interval, 40min) << "the ceiling, never beyond";
+  EXPECT_NE(a.reason.find("max_interval"), std::string::npos) << a.reason;
+  // The dates of a feed publishing every 20 minutes hold it at 10 min.
+  in.current = 10min;
+  in.publish_gap = 20min;
+  EXPECT_EQ(adapt_interval(in).interval, 10min);
+  // The first poll (everything is new) keeps the configured interval.
+  in.current = 10min;
+  in.first_poll = true;
+  in.new_entries = 50;
+  EXPECT_EQ(adapt_interval(in).interval, 10min);
+}
+
+TEST(Schedule, DecisionSaysWhyTheIntervalDiffers) {
+  ScheduleInput in{10min, 2min, 40min, 0, false, std::nullopt, std::nullopt, 10min};
+  EXPECT_EQ(decide_schedule(in).reason, "");
+  in.server_min = 30min;
+  EXPECT_EQ(decide_schedule(in).interval, 30min);
+  EXPECT_NE(decide_schedule(in).reason.find("server"), std::string::npos);
+  in.consecutive_errors = 2;
+  EXPECT_NE(decide_schedule(in).reason.find("2 failed polls"), std::string::npos);
+  in.retry_after = 3h;
+  EXPECT_EQ(decide_schedule(in).interval, 3h);
+  EXPECT_NE(decide_schedule(in).reason.find("Retry-After"), std::string::npos);
 }
 
 TEST(Adapt, PublishGapIsTheMedianOfRecentDates) {
