@@ -115,6 +115,11 @@ class Deliverer {
   // deferred by an hour with a note, never dropped.
   void pump(std::function<void()> done = {});
   bool busy() const;
+  // Called after each answer (delivered, retry scheduled, failed) is recorded, from the io
+  // thread: the caller re-arms its timer for next_due(), so one endpoint's retry never waits for
+  // another endpoint's slow request. pump() may be called while requests are in flight: busy
+  // endpoints are skipped.
+  void set_on_answer(std::function<void()> f);
   // Time of the next due row of an endpoint that is not in flight, if any (for the daemon's
   // timer); a time in the past means "pump now".
   std::optional<storage::Millis> next_due();

@@ -40,6 +40,7 @@ struct Core : std::enable_shared_from_this<Core> {
   fetch::Fetcher& fetcher;
   std::map<std::string, Endpoint> endpoints;
   std::map<std::string, State> state;
+  std::function<void()> on_answer;
 
   void set_endpoints(std::vector<Endpoint> eps) {
     for (auto& [name, st] : state) st.gone_until = 0;  // a reload may have fixed the URL
@@ -181,6 +182,7 @@ struct Core : std::enable_shared_from_this<Core> {
       else if (head->has_value() && head.value()->next_attempt <= now)
         try_start(*head.value(), pass, now);
     }
+    if (on_answer) on_answer();
     release(pass);
   }
 };
@@ -219,6 +221,8 @@ void Deliverer::pump(std::function<void()> done) {
   }
   Core::release(pass);
 }
+
+void Deliverer::set_on_answer(std::function<void()> f) { impl_->core->on_answer = std::move(f); }
 
 bool Deliverer::busy() const {
   for (const auto& [name, st] : impl_->core->state)

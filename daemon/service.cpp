@@ -128,6 +128,7 @@ class Service {
     pipeline_.set_runtime(rt_);
     pipeline_.set_metrics(&metrics_);
     deliverer_ = std::make_unique<alert::Deliverer>(*store_, *fetcher_, rt_->endpoints);
+    if (!opts_.once) deliverer_->set_on_answer([this] { arm_next_delivery(); });
   }
 
   int run() {
@@ -275,22 +276,28 @@ class Service {
   }
 
   // ---- delivery --------------------------------------------------------------------------
+  // Each endpoint goes at its own pace: a pump starts every due endpoint that is not busy, and
+  // every answer re-arms the timer for the next due row, so a slow or failing receiver never
+  // holds back the others (alert/alert.h Deliverer::set_on_answer).
   void arm_delivery(std::chrono::milliseconds delay) {
     deliver_timer_.expires_after(delay);
     deliver_timer_.async_wait([this](const boost::system::error_code& ec) {
       if (ec || stopping_) return;
-      if (deliverer_->busy()) return arm_delivery(1s);
       deliverer_->pump([this] {
         if (stopping_) return maybe_finish_stop();
         update_status();
-        // Other processes (rasid alerts retry) may change the outbox: look again at least
-        // every 5 s.
-        auto next = deliverer_->next_due();
-        std::chrono::milliseconds d = 5s;
-        if (next) d = std::clamp(std::chrono::milliseconds(*next - storage::now_ms()), 0ms, d);
-        arm_delivery(d);
       });
+      arm_next_delivery();
     });
+  }
+
+  void arm_next_delivery() {
+    if (stopping_) return maybe_finish_stop();
+    // Other processes (rasid alerts retry) may change the outbox: look again at least every 5 s.
+    auto next = deliverer_->next_due();
+    std::chrono::milliseconds d = 5s;
+    if (next) d = std::clamp(std::chrono::milliseconds(*next - storage::now_ms()), 20ms, d);
+    arm_delivery(d);
   }
 
   // Delivered outbox rows are kept 30 days (receivers' duplicate windows are shorter), then

@@ -1,6 +1,7 @@
 #include "tests/support/http_server.h"
 
 #include <arpa/inet.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -53,14 +54,16 @@ std::string lower(std::string s) {
 
 }  // namespace
 
-HttpServer::HttpServer(Handler handler) : handler_(std::move(handler)) {
+HttpServer::HttpServer(Handler handler, const std::string& ip)
+    : handler_(std::move(handler)), ip_(ip) {
   listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (listen_fd_ < 0) throw std::runtime_error("socket");
   int one = 1;
   ::setsockopt(listen_fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::inet_pton(AF_INET, ip_.c_str(), &addr.sin_addr) != 1)
+    throw std::runtime_error("bad address " + ip_);
   addr.sin_port = 0;
   if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0)
     throw std::runtime_error("bind");
@@ -74,7 +77,7 @@ HttpServer::HttpServer(Handler handler) : handler_(std::move(handler)) {
 HttpServer::~HttpServer() { stop(); }
 
 std::string HttpServer::url(const std::string& path) const {
-  return "http://127.0.0.1:" + std::to_string(port_) + path;
+  return "http://" + ip_ + ":" + std::to_string(port_) + path;
 }
 
 void HttpServer::stop() {

@@ -43,7 +43,10 @@ struct HttpResponse {
 class HttpServer {
  public:
   using Handler = std::function<HttpResponse(const HttpRequest&)>;
-  explicit HttpServer(Handler handler);
+  explicit HttpServer(Handler handler) : HttpServer(std::move(handler), "127.0.0.1") {}
+  // Listens on another loopback address (127.0.0.2, …): a host of its own for rasid's per-host
+  // politeness and Retry-After.
+  HttpServer(Handler handler, const std::string& ip);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
@@ -58,6 +61,7 @@ class HttpServer {
   void serve(int fd);
 
   Handler handler_;
+  std::string ip_;
   int listen_fd_ = -1;
   int port_ = 0;
   std::atomic<bool> stopping_{false};
