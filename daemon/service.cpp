@@ -136,11 +136,11 @@ class Service {
     if (opts_.once) {
       start_once();
     } else {
+      if (!start_status()) return 1;
       for (const auto& s : rt_->config.sources) schedule_initial(s.name);
       arm_delivery(0ms);
       arm_prune(0ms);
       start_watchdog();
-      start_status();
       sd_notify(0, "READY=1");
       update_status();
       log::info("rasid running: " + std::to_string(rt_->config.sources.size()) + " sources, " +
@@ -339,9 +339,11 @@ class Service {
   }
 
   // ---- status endpoint (daemon/status.h) -------------------------------------------------
-  void start_status() {
+  // False when a configured status endpoint cannot be served: `rasid run` then refuses to start
+  // (whoever configured a status page relies on it; `status_listen = ""` turns it off).
+  bool start_status() {
     const std::string& listen = rt_->config.daemon.status_listen;
-    if (listen.empty()) return;
+    if (listen.empty()) return true;
     StatusContext ctx;
     ctx.store = store_.get();
     ctx.metrics = &metrics_;
@@ -350,12 +352,15 @@ class Service {
     status_ = std::make_unique<StatusServer>(io_, std::move(ctx));
     auto bound = status_->start(listen);
     if (!bound) {
-      // Polling goes on without the status page: an occupied port must not stop the alerts.
-      log::error("status endpoint disabled: " + bound.error());
+      log::error("cannot start: " + bound.error() +
+                 " (the status page, [daemon] status_listen in " + opts_.config_path +
+                 "); free that port, choose another address, or set status_listen = \"\" to run "
+                 "without a status page");
       status_.reset();
-      return;
+      return false;
     }
     log::info("status: listening on http://" + bound.value() + "/");
+    return true;
   }
 
   // Database answers; every configured source has a timer, and none is stuck: a timer that
@@ -393,24 +398,11 @@ class Service {
     return sqlite3_exec(store_->handle(), "SELECT 1", nullptr, nullptr, nullptr) == SQLITE_OK;
   }
 
+  // The same verdict as /api/health and the status page's banner (assess_health).
   void update_status() {
-    int failing = 0;
-    if (auto s = store_->sources()) {
-      for (const auto& st : s.value())
-        if (rt_->source(st.name) && (st.status == "failing" || st.status == "dead")) failing++;
-    }
-    int pending = 0, failed = 0;
-    if (auto c = store_->outbox_counts()) {
-      for (const auto& e : c.value()) {
-        pending += e.pending;
-        failed += e.failed;
-      }
-    }
-    std::string status = "polling " + std::to_string(rt_->config.sources.size()) + " sources, " +
-                         std::to_string(failing) + " failing, " + std::to_string(pending) +
-                         " alerts pending";
-    if (failed) status += ", " + std::to_string(failed) + " failed";
-    sd_notify(0, ("STATUS=" + status).c_str());
+    if (stopping_) return;  // "stopping" is said by STOPPING=1, not as a failure
+    auto overall = assess_health(*store_, *rt_, status_health(), storage::now_ms());
+    sd_notify(0, ("STATUS=" + health_line(overall)).c_str());
   }
 
   // ---- signals -----------------------------------------------------------------------------

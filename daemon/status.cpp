@@ -17,6 +17,7 @@
 
 #include "common/log.h"
 #include "match/matcher.h"
+#include "parse/parser.h"
 
 namespace rasid::daemon {
 
@@ -174,7 +175,6 @@ struct Strings {
   const char* other_lang_dir;
   const char* healthy;
   const char* unhealthy;
-  const char* failing_sources;  // followed by a count
   const char* sources;
   const char *source, *status, *last_success, *last_error, *next_check, *streak;
   const char *st_ok, *st_failing, *st_dead, *st_new;
@@ -190,6 +190,9 @@ struct Strings {
   const char* topics;
   const char* generated;
   const char* in_a_row;
+  const char* degraded;  // the banner when assess_health() says "degraded"
+  const char *published, *fetched;
+  const char *attempts, *next_attempt;
 };
 
 const Strings kAr{"ar",
@@ -201,7 +204,6 @@ const Strings kAr{"ar",
                   "ltr",
                   "كل شيء يعمل",
                   "خلل في الخدمة",
-                  "مصادر متعثّرة: ",
                   "المصادر",
                   "المصدر",
                   "الحالة",
@@ -227,7 +229,12 @@ const Strings kAr{"ar",
                   "الآن",
                   "المواضيع",
                   "أُنشئت الصفحة",
-                  "على التوالي"};
+                  "على التوالي",
+                  "يعمل مع مشكلات",
+                  "نُشر",
+                  "جُلب",
+                  "المحاولات",
+                  "المحاولة التالية"};
 
 const Strings kEn{"en",
                   "ltr",
@@ -238,7 +245,6 @@ const Strings kEn{"en",
                   "rtl",
                   "All healthy",
                   "Service problem",
-                  "Failing sources: ",
                   "Sources",
                   "Source",
                   "Status",
@@ -264,7 +270,12 @@ const Strings kEn{"en",
                   "now",
                   "Topics",
                   "Generated",
-                  "in a row"};
+                  "in a row",
+                  "Working, with problems",
+                  "Published",
+                  "Fetched",
+                  "Attempts",
+                  "Next attempt"};
 
 // Arabic counted nouns: 1, 2 (dual), 3–10 (plural), 11+ (singular accusative).
 std::string ar_count(long long n, const char* one, const char* two, const char* few,
@@ -304,6 +315,23 @@ std::string time_html(storage::Millis t, storage::Millis now, const Strings& s) 
          html_escape(relative(t, now, s)) + "</time>";
 }
 
+// A date that may be years old (an article's publication): relative within a week, else the
+// calendar date, so a 2015 article never looks fresh.
+std::string date_html(storage::Millis t, storage::Millis now, const Strings& s) {
+  if (now - t <= 7 * kDay && t - now <= kDay) return time_html(t, now, s);
+  std::string iso = iso_ms(t);
+  return "<time datetime=\"" + iso + "\" title=\"" + iso + "\" dir=\"ltr\">" + iso.substr(0, 10) +
+         "</time>";
+}
+
+// An article's publication date ("" or ISO-8601 as stored) → Unix ms, 0 when unknown.
+storage::Millis published_ms(const std::string& text) {
+  if (text.empty()) return 0;
+  auto t = parse::parse_date(text);
+  if (!t) return 0;
+  return static_cast<storage::Millis>(t->time_since_epoch().count()) * 1000;
+}
+
 const char* status_label(const std::string& st, const Strings& s) {
   if (st == "ok") return s.st_ok;
   if (st == "failing") return s.st_failing;
@@ -319,9 +347,11 @@ int status_rank(const storage::SourceState& st) {
 
 const char* kCss = R"css(
 :root{color-scheme:light dark;--bg:#fbfaf7;--fg:#1d1d1b;--muted:#6b6b66;--card:#fff;--line:#e3e0d8;
---bad:#b3261e;--bad-bg:#fde8e6;--ok:#1e6b3a;--ok-bg:#e3f4e8;--mark:#ffe58a;--link:#0b57a4}
+--bad:#b3261e;--bad-bg:#fde8e6;--ok:#1e6b3a;--ok-bg:#e3f4e8;--warn:#7a4b00;--warn-bg:#fff1d6;
+--mark:#ffe58a;--link:#0b57a4}
 @media (prefers-color-scheme:dark){:root{--bg:#161614;--fg:#ecebe6;--muted:#a3a29b;--card:#20201d;
---line:#34332f;--bad:#ff8a80;--bad-bg:#3b1614;--ok:#7fd69b;--ok-bg:#12301c;--mark:#7a6300;--link:#8ab4f8}}
+--line:#34332f;--bad:#ff8a80;--bad-bg:#3b1614;--ok:#7fd69b;--ok-bg:#12301c;--warn:#ffcc80;
+--warn-bg:#3a2a0c;--mark:#7a6300;--link:#8ab4f8}}
 *{box-sizing:border-box}
 body{margin:0;background:var(--bg);color:var(--fg);line-height:1.6;
 font-family:"Noto Naskh Arabic","Noto Sans Arabic","Segoe UI",Tahoma,system-ui,sans-serif;font-size:16px}
@@ -333,6 +363,8 @@ h2{font-size:1.2rem;margin:1.5rem 0 .5rem}
 a{color:var(--link)}
 .banner{padding:.6rem .9rem;border-radius:.5rem;margin:1rem 0;font-weight:bold}
 .banner.ok{background:var(--ok-bg);color:var(--ok)}.banner.bad{background:var(--bad-bg);color:var(--bad)}
+.banner.warn{background:var(--warn-bg);color:var(--warn)}
+.banner ul{margin:.3rem 0 0;padding-inline-start:1.2rem;font-weight:normal;overflow-wrap:anywhere}
 .scroll{overflow-x:auto;-webkit-overflow-scrolling:touch}
 table{border-collapse:collapse;width:100%;background:var(--card);font-size:.95rem}
 th,td{padding:.45rem .6rem;border-bottom:1px solid var(--line);text-align:start;vertical-align:top}
@@ -424,6 +456,41 @@ void table_head(std::string& h, std::initializer_list<Column> columns) {
   h += "</tr></thead><tbody>\n";
 }
 
+// One reason of the banner, in the page's language. Names and error texts come from the
+// configuration and from the outside: escaped and isolated (<bdi>) so they cannot reorder the
+// sentence around them.
+std::string reason_html(const HealthReason& r, const Strings& s, storage::Millis now) {
+  if (std::string_view(s.lang) != "ar") return html_escape(r.detail);
+  auto bdi = [](const std::string& t) { return "<bdi>" + html_escape(t) + "</bdi>"; };
+  auto err = [&](const std::string& e) {
+    return e.empty() ? std::string() : "؛ آخر خطأ: " + bdi(e);
+  };
+  const std::string n = std::to_string(r.count);
+  if (r.kind == "service") return "الخدمة: " + bdi(r.detail);
+  if (r.problem == "all_sources") return "كل المصادر متعثّرة (" + n + "): لا تصل أخبار جديدة";
+  if (r.kind == "source") {
+    if (r.problem == "dead")
+      return "المصدر " + bdi(r.name) + " متوقف: أجاب 410 (لم يعد موجودًا)، يُفحص مرة في اليوم" +
+             err(r.error);
+    return "المصدر " + bdi(r.name) + " متعثّر: أخطاء متتالية: " + n + err(r.error) +
+           "؛ آخر نجاح: " + (r.at > 0 ? time_html(r.at, now, s) : std::string(s.never));
+  }
+  const std::string ep = "الوجهة " + bdi(r.name) + ": ";
+  if (r.problem == "failed") return ep + "تنبيهات فاشلة: " + n + err(r.error);
+  if (r.problem == "paused")
+    return ep + "معطّلة بعد أن أجابت 410؛ تنبيهات معلّقة: " + n + "؛ المحاولة التالية " +
+           time_html(r.at, now, s);
+  if (r.problem == "retrying")
+    return ep + "تنبيهات معلّقة: " + n + "؛ محاولات فاشلة متتالية: " + std::to_string(r.attempts) +
+           err(r.error) + "؛ المحاولة التالية " + time_html(r.at, now, s);
+  if (r.problem == "stalled")
+    return ep + "تنبيهات معلّقة: " + n + "، مستحقة منذ " + time_html(r.at, now, s) + " ولم تُرسل";
+  if (r.problem == "backlog")
+    return ep + "تنبيهات تنتظر: " + n + "، أقدمها أُضيف " + time_html(r.at, now, s) +
+           " دون محاولة فاشلة تفسّر الانتظار";
+  return html_escape(r.detail);
+}
+
 std::string page_href(const std::string& lang, const std::string& topic) {
   std::string h = "?lang=" + lang;
   if (!topic.empty()) h += "&topic=" + url_encode(topic);
@@ -447,7 +514,8 @@ std::string render_page(const StatusContext& ctx, const std::map<std::string, st
   h += s.lang;
   h += "\"><head><meta charset=\"utf-8\">"
        "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
-       "<meta name=\"referrer\" content=\"no-referrer\"><title>";
+       "<meta name=\"referrer\" content=\"no-referrer\">"
+       "<meta http-equiv=\"refresh\" content=\"30\"><title>";
   h += s.title;
   h += " — ";
   h += s.subtitle;
@@ -472,20 +540,26 @@ std::string render_page(const StatusContext& ctx, const std::map<std::string, st
     if (status_rank(a) != status_rank(b)) return status_rank(a) < status_rank(b);
     return a.consecutive_errors > b.consecutive_errors;
   });
-  int failing = 0;
-  for (const auto& st : states) failing += status_rank(st) == 0;
-
-  bool good = health.ok() && failing == 0;
-  h += std::string("<p id=\"health\" class=\"banner ") + (good ? "ok" : "bad") + "\">";
-  if (!health.ok()) {
-    h += s.unhealthy;
-    if (!health.detail.empty()) h += ": " + html_escape(health.detail);
-  } else if (failing) {
-    h += s.failing_sources + std::to_string(failing);
-  } else {
-    h += s.healthy;
+  // The banner is the one verdict /api/health and systemd's STATUS= give (assess_health).
+  const OverallHealth overall = assess_health(store, *rt, health, now);
+  const char* level = to_string(overall.status);
+  h += std::string("<div id=\"health\" class=\"banner ") +
+       (overall.status == HealthLevel::ok         ? "ok"
+        : overall.status == HealthLevel::degraded ? "warn"
+                                                  : "bad") +
+       "\" data-status=\"" + level + "\" role=\"status\">";
+  h += overall.status == HealthLevel::ok         ? s.healthy
+       : overall.status == HealthLevel::degraded ? s.degraded
+                                                 : s.unhealthy;
+  if (!overall.reasons.empty()) {
+    h += "<ul>";
+    for (const auto& r : overall.reasons)
+      h += std::string("<li class=\"reason\" data-kind=\"") + html_escape(r.kind) +
+           "\" data-name=\"" + html_escape(r.name) + "\" data-level=\"" + to_string(r.level) +
+           "\">" + reason_html(r, s, now) + "</li>";
+    h += "</ul>";
   }
-  h += "</p>\n";
+  h += "</div>\n";
 
   h += "<section id=\"sources\"><h2>";
   h += s.sources;
@@ -568,8 +642,16 @@ std::string render_page(const StatusContext& ctx, const std::map<std::string, st
         h += hl.title_html;
       h += "</h3><div class=\"meta\" lang=\"";
       h += s.lang;
-      h += "\"><span class=\"source\">" + html_escape(art.source) + "</span>" +
-           time_html(art.fetched_at, now, s);
+      h += "\"><span class=\"source\">" + html_escape(art.source) + "</span>";
+      // When it was published (a feed may carry years-old items); when rasid fetched it second.
+      if (storage::Millis pub = published_ms(art.published); pub > 0)
+        h += std::string("<span class=\"published\">") + s.published + " " +
+             date_html(pub, now, s) + "</span>";
+      else if (!art.published.empty())
+        h += std::string("<span class=\"published\">") + s.published + " <bdi>" +
+             html_escape(art.published) + "</bdi></span>";
+      h += std::string("<span class=\"fetched muted\">") + s.fetched + " " +
+           time_html(art.fetched_at, now, s) + "</span>";
       for (const auto& m : a.matches)
         h += "<a class=\"topic\" href=\"" + html_escape(page_href(s.lang, m.topic)) + "\">" +
              html_escape(m.topic) + "</a>";
@@ -631,7 +713,13 @@ std::string render_page(const StatusContext& ctx, const std::map<std::string, st
              "<span class=\"pill " + (std::string(state) == "failed" ? "failing" : "new") + "\">" +
              (std::string(state) == "failed" ? s.failed : s.pending) + "</span>" + "<span>" +
              html_escape(r.webhook) + "</span><span class=\"topic\">" + html_escape(r.topic) +
-             "</span>" + time_html(r.created, now, s) + "</div>";
+             "</span>" + time_html(r.created, now, s) + "<span class=\"attempts\">" + s.attempts +
+             ": " + std::to_string(r.attempts) + "</span>";
+        if (std::string_view(state) == "pending")
+          h += std::string("<span class=\"next-attempt\">") + s.next_attempt + ": " +
+               (r.next_attempt > now ? time_html(r.next_attempt, now, s) : std::string(s.now)) +
+               "</span>";
+        h += "</div>";
         if (!title.empty()) h += "<p class=\"snippet\">" + html_escape(title) + "</p>";
         if (!r.last_error.empty()) h += "<p class=\"err\">" + html_escape(r.last_error) + "</p>";
         h += "</li>";
@@ -658,6 +746,202 @@ StatusReply error_reply(int status, const std::string& message) {
 }  // namespace
 
 // ---- public pieces ------------------------------------------------------------------------------
+
+const char* to_string(HealthLevel level) {
+  switch (level) {
+    case HealthLevel::ok:
+      return "ok";
+    case HealthLevel::degraded:
+      return "degraded";
+    case HealthLevel::failing:
+      return "failing";
+  }
+  return "failing";
+}
+
+namespace {
+
+// The rule's constants (status.h, README "Status page").
+constexpr int kFailingAttempts = 3;                  // a head failing this often: failing
+constexpr storage::Millis kStallGrace = 2 * 60'000;  // due and not sent for longer: stalled
+constexpr storage::Millis kBacklogGrace = 10 * 60'000;
+
+std::string counted(long long n, const char* one, const char* many) {
+  return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
+std::string iso_or(storage::Millis t, const char* none) { return t > 0 ? iso_ms(t) : none; }
+
+}  // namespace
+
+OverallHealth assess_health(storage::Store& store, const Runtime& rt, const Health& live,
+                            storage::Millis now) {
+  OverallHealth h;
+  auto add = [&h](HealthLevel level, std::string kind, std::string name, std::string problem) {
+    HealthReason r;
+    r.level = level;
+    r.kind = std::move(kind);
+    r.name = std::move(name);
+    r.problem = std::move(problem);
+    h.reasons.push_back(std::move(r));
+    return &h.reasons.back();
+  };
+  if (!live.ok()) {
+    auto* r = add(HealthLevel::failing, "service", "",
+                  !live.database ? "database"
+                  : !live.loop   ? "loop"
+                                 : "scheduler");
+    r->detail = live.detail.empty() ? "the service is not live" : live.detail;
+  }
+  // A database that does not answer cannot be read either: the liveness reason says it all.
+  if (live.database) {
+    h.sources = static_cast<int>(rt.config.sources.size());
+    if (auto states = store.sources(); !states) {
+      add(HealthLevel::failing, "service", "", "database")->detail = "database: " + states.error();
+    } else {
+      std::map<std::string, const storage::SourceState*> by_name;
+      for (const auto& st : states.value()) by_name[st.name] = &st;
+      for (const auto& src : rt.config.sources) {
+        auto it = by_name.find(src.name);
+        if (it == by_name.end()) continue;
+        const storage::SourceState& st = *it->second;
+        if (st.status != "failing" && st.status != "dead") continue;
+        h.sources_failing++;
+        auto* r = add(HealthLevel::degraded, "source", src.name, st.status);
+        r->count = st.consecutive_errors;
+        r->error = st.last_error;
+        r->at = st.last_success;
+        if (st.status == "dead")
+          r->detail = "gone (HTTP 410), checked once a day; last error: " + st.last_error;
+        else
+          r->detail = counted(st.consecutive_errors, "error", "errors") +
+                      " in a row; last error: " + st.last_error +
+                      "; last success: " + iso_or(st.last_success, "never");
+      }
+      if (h.sources > 0 && h.sources_failing == h.sources) {
+        auto* r = add(HealthLevel::failing, "source", "", "all_sources");
+        r->count = h.sources;
+        r->detail = h.sources == 1 ? "the only source is failing: no news comes in"
+                                   : "all " + std::to_string(h.sources) +
+                                         " sources are failing: no news comes in";
+      }
+    }
+
+    if (auto queues = store.endpoint_queues(); !queues) {
+      add(HealthLevel::failing, "service", "", "database")->detail = "database: " + queues.error();
+    } else {
+      for (const auto& ep : rt.endpoints) {
+        auto q = std::find_if(queues->begin(), queues->end(), [&](const storage::EndpointQueue& e) {
+          return e.webhook == ep.name;
+        });
+        if (q == queues->end()) continue;
+        h.alerts_pending += q->pending;
+        h.alerts_failed += q->failed;
+        if (q->failed > 0) {
+          auto* r = add(HealthLevel::failing, "delivery", ep.name, "failed");
+          r->count = q->failed;
+          r->error = q->last_failed_error;
+          r->detail = counted(q->failed, "alert", "alerts") +
+                      " failed; last error: " + q->last_failed_error;
+        }
+        if (!q->head) continue;
+        const storage::OutboxRow& head = *q->head;
+        const std::string pending = counted(q->pending, "alert", "alerts") + " pending";
+        const bool waiting = head.next_attempt > now;
+        // The deliverer's note on the rows of an endpoint it disabled after a 410 Gone.
+        const bool paused = head.last_error.rfind("endpoint disabled", 0) == 0;
+        HealthReason* r = nullptr;
+        if (waiting && paused) {
+          r = add(HealthLevel::failing, "delivery", ep.name, "paused");
+          r->detail =
+              "paused after 410 Gone; " + pending + "; next probe at " + iso_ms(head.next_attempt);
+        } else if (waiting && head.attempts > 0) {
+          const bool all_failed = head.attempts >= kFailingAttempts;
+          r = add(all_failed ? HealthLevel::failing : HealthLevel::degraded, "delivery", ep.name,
+                  "retrying");
+          r->detail = pending + " (oldest queued " + iso_ms(q->oldest_pending) + "); " +
+                      (all_failed ? "all " + std::to_string(head.attempts) + " attempts failed"
+                                  : counted(head.attempts, "attempt", "attempts") + " failed") +
+                      ", last error: " + head.last_error + "; next retry at " +
+                      iso_ms(head.next_attempt);
+        } else if (!waiting && head.next_attempt > 0 && now - head.next_attempt > kStallGrace) {
+          r = add(HealthLevel::degraded, "delivery", ep.name, "stalled");
+          r->detail = pending + ", due since " + iso_ms(head.next_attempt) + " but not sent";
+        } else if (waiting && head.attempts == 0 && q->oldest_pending > 0) {
+          // Waiting without a failed attempt: only the rate limit or the digest period explain it.
+          const long long n = q->pending;
+          const storage::Millis explained =
+              kBacklogGrace +
+              (ep.digest.count() > 0
+                   ? ep.digest.count() * ((n + alert::kDigestMax - 1) / alert::kDigestMax)
+                   : ep.min_interval.count() * n);
+          if (now - q->oldest_pending > explained) {
+            r = add(HealthLevel::degraded, "delivery", ep.name, "backlog");
+            r->detail = pending + " without a failed attempt, the oldest queued " +
+                        iso_ms(q->oldest_pending) + "; next attempt at " +
+                        iso_ms(head.next_attempt) +
+                        (head.last_error.empty() ? "" : " (" + head.last_error + ")");
+          }
+        }
+        if (r) {
+          r->count = q->pending;
+          r->attempts = head.attempts;
+          r->error = head.last_error;
+          r->at = r->problem == "backlog" ? q->oldest_pending : head.next_attempt;
+        }
+      }
+    }
+  }
+  std::stable_sort(h.reasons.begin(), h.reasons.end(),
+                   [](const HealthReason& a, const HealthReason& b) { return a.level > b.level; });
+  for (const auto& r : h.reasons) h.status = std::max(h.status, r.level);
+  return h;
+}
+
+nlohmann::json health_json(const OverallHealth& health) {
+  nlohmann::json reasons = nlohmann::json::array();
+  for (const auto& r : health.reasons) {
+    nlohmann::json j{{"kind", r.kind},
+                     {"level", to_string(r.level)},
+                     {"problem", r.problem},
+                     {"detail", r.detail}};
+    if (r.kind == "source" && !r.name.empty()) j["source"] = r.name;
+    if (r.kind == "delivery") j["endpoint"] = r.name;
+    if (r.kind != "service") j["count"] = r.count;
+    if (!r.error.empty()) j["last_error"] = r.error;
+    if (r.kind == "delivery") j["attempts"] = r.attempts;
+    if (r.at > 0) {
+      const char* key = r.kind == "source"       ? "last_success"
+                        : r.problem == "stalled" ? "due_since"
+                        : r.problem == "backlog" ? "oldest_queued"
+                                                 : "next_attempt";
+      j[key] = iso_ms(r.at);
+    }
+    reasons.push_back(std::move(j));
+  }
+  return {{"status", to_string(health.status)},
+          {"reasons", std::move(reasons)},
+          {"sources", {{"configured", health.sources}, {"failing", health.sources_failing}}},
+          {"alerts", {{"pending", health.alerts_pending}, {"failed", health.alerts_failed}}}};
+}
+
+std::string health_line(const OverallHealth& health) {
+  std::string line = to_string(health.status);
+  if (!health.reasons.empty()) {
+    const auto& r = health.reasons.front();
+    line += ": " + (r.name.empty() ? r.detail : r.name + ": " + r.detail);
+    if (health.reasons.size() > 1)
+      line += " (+" + std::to_string(health.reasons.size() - 1) + " more)";
+  }
+  line += " | " + std::to_string(health.sources) + " sources, " +
+          std::to_string(health.sources_failing) + " failing, " +
+          std::to_string(health.alerts_pending) + " alerts pending, " +
+          std::to_string(health.alerts_failed) + " failed";
+  // systemd shows one line: no newline from an error text may break it.
+  for (char& c : line)
+    if (c == '\n' || c == '\r') c = ' ';
+  return line;
+}
 
 std::string html_escape(std::string_view text) {
   std::string out;
@@ -868,6 +1152,10 @@ StatusReply handle_status_request(const StatusContext& ctx, std::string_view met
   const storage::Millis now = storage::now_ms();
   if (path == "/metrics") {
     return {200, "text/plain; version=0.0.4; charset=utf-8", ctx.metrics->render(store, *rt), ""};
+  }
+  if (path == "/api/health") {
+    auto overall = assess_health(store, *rt, ctx.health ? ctx.health() : Health{}, now);
+    return json_reply(overall.status == HealthLevel::failing ? 503 : 200, health_json(overall));
   }
   if (path == "/api/sources") return json_reply(200, sources_json(store, *rt));
   if (path == "/api/topics") return json_reply(200, topics_json(store, *rt, now));

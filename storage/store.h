@@ -137,6 +137,16 @@ struct Delivery {
   Millis delivered_at = 0;
 };
 
+// One configured-or-not webhook's queue as the health assessment reads it (daemon/status.h).
+struct EndpointQueue {
+  std::string webhook;
+  int pending = 0, failed = 0;
+  Millis oldest_pending = 0;      // `created` of the oldest pending row (0: none pending)
+  std::optional<OutboxRow> head;  // the oldest pending row, payload left empty
+  std::string last_failed_error;  // of the newest failed row ("" when none)
+  Millis last_delivered = 0;      // delivered_at of the newest delivered row (0: none kept)
+};
+
 struct OutboxCounts {
   std::string webhook;
   int pending = 0, delivered = 0, failed = 0;
@@ -230,6 +240,9 @@ class Store {
   Result<std::vector<Delivery>> delivered_since(Millis since, int limit);
   // Topic name → number of stored matches since `since`.
   Result<std::vector<std::pair<std::string, int>>> match_counts(Millis since);
+  // Every webhook with pending or failed rows, by name: counts, queue head, newest failure
+  // and newest delivery. Reads only the status index and each queue's head.
+  Result<std::vector<EndpointQueue>> endpoint_queues();
 
   sqlite3* handle() const { return db_; }
 

@@ -127,4 +127,72 @@ Result<std::vector<std::pair<std::string, int>>> Store::match_counts(Millis sinc
   return out;
 }
 
+Result<std::vector<EndpointQueue>> Store::endpoint_queues() {
+  std::vector<EndpointQueue> out;
+  {
+    Stmt st(db_,
+            "SELECT webhook, SUM(status = 'pending'), SUM(status = 'failed'), "
+            "MIN(CASE WHEN status = 'pending' THEN created END) FROM outbox "
+            "WHERE status IN ('pending', 'failed') GROUP BY webhook ORDER BY webhook");
+    if (!st.ok()) return detail::sql_error(db_, "prepare endpoint queues");
+    int rc;
+    while ((rc = st.step()) == SQLITE_ROW) {
+      EndpointQueue q;
+      q.webhook = st.text(0);
+      q.pending = static_cast<int>(st.i64(1));
+      q.failed = static_cast<int>(st.i64(2));
+      q.oldest_pending = st.i64(3);
+      out.push_back(std::move(q));
+    }
+    if (rc != SQLITE_DONE) return detail::sql_error(db_, "list endpoint queues");
+  }
+  if (out.empty()) return out;
+  Stmt head(db_,
+            "SELECT id, topic, webhook_id, attempts, next_attempt, created, last_error FROM outbox "
+            "WHERE webhook = ?1 AND status = 'pending' ORDER BY id LIMIT 1");
+  Stmt failed(db_,
+              "SELECT last_error FROM outbox WHERE webhook = ?1 AND status = 'failed' "
+              "ORDER BY id DESC LIMIT 1");
+  Stmt delivered(db_,
+                 "SELECT delivered_at FROM outbox WHERE webhook = ?1 AND status = 'delivered' "
+                 "ORDER BY id DESC LIMIT 1");
+  if (!head.ok() || !failed.ok() || !delivered.ok())
+    return detail::sql_error(db_, "prepare endpoint queue details");
+  for (auto& q : out) {
+    head.bind(1, q.webhook);
+    int rc = head.step();
+    if (rc == SQLITE_ROW) {
+      OutboxRow r;
+      r.id = head.i64(0);
+      r.webhook = q.webhook;
+      r.topic = head.text(1);
+      r.webhook_id = head.text(2);
+      r.attempts = static_cast<int>(head.i64(3));
+      r.next_attempt = head.i64(4);
+      r.created = head.i64(5);
+      r.last_error = head.text(6);
+      r.status = "pending";
+      q.head = std::move(r);
+    } else if (rc != SQLITE_DONE) {
+      return detail::sql_error(db_, "read queue head");
+    }
+    head.reset();
+    failed.bind(1, q.webhook);
+    rc = failed.step();
+    if (rc == SQLITE_ROW)
+      q.last_failed_error = failed.text(0);
+    else if (rc != SQLITE_DONE)
+      return detail::sql_error(db_, "read newest failure");
+    failed.reset();
+    delivered.bind(1, q.webhook);
+    rc = delivered.step();
+    if (rc == SQLITE_ROW)
+      q.last_delivered = delivered.i64(0);
+    else if (rc != SQLITE_DONE)
+      return detail::sql_error(db_, "read newest delivery");
+    delivered.reset();
+  }
+  return out;
+}
+
 }  // namespace rasid::storage

@@ -9,17 +9,22 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
+#include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <string>
 #include <thread>
 
+#include "config/config.h"
 #include "daemon/metrics.h"
+#include "daemon/runtime.h"
 #include "tests/e2e/fixtures.h"
 #include "tests/support/http_server.h"
 #include "tests/support/process.h"
@@ -172,8 +177,14 @@ class Site {
       if (down_ok_) return {200, {}, "ok"};
       return {503, {{"Retry-After", "3600"}}, "down"};
     }
+    if (r.path == "/flaky" || r.path == "/brittle") {  // 503 without Retry-After until recovery
+      if (down_ok_) return {200, {}, "ok"};
+      return {503, {}, "maintenance"};
+    }
     return {404, {}, "no"};
   }
+
+  std::string url(const std::string& path) const { return server_.url(path); }
 
   void accept_down() {
     std::lock_guard<std::mutex> lock(mu_);
@@ -468,27 +479,368 @@ TEST(StatusServer, HealthzFailsWhenTheDatabaseDoesNotAnswer) {
   EXPECT_TRUE(contains(page.body, "class=\"banner bad\"")) << "the page says so too";
 }
 
-TEST(StatusServer, OccupiedPortLeavesPollingRunning) {
+TEST(StatusServer, OccupiedPortStopsTheStart) {
   Site site;
   HttpServer squatter([](const HttpRequest&) { return HttpResponse(200, {}, "not rasid"); });
   std::string dir = make_temp_dir();
   std::string cfg = site.config(dir + "/rasid.db");
-  cfg.replace(cfg.find("127.0.0.1:0"), 11, "127.0.0.1:" + std::to_string(squatter.port()));
+  const std::string addr = "127.0.0.1:" + std::to_string(squatter.port());
+  cfg.replace(cfg.find("127.0.0.1:0"), 11, addr);
   write_file(dir + "/rasid.toml", cfg);
-  int pid = spawn_process({RASID_BINARY, "run", "--config", dir + "/rasid.toml"}, {}, dir + "/out",
-                          dir + "/err");
-  std::string err;
-  for (int i = 0; i < 100 && !contains(err, "rasid running"); ++i) {
-    std::this_thread::sleep_for(50ms);
-    err = read_file(dir + "/err");
+  auto r = run_process({RASID_BINARY, "run", "--config", dir + "/rasid.toml"}, {}, 30);
+  EXPECT_EQ(r.exit_code, 1) << "a configured status page that cannot be served stops the start\n"
+                            << r.err;
+  EXPECT_TRUE(contains(r.err, addr)) << r.err;
+  EXPECT_TRUE(contains(r.err, "status_listen")) << r.err;
+  EXPECT_TRUE(contains(r.err, "in use")) << r.err;
+  EXPECT_FALSE(contains(r.err, "rasid running")) << r.err;
+}
+
+// ---- overall health: /api/health, the banner and the systemd line from one verdict ------------
+
+// Plays systemd's notify socket: collects the STATUS= lines `rasid run` sends.
+class NotifyListener {
+ public:
+  explicit NotifyListener(const std::string& path) : path_(path) {
+    fd_ = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    sockaddr_un a{};
+    a.sun_family = AF_UNIX;
+    std::snprintf(a.sun_path, sizeof a.sun_path, "%s", path.c_str());
+    if (::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) ADD_FAILURE() << "bind";
+    timeval tv{0, 100000};
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   }
-  EXPECT_TRUE(contains(err, "status endpoint disabled")) << err;
-  EXPECT_TRUE(contains(err, "rasid running")) << err;
-  EXPECT_EQ(::waitpid(pid, nullptr, WNOHANG), 0) << "still running";
-  ::kill(pid, SIGTERM);
-  int st = 0;
-  ::waitpid(pid, &st, 0);
-  EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+  ~NotifyListener() {
+    ::close(fd_);
+    ::unlink(path_.c_str());
+  }
+  // Reads until a STATUS= line starting with `prefix` and containing `needle` arrives.
+  std::string wait_status(const std::string& prefix, const std::string& needle,
+                          std::chrono::seconds timeout) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+      char buf[4096];
+      ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+      if (n <= 0) continue;
+      std::string msg(buf, static_cast<size_t>(n));
+      auto at = msg.find("STATUS=");
+      if (at == std::string::npos) continue;
+      std::string line = msg.substr(at + 7, msg.find('\n', at) - at - 7);
+      last_ = line;
+      if (line.rfind(prefix, 0) == 0 && line.find(needle) != std::string::npos) return line;
+    }
+    return "";
+  }
+  const std::string& last() const { return last_; }
+
+ private:
+  std::string path_, last_;
+  int fd_ = -1;
+};
+
+nlohmann::json reason_for(const nlohmann::json& health, const std::string& key,
+                          const std::string& name) {
+  for (const auto& r : health["reasons"])
+    if (r.contains(key) && r[key] == name) return r;
+  return nullptr;
+}
+
+// A real daemon delivering to a real receiver that answers 503: `flaky` retries every second
+// (max 100 attempts), `brittle` gives up at once (max_attempts = 1). /api/health, the page's
+// banner and /healthz are read over real HTTP while it fails and after it recovers.
+TEST(StatusServer, HealthFollowsAFailingReceiverAndItsRecovery) {
+  Site site;
+  std::string dir = make_temp_dir();
+  std::string cfg = "[daemon]\ndatabase = \"" + dir +
+                    "/rasid.db\"\nallow_private = [\"127.0.0.0/8\"]\n"
+                    "status_listen = \"127.0.0.1:0\"\n\n"
+                    "[[source]]\nname = \"khabar\"\nfeed = \"" +
+                    site.url("/feed.xml") +
+                    "\"\nalert_on_first_poll = true\n\n"
+                    "[[topic]]\nname = \"syria\"\nquery = 'سوريا AND إيران'\n"
+                    "webhooks = [\"flaky\", \"brittle\"]\n\n"
+                    "[[webhook]]\nname = \"flaky\"\nurl = \"" +
+                    site.url("/flaky") +
+                    "\"\nretry_schedule = [\"1s\"]\nmax_attempts = 100\n\n"
+                    "[[webhook]]\nname = \"brittle\"\nurl = \"" +
+                    site.url("/brittle") + "\"\nmax_attempts = 1\n";
+  NotifyListener systemd(dir + "/notify");
+  Daemon d(cfg, {"NOTIFY_SOCKET=" + dir + "/notify"});
+  ASSERT_EQ(d.once().exit_code, 0) << d.once().err;
+  ASSERT_GT(d.port(), 0) << d.log();
+
+  // While the receiver answers 503: failing, naming both endpoints with counts and the error.
+  Reply h;
+  nlohmann::json hj, flaky;
+  auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (std::chrono::steady_clock::now() < deadline) {
+    h = request(d.port(), "/api/health");
+    hj = nlohmann::json::parse(h.body, nullptr, false);
+    flaky = hj.is_object() ? reason_for(hj, "endpoint", "flaky") : nullptr;
+    if (flaky.is_object() && flaky["level"] == "failing") break;
+    std::this_thread::sleep_for(200ms);
+  }
+  ASSERT_TRUE(flaky.is_object()) << h.body;
+  EXPECT_EQ(h.status, 503) << "failing answers 503";
+  EXPECT_EQ(hj["status"], "failing") << h.body;
+  EXPECT_EQ(flaky["kind"], "delivery");
+  EXPECT_EQ(flaky["problem"], "retrying") << flaky;
+  EXPECT_EQ(flaky["level"], "failing") << "3 attempts in a row failed: " << flaky;
+  EXPECT_GE(flaky["attempts"].get<int>(), 3);
+  EXPECT_EQ(flaky["count"], 1);
+  EXPECT_EQ(flaky["last_error"], "HTTP 503");
+  EXPECT_TRUE(contains(flaky["detail"].get<std::string>(), "1 alert pending")) << flaky;
+  EXPECT_TRUE(contains(flaky["detail"].get<std::string>(), "HTTP 503")) << flaky;
+  auto brittle = reason_for(hj, "endpoint", "brittle");
+  ASSERT_TRUE(brittle.is_object()) << h.body;
+  EXPECT_EQ(brittle["problem"], "failed");
+  EXPECT_EQ(brittle["level"], "failing");
+  EXPECT_EQ(brittle["count"], 1);
+  EXPECT_TRUE(contains(brittle["detail"].get<std::string>(), "1 alert failed; last error:"))
+      << brittle;
+  EXPECT_TRUE(contains(brittle["detail"].get<std::string>(), "HTTP 503")) << brittle;
+  EXPECT_EQ(hj["alerts"]["failed"], 1);
+
+  // The page says the same; liveness stays a separate question.
+  auto page = request(d.port(), "/");
+  EXPECT_TRUE(contains(page.body, "class=\"banner bad\" data-status=\"failing\"")) << page.body;
+  EXPECT_FALSE(contains(page.body, "كل شيء يعمل")) << "never green while alerts fail";
+  EXPECT_TRUE(contains(page.body, "data-name=\"flaky\"")) << page.body;
+  EXPECT_TRUE(contains(page.body, "data-name=\"brittle\"")) << page.body;
+  EXPECT_TRUE(contains(page.body, "<span class=\"attempts\">المحاولات: ")) << page.body;
+  EXPECT_EQ(request(d.port(), "/healthz").status, 200) << "the daemon itself is live";
+  // systemd's STATUS= line (systemctl status) carries the same verdict.
+  EXPECT_NE(systemd.wait_status("failing: ", "alert", 15s), "") << systemd.last();
+
+  // The receiver recovers: `flaky` delivers on its own schedule and leaves the reasons;
+  // `brittle` has given up, so it stays failing until its alert is sent again.
+  site.accept_down();
+  deadline = std::chrono::steady_clock::now() + 20s;
+  while (std::chrono::steady_clock::now() < deadline) {
+    hj = nlohmann::json::parse(request(d.port(), "/api/health").body, nullptr, false);
+    if (hj.is_object() && reason_for(hj, "endpoint", "flaky").is_null()) break;
+    std::this_thread::sleep_for(200ms);
+  }
+  EXPECT_TRUE(reason_for(hj, "endpoint", "flaky").is_null()) << hj.dump();
+  EXPECT_EQ(hj["status"], "failing") << hj.dump();
+  EXPECT_FALSE(reason_for(hj, "endpoint", "brittle").is_null()) << hj.dump();
+
+  auto retry = run_process(
+      {RASID_BINARY, "alerts", "--config", d.config(), "retry", "--endpoint", "brittle"});
+  ASSERT_EQ(retry.exit_code, 0) << retry.err;
+  deadline = std::chrono::steady_clock::now() + 20s;
+  while (std::chrono::steady_clock::now() < deadline) {
+    h = request(d.port(), "/api/health");
+    hj = nlohmann::json::parse(h.body, nullptr, false);
+    if (hj.is_object() && hj["status"] == "ok" && hj["alerts"]["pending"] == 0) break;
+    std::this_thread::sleep_for(200ms);
+  }
+  EXPECT_EQ(h.status, 200) << h.body;
+  EXPECT_EQ(hj["status"], "ok") << h.body;
+  EXPECT_TRUE(hj["reasons"].empty()) << h.body;
+  EXPECT_EQ(hj["alerts"]["pending"], 0);
+  EXPECT_EQ(hj["alerts"]["failed"], 0);
+  page = request(d.port(), "/");
+  EXPECT_TRUE(contains(page.body, "class=\"banner ok\" data-status=\"ok\"")) << page.body;
+  EXPECT_TRUE(contains(page.body, "كل شيء يعمل"));
+  EXPECT_NE(systemd.wait_status("ok | ", "0 alerts pending, 0 failed", 15s), "") << systemd.last();
+}
+
+// The rule itself, step by step, on a real SQLite file: the JSON of /api/health, the page's
+// banner and the systemd line always agree.
+class HealthRules : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = make_temp_dir();
+    store_ = std::move(storage::Store::open(dir_ + "/h.db")).value();
+    auto cfg = config::parse(
+        "[[source]]\nname = \"alpha\"\nfeed = \"https://example.com/a\"\n"
+        "[[source]]\nname = \"beta\"\nfeed = \"https://example.com/b\"\n"
+        "[[topic]]\nname = \"syria\"\nquery = 'سوريا'\nwebhooks = [\"desk\"]\n"
+        "[[webhook]]\nname = \"desk\"\nurl = \"https://hooks.example.org/desk\"\n",
+        "h.toml");
+    ASSERT_TRUE(cfg) << cfg.error();
+    rt_ = std::move(daemon::build_runtime(std::move(cfg).value())).value();
+    ctx_.store = store_.get();
+    ctx_.metrics = &metrics_;
+    ctx_.runtime = [this] { return rt_; };
+    ctx_.health = [this] { return live_; };
+  }
+
+  // What each asker sees now; checks that they agree.
+  std::string verdict() {
+    auto api = daemon::handle_status_request(ctx_, "GET", "/api/health", "");
+    json_ = nlohmann::json::parse(api.body);
+    page_ = daemon::handle_status_request(ctx_, "GET", "/", "").body;
+    auto overall = daemon::assess_health(*store_, *rt_, live_, storage::now_ms());
+    line_ = daemon::health_line(overall);
+    const std::string status = json_["status"];
+    EXPECT_EQ(api.status, status == "failing" ? 503 : 200);
+    EXPECT_EQ(line_.rfind(status, 0), 0u) << line_;
+    EXPECT_TRUE(contains(page_, "data-status=\"" + status + "\"")) << status;
+    EXPECT_EQ(contains(page_, "كل شيء يعمل"), status == "ok") << "the banner follows: " << status;
+    const char* cls = status == "ok" ? "ok" : status == "degraded" ? "warn" : "bad";
+    EXPECT_TRUE(contains(page_, std::string("class=\"banner ") + cls + "\"")) << status;
+    return status;
+  }
+
+  void source(const std::string& name, const std::string& status, int errors,
+              const std::string& error) {
+    storage::SourceState st;
+    st.name = name;
+    st.status = status;
+    st.consecutive_errors = errors;
+    st.last_error = error;
+    st.last_success = status == "ok" ? storage::now_ms() : 0;
+    ASSERT_TRUE(store_->save_source(st));
+  }
+
+  // One article with one alert per webhook; returns the rows' ids by webhook.
+  std::map<std::string, std::int64_t> alert(const std::string& key,
+                                            const std::vector<std::string>& webhooks,
+                                            const std::string& published = "") {
+    storage::NewArticle a;
+    a.source = "alpha";
+    a.entry_key = key;
+    a.url = "https://example.com/" + key;
+    a.canonical = a.url;
+    a.title = "خبر عن سوريا " + key;
+    a.body = "نص عن سوريا";
+    a.published = published;
+    a.lang = "ar";
+    std::vector<storage::NewAlert> alerts;
+    for (const auto& w : webhooks)
+      alerts.push_back({w, "syria", w + "-" + key, R"({"article":{"title":"t"}})"});
+    auto r = store_->add_article(a, {{"syria", "«سوريا»"}}, alerts);
+    EXPECT_TRUE(r) << r.error();
+    std::map<std::string, std::int64_t> ids;
+    auto rows = store_->outbox_rows("", "", 1000);
+    for (const auto& row : rows.value())
+      if (row.webhook_id.size() > key.size() &&
+          row.webhook_id.compare(row.webhook_id.size() - key.size(), key.size(), key) == 0)
+        ids[row.webhook] = row.id;
+    return ids;
+  }
+
+  std::string dir_;
+  std::unique_ptr<storage::Store> store_;
+  std::shared_ptr<const daemon::Runtime> rt_;
+  daemon::Metrics metrics_;
+  daemon::StatusContext ctx_;
+  daemon::Health live_;
+  nlohmann::json json_;
+  std::string page_, line_;
+};
+
+TEST_F(HealthRules, SourcesDegradeThenFailWhenAllFail) {
+  EXPECT_EQ(verdict(), "ok") << "new sources are not a problem";
+  EXPECT_TRUE(json_["reasons"].empty());
+  EXPECT_TRUE(contains(page_, "<meta http-equiv=\"refresh\" content=\"30\">"));
+
+  source("alpha", "ok", 0, "");
+  source("beta", "failing", 3, "HTTP 500");
+  EXPECT_EQ(verdict(), "degraded");
+  auto beta = reason_for(json_, "source", "beta");
+  ASSERT_TRUE(beta.is_object()) << json_.dump();
+  EXPECT_EQ(beta["count"], 3);
+  EXPECT_EQ(beta["detail"], "3 errors in a row; last error: HTTP 500; last success: never");
+  EXPECT_TRUE(contains(page_, "يعمل مع مشكلات"));
+  EXPECT_TRUE(contains(page_, "data-name=\"beta\""));
+  EXPECT_EQ(line_.rfind("degraded: beta: 3 errors in a row", 0), 0u) << line_;
+
+  source("alpha", "dead", 1, "HTTP 410");
+  EXPECT_EQ(verdict(), "failing") << "no source brings news";
+  EXPECT_EQ(json_["reasons"][0]["problem"], "all_sources") << "failing reasons first";
+  EXPECT_TRUE(contains(json_["reasons"][0]["detail"].get<std::string>(), "all 2 sources"));
+
+  source("alpha", "ok", 0, "");
+  source("beta", "ok", 0, "");
+  EXPECT_EQ(verdict(), "ok") << "a source that succeeds again is ok";
+}
+
+TEST_F(HealthRules, DeliveryRetriesFailuresAndRecovery) {
+  source("alpha", "ok", 0, "");
+  source("beta", "ok", 0, "");
+  auto ids = alert("one", {"desk", "removed"});
+  ASSERT_EQ(ids.size(), 2u);
+  ASSERT_TRUE(store_->mark_failed(ids["removed"], "HTTP 404"));
+  EXPECT_EQ(verdict(), "ok") << "a queued alert, and failures of a webhook no longer configured";
+
+  const auto now = storage::now_ms();
+  ASSERT_TRUE(store_->mark_retry(ids["desk"], "HTTP 503", now + 60'000));
+  EXPECT_EQ(verdict(), "degraded") << "one failed attempt, a retry scheduled";
+  auto desk = reason_for(json_, "endpoint", "desk");
+  ASSERT_TRUE(desk.is_object()) << json_.dump();
+  EXPECT_EQ(desk["problem"], "retrying");
+  EXPECT_EQ(desk["attempts"], 1);
+  EXPECT_EQ(desk["count"], 1);
+  EXPECT_EQ(desk["last_error"], "HTTP 503");
+  EXPECT_TRUE(desk.contains("next_attempt"));
+  EXPECT_TRUE(contains(desk["detail"].get<std::string>(), "1 alert pending")) << desk;
+  EXPECT_TRUE(contains(page_, "<span class=\"attempts\">المحاولات: 1</span>")) << page_;
+  EXPECT_TRUE(contains(page_, "<span class=\"next-attempt\">المحاولة التالية: <time")) << page_;
+
+  ASSERT_TRUE(store_->mark_retry(ids["desk"], "HTTP 503", now + 60'000));
+  ASSERT_TRUE(store_->mark_retry(ids["desk"], "HTTP 503", now + 60'000));
+  EXPECT_EQ(verdict(), "failing") << "three attempts in a row failed";
+  EXPECT_TRUE(contains(reason_for(json_, "endpoint", "desk")["detail"].get<std::string>(),
+                       "all 3 attempts failed"));
+
+  ASSERT_TRUE(store_->mark_failed(ids["desk"], "gave up after 4 attempts: HTTP 503"));
+  EXPECT_EQ(verdict(), "failing");
+  desk = reason_for(json_, "endpoint", "desk");
+  EXPECT_EQ(desk["problem"], "failed");
+  EXPECT_EQ(desk["detail"], "1 alert failed; last error: gave up after 4 attempts: HTTP 503");
+  EXPECT_TRUE(contains(line_, "failing: desk: 1 alert failed")) << line_;
+  EXPECT_TRUE(contains(page_, "class=\"article alert failed\"")) << page_;
+
+  // The operator's retry (or the deliverer's automatic re-queue) and a delivery: ok again.
+  ASSERT_EQ(store_->retry_failed("desk").value(), 1);
+  EXPECT_EQ(verdict(), "ok") << "re-queued and due: being sent";
+  ASSERT_TRUE(store_->mark_delivered(ids["desk"], storage::now_ms()));
+  EXPECT_EQ(verdict(), "ok");
+}
+
+TEST_F(HealthRules, StalledAndUnexplainedBacklogDegrade) {
+  auto ids = alert("two", {"desk"});
+  const auto now = storage::now_ms();
+  ASSERT_TRUE(store_->mark_retry(ids["desk"], "timeout", now - 5 * 60'000));
+  EXPECT_EQ(verdict(), "degraded");
+  auto desk = reason_for(json_, "endpoint", "desk");
+  EXPECT_EQ(desk["problem"], "stalled") << json_.dump();
+  EXPECT_TRUE(contains(desk["detail"].get<std::string>(), "but not sent"));
+
+  // No failed attempt, deferred (rate limit, digest, a webhook added by a reload): a wait of
+  // an hour is not explained by a rate limit of 0.
+  auto fresh = alert("three", {"desk"});
+  ASSERT_TRUE(store_->mark_delivered(ids["desk"], now));
+  ASSERT_TRUE(store_->defer(fresh["desk"], now + 2 * 3'600'000, "no webhook named \"desk\""));
+  EXPECT_EQ(verdict(), "ok") << "just queued";
+  auto later = daemon::assess_health(*store_, *rt_, live_, now + 3'600'000);
+  ASSERT_EQ(later.status, daemon::HealthLevel::degraded);
+  EXPECT_EQ(later.reasons[0].problem, "backlog");
+  EXPECT_EQ(later.reasons[0].name, "desk");
+}
+
+TEST_F(HealthRules, LivenessFailsEverything) {
+  live_.database = false;
+  live_.detail = "database not answering";
+  EXPECT_EQ(verdict(), "failing");
+  EXPECT_EQ(json_["reasons"][0]["kind"], "service");
+  EXPECT_EQ(json_["reasons"][0]["detail"], "database not answering");
+  EXPECT_TRUE(contains(page_, "خلل في الخدمة"));
+}
+
+TEST_F(HealthRules, CardsShowThePublishedDate) {
+  alert("old", {}, "2015-11-23T17:41:00Z");
+  auto page = daemon::handle_status_request(ctx_, "GET", "/", "").body;
+  EXPECT_TRUE(
+      contains(page, "<span class=\"published\">نُشر <time datetime=\"2015-11-23T17:41:00Z\""))
+      << page;
+  EXPECT_TRUE(contains(page, ">2015-11-23</time>")) << "an old article shows its date";
+  EXPECT_TRUE(contains(page, "<span class=\"fetched muted\">جُلب <time")) << page;
+  auto en = daemon::handle_status_request(ctx_, "GET", "/?lang=en", "").body;
+  EXPECT_TRUE(contains(en, "<span class=\"published\">Published <time")) << en;
 }
 
 }  // namespace
