@@ -48,14 +48,7 @@ class Checker {
     errors_.push_back(o.str());
   }
   bool ok() const { return errors_.empty(); }
-  std::string joined() const {
-    std::string out;
-    for (const auto& e : errors_) {
-      if (!out.empty()) out += '\n';
-      out += e;
-    }
-    return out;
-  }
+  std::vector<std::string> take_errors() { return std::move(errors_); }
 
   // Unknown keys are errors, with a suggestion when a known key is close.
   void known_keys(const toml::table& t, std::string_view prefix,
@@ -429,13 +422,14 @@ void read_daemon(Checker& c, const toml::table& t, Daemon& d, const std::string&
       bool good = true;
       for (const auto& s : *v) {
         std::string why;
-        if (!valid_cidr_or_host(s, &why)) {
+        if (!valid_cidr(s, &why)) {
           c.error(line_of(*n), "daemon.allow_private", "\"" + printable(s) + "\": " + why);
           good = false;
         }
       }
       if (good) d.allow_private = *v;
     }
+    d.allow_private_line = line_of(*n);
   }
   if (auto v = c.str(t, p, "status_listen")) {
     std::string why;
@@ -755,15 +749,19 @@ void unique_names(Checker& c, const std::vector<T>& items, std::string_view what
 
 }  // namespace
 
-Result<Config> parse(std::string_view text, const std::string& path) {
-  if (auto g = guard_toml(text))
-    return Error{path + ":" + std::to_string(g->line) + ": TOML syntax: " + g->reason};
+Loaded parse_all(std::string_view text, const std::string& path) {
+  Loaded out;
+  if (auto g = guard_toml(text)) {
+    out.errors.push_back(path + ":" + std::to_string(g->line) + ": TOML syntax: " + g->reason);
+    return out;
+  }
   toml::table root;
   try {
     root = toml::parse(text, std::string_view(path));
   } catch (const toml::parse_error& e) {
-    return Error{path + ":" + std::to_string(e.source().begin.line) +
-                 ": TOML syntax: " + std::string(e.description())};
+    out.errors.push_back(path + ":" + std::to_string(e.source().begin.line) +
+                         ": TOML syntax: " + std::string(e.description()));
+    return out;
   }
 
   Checker c(path);
@@ -805,17 +803,41 @@ Result<Config> parse(std::string_view text, const std::string& path) {
                   std::to_string(it->second->line) + ")");
   }
 
-  if (!c.ok()) return Error{c.joined()};
-  return cfg;
+  out.config = std::move(cfg);
+  out.errors = c.take_errors();
+  out.parsed = true;
+  return out;
 }
 
-Result<Config> load(const std::string& path) {
+Loaded load_all(const std::string& path) {
   std::string why;
   std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) return Error{path + ": is a directory"};
+  Loaded out;
+  if (std::filesystem::is_directory(path, ec)) {
+    out.errors.push_back(path + ": is a directory");
+    return out;
+  }
   auto text = read_small_file(path, kMaxFileBytes, &why);
-  if (!text) return Error{path + ": cannot read: " + why};
-  return parse(*text, path);
+  if (!text) {
+    out.errors.push_back(path + ": cannot read: " + why);
+    return out;
+  }
+  return parse_all(*text, path);
 }
+
+namespace {
+Result<Config> checked(Loaded l) {
+  if (l.errors.empty()) return std::move(l.config);
+  std::string joined;
+  for (const auto& e : l.errors) joined += (joined.empty() ? "" : "\n") + e;
+  return Error{joined};
+}
+}  // namespace
+
+Result<Config> parse(std::string_view text, const std::string& path) {
+  return checked(parse_all(text, path));
+}
+
+Result<Config> load(const std::string& path) { return checked(load_all(path)); }
 
 }  // namespace rasid::config

@@ -90,8 +90,10 @@ struct Daemon {
   std::chrono::seconds connect_timeout{std::chrono::seconds(10)};
   std::size_t max_body_bytes = 8u << 20;
   std::string proxy;
-  // CIDRs, addresses or host names the SSRF guard lets through ("127.0.0.1/8", "::1").
+  // Networks or addresses the SSRF guard lets through ("127.0.0.0/8", "10.1.2.3", "::1"); host
+  // names are refused (the guard judges the address connected to, not the name).
   std::vector<std::string> allow_private;
+  int allow_private_line = 0;  // where allow_private was written (0 = absent), for messages
   // Status HTTP endpoint (daemon/status.h); empty = off. Port 0 = any free port (logged).
   std::string status_listen = "127.0.0.1:8079";
   // Bearer token for the status endpoint (every path but /healthz), loaded from
@@ -114,6 +116,18 @@ struct Config {
   const Webhook* webhook(std::string_view name) const;
   const Source* source(std::string_view name) const;
 };
+
+// What a file holds as far as it could be read, with every problem found: entries with errors
+// keep their defaults or are left out. `parsed` is false when the file could not be read or is
+// not TOML (then `config` is empty and `errors` has the one reason). daemon/ adds its own checks
+// (queries, XPath, fetch options) to `errors` so that one pass reports every problem.
+struct Loaded {
+  Config config;
+  std::vector<std::string> errors;  // "FILE:LINE: KEY: reason", in the order found
+  bool parsed = false;
+};
+Loaded load_all(const std::string& path);
+Loaded parse_all(std::string_view toml_text, const std::string& path);
 
 // Reads and validates a config file. Relative paths inside (database, secret_file) are resolved
 // against the config file's directory... except `database`, which is relative to the working

@@ -206,9 +206,16 @@ bool valid_listen(std::string_view s, std::string* why) {
   return true;
 }
 
-bool valid_cidr_or_host(std::string_view s, std::string* why) {
+bool valid_cidr(std::string_view s, std::string* why) {
   auto slash = s.find('/');
   std::string addr(s.substr(0, slash));
+  if (addr.size() > 2 && addr.front() == '[' && addr.back() == ']') {  // "[::1]", as in URLs
+    addr = addr.substr(1, addr.size() - 2);
+    if (!ipv6(addr)) {
+      *why = "only an IPv6 address goes in brackets";
+      return false;
+    }
+  }
   if (slash != std::string_view::npos) {
     std::string_view bits = s.substr(slash + 1);
     int max = ipv4(addr) ? 32 : ipv6(addr) ? 128 : -1;
@@ -234,8 +241,14 @@ bool valid_cidr_or_host(std::string_view s, std::string* why) {
     }
     return true;
   }
-  if (ipv4(addr) || ipv6(addr) || valid_hostname(addr)) return true;
-  *why = "not a CIDR, an IP address or a host name";
+  if (ipv4(addr) || ipv6(addr)) return true;
+  if (valid_hostname(addr)) {
+    *why =
+        "a host name cannot be allowed (the guard judges the address a connection goes to): "
+        "list its address or network instead, e.g. \"10.1.2.3\" or \"10.0.0.0/8\"";
+    return false;
+  }
+  *why = "not a CIDR or an IP address (e.g. \"127.0.0.0/8\", \"10.1.2.3\", \"fd00::/8\")";
   return false;
 }
 

@@ -27,8 +27,10 @@ std::size_t edit_distance(std::string_view a, std::string_view b);
 bool valid_port(std::string_view s);
 // "host:port", "[v6]:port", ":port" is refused (say 0.0.0.0:port).
 bool valid_listen(std::string_view s, std::string* why);
-// "10.0.0.0/8", "127.0.0.1", "::1/128", "fd00::/8", or a host name ("intranet.example").
-bool valid_cidr_or_host(std::string_view s, std::string* why);
+// "10.0.0.0/8", "127.0.0.1", "::1/128", "fd00::/8": what fetch/guard.h parse_cidr() accepts (no
+// more). A host name is refused with a reason saying to list its address: the address guard
+// judges the address a connection goes to, never a name.
+bool valid_cidr(std::string_view s, std::string* why);
 // http://, https://, socks4://, socks4a://, socks5://, socks5h:// with a host.
 bool valid_proxy(std::string_view s, std::string* why);
 

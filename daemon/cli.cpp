@@ -1,7 +1,11 @@
 #include "daemon/cli.h"
 
+#include <curl/curl.h>
+
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -29,6 +33,23 @@ std::string iso_ms(storage::Millis ms) {
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
+}
+
+// "host port N" of a URL (libcurl's parser, default port filled in), or "" when unparsable.
+std::string host_port(const std::string& url) {
+  CURLU* u = curl_url();
+  if (!u) return "";
+  std::string out;
+  char* host = nullptr;
+  char* port = nullptr;
+  if (curl_url_set(u, CURLUPART_URL, url.c_str(), 0) == CURLUE_OK &&
+      curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+      curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK)
+    out = std::string("host ") + host + " port " + port;
+  curl_free(host);
+  curl_free(port);
+  curl_url_cleanup(u);
+  return out;
 }
 
 bool read_file(const std::string& path, std::string& out, std::string& error) {
@@ -59,27 +80,56 @@ int cmd_check(const std::string& config_path) {
   return 0;
 }
 
-int cmd_clean(const std::vector<std::string>& inputs, const std::string& url, bool json) {
+// `rasid clean`: with a configuration, URLs are fetched with its settings (allow_private, proxy,
+// user agent) and `source` names the [[source]] whose [source.clean] rules apply.
+int cmd_clean(const std::vector<std::string>& inputs, const std::string& url, bool json,
+              const std::string& config_path, const std::string& source) {
+  fetch::Options options;
+  clean::Rules rules;
+  if (!config_path.empty()) {
+    auto rt = load_runtime(config_path);
+    if (!rt) {
+      std::fprintf(stderr, "%s\n", rt.error().c_str());
+      return 1;
+    }
+    options = fetch_options(rt.value()->config.daemon);
+    if (!source.empty()) {
+      const config::Source* s = rt.value()->source(source);
+      if (!s) {
+        std::fprintf(stderr, "no source named \"%s\" in %s\n", source.c_str(), config_path.c_str());
+        return 1;
+      }
+      rules = clean_rules(*s);
+    }
+  } else if (!source.empty()) {
+    std::fprintf(stderr,
+                 "clean: --source needs a configuration (--config FILE or $RASID_CONFIG)\n");
+    return 2;
+  }
   int rc = 0;
   for (const auto& in : inputs) {
     Result<clean::Article> art = Error{"unset"};
     if (in.rfind("http://", 0) == 0 || in.rfind("https://", 0) == 0) {
       fetch::Request req;
       req.url = in;
-      auto rs = fetch::fetch_all({req}, fetch::Options{});
+      auto rs = fetch::fetch_all({req}, options);
       const auto& r = rs.at(0);
-      if (!r.ok())
-        art = Error{r.error == fetch::Error::http_status ? "HTTP " + std::to_string(r.status)
-                                                         : fetch::to_string(r.error) +
-                                                               std::string(": ") + r.error_message};
-      else
-        art = clean::extract_bytes(r.body, r.final_url, r.content_type);
+      if (!r.ok()) {
+        std::string why = r.error == fetch::Error::http_status
+                              ? "HTTP " + std::to_string(r.status)
+                              : fetch::to_string(r.error) + std::string(": ") + r.error_message;
+        if (r.error == fetch::Error::blocked_address && config_path.empty())
+          why += " (and give that file with --config)";
+        art = Error{why};
+      } else {
+        art = clean::extract_bytes(r.body, r.final_url, r.content_type, rules);
+      }
     } else {
       std::string bytes, err;
       if (!read_file(in, bytes, err))
         art = Error{err};
       else
-        art = clean::extract_bytes(bytes, url);
+        art = clean::extract_bytes(bytes, url, {}, rules);
     }
     if (json) {
       std::fputs(clean::to_json_line(in, art).c_str(), stdout);
@@ -218,45 +268,106 @@ int cmd_alerts_test(const std::string& config_path, const std::string& name) {
     std::printf("%s: delivered (HTTP %ld, id %s)\n", name.c_str(), r.status, id.c_str());
     return 0;
   }
-  std::fprintf(stderr, "%s: failed: %s%s\n", name.c_str(), fetch::to_string(r.error),
-               r.status ? (" HTTP " + std::to_string(r.status)).c_str() : "");
+  // What the daemon's log says too: where it went and why it failed. Host and port only: a
+  // webhook URL's path often carries a token (Slack, Discord).
+  std::string why = r.error == fetch::Error::http_status ? "HTTP " + std::to_string(r.status)
+                                                         : std::string(fetch::to_string(r.error));
+  if (!r.error_message.empty() && r.error != fetch::Error::http_status)
+    why += ": " + r.error_message;
+  std::fprintf(stderr, "%s: failed: %s: %s\n", name.c_str(), host_port(ep->url).c_str(),
+               why.c_str());
   return 1;
 }
 
-}  // namespace
+// After `rasid once`: did every source fail in this pass? (Each poll records its attempt and
+// error in the store; sources the pass did not reach are not counted as failed.)
+bool every_source_failed(const std::string& config_path, storage::Millis started, int* failed,
+                         int* total) {
+  auto cfg = config::load(config_path);
+  if (!cfg || cfg->sources.empty()) return false;
+  auto store = storage::Store::open(cfg->daemon.database);
+  if (!store) return false;
+  *total = static_cast<int>(cfg->sources.size());
+  *failed = 0;
+  for (const auto& s : cfg->sources) {
+    auto st = store.value()->source(s.name);
+    if (st && st->last_attempt >= started && !st->last_error.empty()) ++*failed;
+  }
+  return *failed == *total;
+}
 
-int main(int argc, char** argv) {
-  CLI::App app{"rasid — watches Arabic news sites and alerts on your topics"};
+constexpr int kExitUsage = 2;
+constexpr int kExitAllSourcesFailed = 3;
+constexpr const char* kDefaultConfig = "/etc/rasid/rasid.toml";
+
+// --config, else $RASID_CONFIG, else /etc/rasid/rasid.toml when it exists; "" when none.
+std::string resolve_config(const std::string& given) {
+  if (!given.empty()) return given;
+  if (const char* env = std::getenv("RASID_CONFIG"); env && *env) return env;
+  std::error_code ec;
+  if (std::filesystem::exists(kDefaultConfig, ec)) return kDefaultConfig;
+  return "";
+}
+
+std::string command_list(const CLI::App& app) {
+  std::string out;
+  for (const CLI::App* c : app.get_subcommands([](const CLI::App*) { return true; }))
+    out += (out.empty() ? "" : ", ") + c->get_name();
+  return out;
+}
+
+// A word where a command is expected that names none: CLI11 would say "A subcommand is
+// required" or "arguments were not expected"; say what it is and list the commands instead.
+bool unknown_command(const CLI::App& app, const std::string& word, const std::string& prefix) {
+  if (word.empty() || word[0] == '-') return false;
+  for (const CLI::App* c : app.get_subcommands([](const CLI::App*) { return true; }))
+    if (c->check_name(word)) return false;
+  std::fprintf(stderr, "%s: unknown command \"%s\"; the commands are: %s (see %s --help)\n",
+               prefix.c_str(), word.c_str(), command_list(app).c_str(), prefix.c_str());
+  return true;
+}
+
+int main_unguarded(int argc, char** argv) {
+  CLI::App app{
+      "rasid — watches Arabic news sites and alerts on your topics\n"
+      "The configuration is --config FILE, else $RASID_CONFIG, else /etc/rasid/rasid.toml."};
   app.require_subcommand(1);
-  std::string config_path = "/etc/rasid/rasid.toml";
-  auto add_config = [&](CLI::App* c) {
-    c->add_option("-c,--config", config_path, "configuration file")->capture_default_str();
+  std::string config_opt;
+  // Every command (and sub-subcommand) takes --config, before or after its own subcommand.
+  auto add_config = [&](CLI::App* c, const char* what = "configuration file") {
+    c->add_option("-c,--config", config_opt, what);
   };
 
   auto* run = app.add_subcommand("run", "run the daemon");
   add_config(run);
-  auto* once = app.add_subcommand("once", "poll every source once, deliver alerts, exit");
+  auto* once = app.add_subcommand(
+      "once", "poll every source once, deliver alerts, exit (3 when every source failed)");
   add_config(once);
-  auto* check = app.add_subcommand("check", "validate the configuration");
+  auto* check = app.add_subcommand("check", "validate the configuration (every problem at once)");
   add_config(check);
 
   auto* clean = app.add_subcommand("clean", "extract the article from saved pages or URLs");
   std::vector<std::string> inputs;
-  std::string url;
+  std::string url, clean_source;
   bool json = false;
   clean->add_option("inputs", inputs, "HTML files or http(s) URLs")->required();
   clean->add_option("--url", url, "the address the file was saved from");
   clean->add_flag("--json", json, "one JSON object per input per line");
+  add_config(clean,
+             "fetch with this file's settings (allow_private for local/private addresses, proxy)");
+  clean->add_option("--source", clean_source, "apply this source's [source.clean] rules");
 
   auto* sources = app.add_subcommand("sources", "state of every source");
   add_config(sources);
   sources->add_flag("--json", json, "JSON output");
 
-  auto* articles = app.add_subcommand("articles", "recent articles of a topic, with matches");
+  auto* articles = app.add_subcommand("articles", "recent articles, with their matches");
   add_config(articles);
   std::string art_topic, art_since, art_query;
   int art_limit = 20;
-  articles->add_option("--topic", art_topic, "topic name (all matched articles when absent)");
+  bool art_matched = false;
+  articles->add_option("--topic", art_topic, "only articles this topic matched");
+  articles->add_flag("--matched", art_matched, "only articles some topic matched");
   articles->add_option("--since", art_since, "24h, 7d, 2024-05-01 … (default 7d)");
   articles->add_option("-q,--query", art_query, "words that must all appear");
   articles->add_option("-n,--limit", art_limit, "at most this many")->check(CLI::Range(1, 500));
@@ -272,6 +383,7 @@ int main(int argc, char** argv) {
   search->add_flag("--json", json, "JSON output");
   auto* topics = app.add_subcommand("topics", "topic tools");
   topics->require_subcommand(1);
+  add_config(topics);
   auto* topics_test = topics->add_subcommand("test", "what a topic would have matched");
   add_config(topics_test);
   topics_test->add_option("name", tt_topic, "a configured topic");
@@ -284,47 +396,104 @@ int main(int argc, char** argv) {
   add_config(alerts);
   alerts->add_flag("--json", json, "JSON output");
   auto* retry = alerts->add_subcommand("retry", "queue failed alerts again");
+  add_config(retry);
   std::string endpoint;
   retry->add_option("--endpoint", endpoint, "only this webhook");
   auto* test = alerts->add_subcommand("test", "send a signed test event to a webhook");
+  add_config(test);
   std::string test_name;
   test->add_option("name", test_name, "webhook name")->required();
 
   auto* discover = app.add_subcommand("discover", "find the feeds a site offers");
-  std::string src_url, src_file, src_config;
+  std::string src_url, src_file, import_out;
   discover->add_option("url", src_url, "a page of the site")->required();
-  discover->add_option("-c,--config", src_config, "use this file's fetch settings");
+  add_config(discover,
+             "fetch with this file's settings: a local or private site needs its address in "
+             "[daemon] allow_private");
   auto* import_opml = app.add_subcommand("import-opml", "OPML subscriptions → [[source]] blocks");
   import_opml->add_option("file", src_file, "OPML file")->required();
-  import_opml->add_option("-c,--config", src_config, "also append them to this file");
+  import_opml->add_option("-c,--config", import_out,
+                          "also append them to this file (only when given: never the default)");
   auto* export_opml = app.add_subcommand("export-opml", "the feed sources as OPML");
   add_config(export_opml);
 
+  // Options of a parent also work after its subcommand (`rasid alerts retry --json`).
+  for (CLI::App* sub : {retry, test, topics_test}) sub->fallthrough();
+
+  if (argc < 2) {
+    std::fprintf(stderr, "rasid: a command is required; the commands are: %s (see rasid --help)\n",
+                 command_list(app).c_str());
+    return kExitUsage;
+  }
+  if (unknown_command(app, argv[1], "rasid")) return kExitUsage;
+  if (argc > 2 && std::string(argv[1]) == "topics" &&
+      unknown_command(*topics, argv[2], "rasid topics"))
+    return kExitUsage;
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // --help and --version are not errors; everything else is a usage error: exit 2.
+    const int rc = app.exit(e);
+    return rc == 0 ? 0 : kExitUsage;
+  }
+
+  // Commands that cannot work without a configuration, and those that use one when there is.
+  const bool optional_config = *clean || *discover;
+  const std::string config_path = resolve_config(config_opt);
+  if (config_path.empty() && !optional_config && !*import_opml) {
+    std::fprintf(stderr,
+                 "rasid: no configuration: give --config FILE, set RASID_CONFIG=FILE, or create "
+                 "%s\n",
+                 kDefaultConfig);
+    return kExitUsage;
   }
 
   if (*run) return run_service({config_path, false});
-  if (*once) return run_service({config_path, true});
+  if (*once) {
+    const storage::Millis started = storage::now_ms();
+    int rc = run_service({config_path, true});
+    int failed = 0, total = 0;
+    if (rc == 0 && every_source_failed(config_path, started, &failed, &total)) {
+      std::fprintf(
+          stderr,
+          "rasid once: every source failed (%d of %d); see the log above or `rasid sources`\n",
+          failed, total);
+      return kExitAllSourcesFailed;
+    }
+    return rc;
+  }
   if (*check) return cmd_check(config_path);
-  if (*clean) return cmd_clean(inputs, url, json);
+  if (*clean) return cmd_clean(inputs, url, json, config_path, clean_source);
   if (*sources) return cmd_sources(config_path, json);
   if (*articles)
-    return cmd_articles(config_path, art_topic, art_since, art_query, art_limit, json);
+    return cmd_articles(config_path, art_topic, art_since, art_query, art_limit, art_matched, json);
   if (*search) return cmd_search(config_path, search_query, search_since, search_limit, json);
   if (*topics_test)
     return cmd_topics_test(config_path, tt_topic, search_query, search_since, search_limit, json);
-  if (*discover) return cmd_discover(src_url, src_config);
-  if (*import_opml) return cmd_import_opml(src_file, src_config);
+  if (*discover) return cmd_discover(src_url, config_path);
+  if (*import_opml) return cmd_import_opml(src_file, import_out);
   if (*export_opml) return cmd_export_opml(config_path);
   if (*alerts) {
     if (*retry) return cmd_alerts_retry(config_path, endpoint);
     if (*test) return cmd_alerts_test(config_path, test_name);
     return cmd_alerts(config_path, json);
   }
-  return 2;
+  return kExitUsage;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Last resort: every known failure is a reported error with its own exit code; an exception
+  // that still gets here is a bug, but it is logged and ends the process, never std::terminate.
+  try {
+    return main_unguarded(argc, argv);
+  } catch (const std::exception& e) {
+    log::error(std::string("rasid: internal error: ") + e.what());
+  } catch (...) {
+    log::error("rasid: internal error: unknown exception");
+  }
+  return 1;
 }
 
 }  // namespace rasid::daemon

@@ -1,13 +1,18 @@
 // rasid search / rasid topics test: the topic language over stored articles (FTS5 prefilter,
 // then exact confirmation).
+#include <unicode/brkiter.h>
+#include <unicode/utext.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
+#include <memory>
 #include <nlohmann/json.hpp>
 
 #include "daemon/commands.h"
 #include "daemon/runtime.h"
 #include "daemon/status.h"
+#include "parse/parser.h"
 #include "text/text.h"
 
 namespace rasid::daemon {
@@ -15,6 +20,7 @@ namespace rasid::daemon {
 namespace {
 
 constexpr std::size_t kSnippetChars = 240;
+constexpr std::size_t kTitleGraphemes = 100;  // titles in text output (JSON has them whole)
 
 std::string fts_string(const std::string& w) {
   std::string out = "\"";
@@ -64,7 +70,9 @@ SearchHit make_hit(const storage::Article& a, const match::Matcher& highlighter)
   std::vector<match::Hit> in_title, in_body;
   for (const auto& tm : highlighter.match(document(a)))
     for (const auto& x : tm.hits) (x.in_title ? in_title : in_body).push_back(x);
-  h.title = match::snippet(a.title, in_title, a.title.size() + 1);
+  // The whole title, marked: a window around the first hit would drop the title's beginning
+  // (its right-hand side in Arabic). Every code point fits in 3 × bytes + 3.
+  h.title = match::snippet(a.title, in_title, 3 * a.title.size() + 3);
   h.snippet = match::snippet(a.body, in_body, kSnippetChars);
   return h;
 }
@@ -81,9 +89,46 @@ nlohmann::json hit_json(const SearchHit& h) {
           {"snippet", h.snippet}};
 }
 
+}  // namespace
+
+std::string cut_graphemes(const std::string& s, std::size_t max_graphemes) {
+  UErrorCode err = U_ZERO_ERROR;
+  UText* ut = utext_openUTF8(nullptr, s.data(), static_cast<int64_t>(s.size()), &err);
+  std::unique_ptr<icu::BreakIterator> it(
+      icu::BreakIterator::createCharacterInstance(icu::Locale::getRoot(), err));
+  if (U_FAILURE(err) || !it) {
+    utext_close(ut);
+    return s;
+  }
+  it->setText(ut, err);
+  std::size_t n = 0;
+  int32_t cut = -1;
+  for (int32_t b = it->next(); b != icu::BreakIterator::DONE; b = it->next()) {
+    if (++n == max_graphemes) {
+      cut = b;
+      if (it->next() == icu::BreakIterator::DONE) cut = -1;  // exactly max: nothing to cut
+      break;
+    }
+  }
+  utext_close(ut);
+  if (cut < 0 || max_graphemes == 0) return max_graphemes == 0 ? std::string() : s;
+  std::string out = s.substr(0, static_cast<std::size_t>(cut));
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  // A hit marker opened before the cut is closed, so that the marks stay paired.
+  std::size_t open = 0, pos = 0;
+  static const std::string kOpen = "«", kClose = "»";
+  while ((pos = out.find(kOpen, pos)) != std::string::npos) ++open, pos += kOpen.size();
+  for (pos = 0; (pos = out.find(kClose, pos)) != std::string::npos; pos += kClose.size())
+    if (open) --open;
+  for (; open; --open) out += kClose;
+  return out + "…";
+}
+
+namespace {
+
 void print_hit(const SearchHit& h) {
   std::printf("%s  %s  %s\n", date_of(h.article).c_str(), h.article.source.c_str(),
-              h.title.c_str());
+              cut_graphemes(h.title, kTitleGraphemes).c_str());
   if (!h.snippet.empty()) std::printf("    %s\n", h.snippet.c_str());
   std::printf("    %s\n", h.article.url.c_str());
 }
@@ -128,20 +173,54 @@ std::string fts_prefilter(const match::Query& query) {
   return out;
 }
 
+storage::Millis newness(const storage::Article& a) {
+  if (auto t = parse::parse_date(a.published)) {
+    storage::Millis ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(t->time_since_epoch()).count();
+    // A date after the article was fetched is a feed's mistake: it must not pin it on top.
+    if (a.fetched_at <= 0 || ms <= a.fetched_at) return ms;
+  }
+  return a.fetched_at;
+}
+
 Result<SearchOutcome> search_history(storage::Store& store, const match::Query& query,
                                      storage::Millis since, int max_hits, bool count_all) {
   SearchOutcome out;
   out.fts = fts_prefilter(query);
-  match::Matcher highlighter;
-  highlighter.add(0, query);
+  // The scan goes in storage order (newest fetched first); the answer is newest first by the
+  // article's own date (newness()), so the max_hits newest are kept in a heap whose front is the
+  // oldest kept. newness() never exceeds fetched_at, and ids grow with fetched_at (one writer
+  // stamping now_ms), so once the heap is full and an article was fetched before the oldest
+  // kept date, no later candidate can enter: without count_all the scan stops there.
+  using Keyed = std::pair<storage::Millis, storage::Article>;
+  auto newer = [](const Keyed& x, const Keyed& y) {
+    if (x.first != y.first) return x.first > y.first;
+    return x.second.id > y.second.id;
+  };
+  std::vector<Keyed> heap;
+  auto full = [&] { return static_cast<int>(heap.size()) >= max_hits; };
   auto st = store.scan_articles(out.fts, since, [&](const storage::Article& a) {
+    if (!count_all && full() && a.fetched_at < heap.front().first) return false;
     ++out.candidates;
     if (!query.matches(document(a))) return true;
     ++out.matched;
-    if (static_cast<int>(out.hits.size()) < max_hits) out.hits.push_back(make_hit(a, highlighter));
-    return count_all || static_cast<int>(out.hits.size()) < max_hits;
+    if (max_hits <= 0) return true;
+    Keyed k{newness(a), a};
+    if (!full()) {
+      heap.push_back(std::move(k));
+      std::push_heap(heap.begin(), heap.end(), newer);
+    } else if (newer(k, heap.front())) {
+      std::pop_heap(heap.begin(), heap.end(), newer);
+      heap.back() = std::move(k);
+      std::push_heap(heap.begin(), heap.end(), newer);
+    }
+    return true;
   });
   if (!st) return Error{st.error()};
+  std::sort_heap(heap.begin(), heap.end(), newer);
+  match::Matcher highlighter;
+  highlighter.add(0, query);
+  for (const auto& [key, a] : heap) out.hits.push_back(make_hit(a, highlighter));
   return out;
 }
 

@@ -60,6 +60,10 @@ std::string signature(const parse::Feed& f) {
   return s;
 }
 
+// Where sites commonly serve their feed (WordPress, Ghost, Hugo, Jekyll, Drupal, Blogger-like).
+constexpr const char* kCommonFeedPaths[] = {"/feed",     "/rss",       "/feed.xml",  "/rss.xml",
+                                            "/atom.xml", "/index.xml", "/?feed=rss2"};
+
 struct Candidate {
   std::string url;
   std::string via;
@@ -104,18 +108,21 @@ Result<Discovery> discover(const std::string& url, const fetch::Options& options
   req.url = url;
   req.tag = "discover";
   auto first = fetch::fetch_all({req}, options).at(0);
-  if (!first.ok())
-    return Error{url + ": " +
-                 (first.error == fetch::Error::http_status
-                      ? "HTTP " + std::to_string(first.status)
-                      : std::string(fetch::to_string(first.error)) + ": " + first.error_message)};
+  // A site whose home page answers 404 (or 403, 500…) may still serve its feed at a common
+  // path: only a failure to reach the server at all ends the search here.
+  const bool page_ok = first.ok();
+  if (!page_ok && first.error != fetch::Error::http_status)
+    return Error{url + ": " + std::string(fetch::to_string(first.error)) + ": " +
+                 first.error_message};
   Discovery d;
   d.url = first.final_url.empty() ? url : first.final_url;
   d.tried = 1;
   const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-  if (auto f = parse::parse_feed_bytes(first.body, first.content_type, d.url, now); f) {
-    d.feeds.push_back({d.url, f->title, f->format, static_cast<int>(f->entries.size()), "given"});
-    return d;
+  if (page_ok) {
+    if (auto f = parse::parse_feed_bytes(first.body, first.content_type, d.url, now); f) {
+      d.feeds.push_back({d.url, f->title, f->format, static_cast<int>(f->entries.size()), "given"});
+      return d;
+    }
   }
 
   std::vector<Candidate> cands;
@@ -124,13 +131,14 @@ Result<Discovery> discover(const std::string& url, const fetch::Options& options
     if (u.empty()) return;
     if (queued.insert(parse::canonical_url(u)).second) cands.push_back({u, via});
   };
-  if (auto page = parse::Html::parse(first.utf8(), d.url); page) {
-    for (const auto& l : parse::feed_links(page.value())) add(l, "link");
-    d.article_links = static_cast<int>(parse::article_links(page.value()).size());
+  if (page_ok) {
+    if (auto page = parse::Html::parse(first.utf8(), d.url); page) {
+      for (const auto& l : parse::feed_links(page.value())) add(l, "link");
+      d.article_links = static_cast<int>(parse::article_links(page.value()).size());
+    }
   }
   const std::string root = site_root(d.url);
-  for (const char* p : {"/feed", "/rss", "/rss.xml", "/feed.xml", "/?feed=rss2"})
-    add(root + p, "path");
+  for (const char* p : kCommonFeedPaths) add(root + p, "path");
   if (std::string base = parse::canonical_url(d.url); base != root + "/") {
     auto q = base.find('?');
     if (q != std::string::npos) base.resize(q);
@@ -158,6 +166,9 @@ Result<Discovery> discover(const std::string& url, const fetch::Options& options
     if (!seen_content.insert(signature(f.value())).second) continue;
     d.feeds.push_back({at, f->title, f->format, static_cast<int>(f->entries.size()), cands[i].via});
   }
+  if (!page_ok && d.feeds.empty())
+    return Error{url + ": HTTP " + std::to_string(first.status) + ", and none of the " +
+                 std::to_string(d.tried - 1) + " common feed addresses tried answered with a feed"};
   return d;
 }
 
@@ -198,7 +209,14 @@ int cmd_discover(const std::string& url, const std::string& config_path) {
   }
   auto d = discover(url, o);
   if (!d) {
-    std::fprintf(stderr, "discover: %s\n", d.error().c_str());
+    // A local or private site is refused by the address guard unless the configuration's
+    // [daemon] allow_private lists it; discover only knows that setting through --config.
+    const bool guard = d.error().find("allow_private") != std::string::npos;
+    std::fprintf(stderr, "discover: %s%s\n", d.error().c_str(),
+                 guard && config_path.empty()
+                     ? "\ndiscover: no configuration was read: give the file that allows it with "
+                       "--config FILE (or set RASID_CONFIG)"
+                     : "");
     return 1;
   }
   for (const auto& f : d->feeds)

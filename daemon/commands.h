@@ -36,9 +36,11 @@ struct Discovery {
 };
 
 // Fetches `url`; when it is a feed, that is the answer. Otherwise candidates are the page's
-// <link rel="alternate"> feeds, then /feed, /rss, /rss.xml, /feed.xml, /?feed=rss2 at the site
-// root and <page>/feed (WordPress category feeds); each is fetched and kept only if it parses as
-// a feed. Error only when the URL itself cannot be fetched.
+// <link rel="alternate"> feeds, then /feed, /rss, /feed.xml, /rss.xml, /atom.xml, /index.xml,
+// /?feed=rss2 at the site root and <page>/feed (WordPress category feeds); each is fetched and
+// kept only if it parses as a feed. The common paths are tried even when the page answers with
+// an HTTP error (a 404 home page). Error when the server cannot be reached, or when the page
+// answered with an HTTP error and no candidate is a feed.
 Result<Discovery> discover(const std::string& url, const fetch::Options& options);
 
 // [[source]] blocks for OPML feeds. Feeds whose canonical URL is in `known_feeds` are skipped;
@@ -80,10 +82,22 @@ struct SearchOutcome {
   std::vector<SearchHit> hits;  // newest first, at most max_hits
 };
 
-// Articles fetched at or after `since` that the query matches. With count_all the scan goes on
-// after max_hits to count every match (back-testing); else it stops at max_hits.
+// `s` cut after `max_graphemes` user-perceived characters (ICU grapheme clusters) at its logical
+// end — in an Arabic title, the left-hand side on screen — with "…" added and a «hit» marker
+// opened before the cut closed; always valid UTF-8. Unchanged when it is not longer.
+std::string cut_graphemes(const std::string& s, std::size_t max_graphemes);
+
+// Articles fetched at or after `since` that the query matches, newest first by their published
+// date (the fetch time when there is none, or when it lies in the future of the fetch). With
+// count_all every candidate is evaluated and `matched` counts every match (back-testing); else
+// the scan stops once no older-fetched article can be among the max_hits newest.
 Result<SearchOutcome> search_history(storage::Store& store, const match::Query& query,
                                      storage::Millis since, int max_hits, bool count_all);
+
+// `rasid articles`: every recent article (as /api/articles lists them); `matched_only` (--matched)
+// keeps those some topic matched, `topic` those that topic matched (daemon/status_cli.cpp).
+int cmd_articles(const std::string& config_path, const std::string& topic, const std::string& since,
+                 const std::string& words, int limit, bool matched_only, bool json);
 
 int cmd_search(const std::string& config_path, const std::string& query, const std::string& since,
                int limit, bool json);

@@ -327,8 +327,12 @@ void Pipeline::store_article(Poll& p, const parse::Entry& e, const std::string& 
   if (paragraphs.empty()) {
     paragraphs = html_paragraphs(e.content.empty() ? e.summary : e.content);
   }
-  if (!page && paragraphs.empty() && a.title.empty()) {
-    // Nothing to keep (a section page's link whose page is gone): remember it, store nothing.
+  if (!page && paragraphs.empty() && (a.title.empty() || e.link.empty())) {
+    // Nothing to keep (a section page's link whose page is gone, a feed item with neither a
+    // link nor text): remember it, store nothing.
+    if (e.link.empty())
+      log::warn("source=" + src.name + " feed item \"" + e.title +
+                "\" has neither a link nor text: skipped");
     std::vector<std::string> keys{key};
     if (auto al = p.aliases.find(key); al != p.aliases.end())
       keys.insert(keys.end(), al->second.begin(), al->second.end());

@@ -1,8 +1,13 @@
 #include "daemon/runtime.h"
 
+#include <curl/curl.h>
 #include <libxml/xpath.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <utility>
+
+#include "fetch/guard.h"
 
 namespace rasid::daemon {
 
@@ -33,34 +38,74 @@ bool valid_xpath(const std::string& expr) {
   xmlXPathFreeCompExpr(c);
   return true;
 }
-}  // namespace
 
-Result<std::shared_ptr<const Runtime>> build_runtime(config::Config config) {
-  auto rt = std::make_shared<Runtime>();
-  std::string errors;
+// libcurl's own URL parser: what a fetch of the URL will use.
+bool curl_accepts(const std::string& url, std::string* why) {
+  CURLU* u = curl_url();
+  if (!u) return true;  // out of memory: the fetch itself will say so
+  CURLUcode rc = curl_url_set(u, CURLUPART_URL, url.c_str(), 0);
+  curl_url_cleanup(u);
+  if (rc == CURLUE_OK) return true;
+  *why = std::string("libcurl refuses the URL: ") + curl_url_strerror(rc);
+  return false;
+}
+
+// "FILE:LINE: …" → LINE (0 when absent), to report problems in file order.
+long line_of(const std::string& message, const std::string& path) {
+  if (message.compare(0, path.size() + 1, path + ":") != 0) return 0;
+  return std::strtol(message.c_str() + path.size() + 1, nullptr, 10);
+}
+
+// Every check that needs more than config/ knows (the query language, XPath, libcurl's URL
+// parser, the fetcher's allow_private parser), on a Config that may be partial. Appends
+// "FILE:LINE: KEY: reason" messages; fills `rt` as far as it gets.
+void build(const config::Config& config, Runtime& rt, std::vector<std::string>& errors) {
+  auto at = [&](int line) { return config.path + ":" + std::to_string(line) + ": "; };
   auto bad_xpath = [&](const config::Source& s, const char* key, const std::string& expr) {
     if (expr.empty() || valid_xpath(expr)) return;
-    if (!errors.empty()) errors += '\n';
-    errors += config.path + ":" + std::to_string(s.line) + ": source \"" + s.name + "\" " + key +
-              ": invalid XPath \"" + expr + "\"";
+    errors.push_back(at(s.line) + "source \"" + s.name + "\" " + key + ": invalid XPath \"" + expr +
+                     "\"");
   };
+  auto bad_url = [&](int line, const std::string& what, const std::string& url) {
+    std::string why;
+    if (!url.empty() && !curl_accepts(url, &why)) errors.push_back(at(line) + what + ": " + why);
+  };
+  for (const auto& a : config.daemon.allow_private)
+    if (!fetch::parse_cidr(a))
+      errors.push_back(at(config.daemon.allow_private_line) + "daemon.allow_private: \"" + a +
+                       "\": not a CIDR or an IP address");
   for (const auto& s : config.sources) {
     for (const auto& d : s.clean.drop) bad_xpath(s, "clean.drop", d);
     bad_xpath(s, "clean.body", s.clean.body);
     bad_xpath(s, "link_selector", s.link_selector);
+    bad_url(s.line, "source \"" + s.name + "\" " + (s.feed.empty() ? "page" : "feed"),
+            s.feed.empty() ? s.page : s.feed);
   }
+  for (const auto& w : config.webhooks) bad_url(w.line, "webhook \"" + w.name + "\" url", w.url);
   for (const auto& t : config.topics) {
+    if (t.query.empty()) continue;  // config/ has said why
     auto q = match::Query::parse(t.query);
     if (!q) {
-      if (!errors.empty()) errors += '\n';
-      errors += config.path + ":" + std::to_string(t.line) + ": topic \"" + t.name +
-                "\" query: " + q.error();
+      errors.push_back(at(t.line) + "topic \"" + t.name + "\" query: " + q.error());
       continue;
     }
-    rt->matcher.add(static_cast<int>(rt->topics.size()), q.value());
-    rt->topics.push_back(CompiledTopic{t.name, std::move(q).value(), t.webhooks});
+    rt.matcher.add(static_cast<int>(rt.topics.size()), q.value());
+    rt.topics.push_back(CompiledTopic{t.name, std::move(q).value(), t.webhooks});
   }
-  if (!errors.empty()) return Error{errors};
+}
+
+Result<std::shared_ptr<const Runtime>> finish(config::Config config,
+                                              std::vector<std::string> errors) {
+  auto rt = std::make_shared<Runtime>();
+  build(config, *rt, errors);
+  if (!errors.empty()) {
+    std::stable_sort(errors.begin(), errors.end(), [&](const std::string& a, const std::string& b) {
+      return line_of(a, config.path) < line_of(b, config.path);
+    });
+    std::string joined;
+    for (const auto& e : errors) joined += (joined.empty() ? "" : "\n") + e;
+    return Error{joined};
+  }
   for (const auto& w : config.webhooks) {
     alert::Endpoint e;
     e.name = w.name;
@@ -79,10 +124,17 @@ Result<std::shared_ptr<const Runtime>> build_runtime(config::Config config) {
   return std::shared_ptr<const Runtime>(std::move(rt));
 }
 
+}  // namespace
+
+Result<std::shared_ptr<const Runtime>> build_runtime(config::Config config) {
+  return finish(std::move(config), {});
+}
+
 Result<std::shared_ptr<const Runtime>> load_runtime(const std::string& path) {
-  auto cfg = config::load(path);
-  if (!cfg) return Error{cfg.error()};
-  return build_runtime(std::move(cfg).value());
+  auto loaded = config::load_all(path);
+  if (!loaded.parsed)
+    return Error{loaded.errors.empty() ? path + ": unreadable" : loaded.errors[0]};
+  return finish(std::move(loaded.config), std::move(loaded.errors));
 }
 
 fetch::Options fetch_options(const config::Daemon& d) {

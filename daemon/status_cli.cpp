@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "daemon/commands.h"
 #include "daemon/runtime.h"
 #include "daemon/status.h"
 
@@ -9,6 +10,11 @@ namespace rasid::daemon {
 
 int cmd_articles(const std::string& config_path, const std::string& topic, const std::string& since,
                  const std::string& words, int limit, bool json) {
+  return cmd_articles(config_path, topic, since, words, limit, true, json);
+}
+
+int cmd_articles(const std::string& config_path, const std::string& topic, const std::string& since,
+                 const std::string& words, int limit, bool matched_only, bool json) {
   auto rt = load_runtime(config_path);
   if (!rt) {
     std::fprintf(stderr, "%s\n", rt.error().c_str());
@@ -34,7 +40,7 @@ int cmd_articles(const std::string& config_path, const std::string& topic, const
   }
   storage::ArticleQuery q;
   q.topic = topic;
-  q.matched_only = true;
+  q.matched_only = matched_only;
   q.since = *from;
   q.fts = fts_query_from_words(words);
   q.limit = limit;
@@ -48,8 +54,8 @@ int cmd_articles(const std::string& config_path, const std::string& topic, const
     return 0;
   }
   if (arr->empty()) {
-    std::printf("no matched articles%s%s since %s\n", topic.empty() ? "" : " for ", topic.c_str(),
-                since.empty() ? "7d" : since.c_str());
+    std::printf("no %sarticles%s%s since %s\n", matched_only || !topic.empty() ? "matched " : "",
+                topic.empty() ? "" : " for ", topic.c_str(), since.empty() ? "7d" : since.c_str());
     return 0;
   }
   auto str = [](const nlohmann::json& j, const char* k) { return j.value(k, std::string()); };
@@ -57,7 +63,7 @@ int cmd_articles(const std::string& config_path, const std::string& topic, const
     std::string topics;
     for (const auto& m : a["matches"]) topics += (topics.empty() ? "" : ",") + str(m, "topic");
     std::printf("%s  %s  [%s]  %s\n", str(a, "fetched_at").c_str(), str(a, "source").c_str(),
-                topics.c_str(), str(a, "title").c_str());
+                topics.empty() ? "-" : topics.c_str(), str(a, "title").c_str());
     for (const auto& m : a["matches"]) {
       if (!topic.empty() && str(m, "topic") != topic) continue;
       std::string snip = str(m, "snippet");

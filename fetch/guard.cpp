@@ -182,7 +182,8 @@ std::string AddressGuard::check(const Bytes& a) const {
   if (why.empty()) return why;
   for (const auto& c : allow_)
     if (c.contains(a)) return "";
-  return why;
+  // The fetcher writes "ADDRESS is " before this: say how to let it through.
+  return why + "; add it to [daemon] allow_private to fetch it";
 }
 
 }  // namespace rasid::fetch

@@ -1,4 +1,5 @@
-// fetch/guard.h — the server-side request forgery guard's address rules (internal to fetch/).
+// fetch/guard.h — the server-side request forgery guard's address rules (internal to fetch/;
+// daemon/ also uses parse_cidr() to check [daemon] allow_private exactly as the fetcher reads it).
 //
 // The Fetcher consults this from CURLOPT_OPENSOCKETFUNCTION, i.e. on the address curl actually
 // connects to after resolution and at every redirect hop, never on the URL text.
@@ -39,7 +40,8 @@ std::string blocked_reason(const std::array<std::uint8_t, 16>& a);
 class AddressGuard {
  public:
   explicit AddressGuard(std::vector<Cidr> allow = {}) : allow_(std::move(allow)) {}
-  // "" when the connection may proceed, otherwise the reason.
+  // "" when the connection may proceed, otherwise the reason and the remedy: "loopback; add it
+  // to [daemon] allow_private to fetch it" (the fetcher prefixes "ADDRESS is ").
   std::string check(const std::array<std::uint8_t, 16>& a) const;
 
  private:

@@ -151,7 +151,7 @@ fetch_timeout_s = 20
 connect_timeout_s = 5
 max_body_bytes = 1048576
 proxy = "socks5h://127.0.0.1:9050"
-allow_private = ["10.0.0.0/8", "::1", "intranet.example", "fd00::/8"]
+allow_private = ["10.0.0.0/8", "::1", "10.9.8.7", "fd00::/8"]
 status_listen = "[::1]:9000"
 log_level = "debug"
 )",
@@ -167,6 +167,7 @@ log_level = "debug"
   EXPECT_EQ(d.max_body_bytes, 1048576u);
   EXPECT_EQ(d.proxy, "socks5h://127.0.0.1:9050");
   EXPECT_EQ(d.allow_private.size(), 4u);
+  EXPECT_EQ(d.allow_private_line, 11);
   EXPECT_EQ(d.status_listen, "[::1]:9000");
   EXPECT_EQ(d.log_level, "debug");
   // "" disables the status endpoint.
@@ -408,6 +409,39 @@ TEST(ConfigErrors, MissingRequiredKeysPointAtTheirTable) {
   EXPECT_THAT(e, HasSubstr("c.toml:9: webhook.name: missing"));
   EXPECT_THAT(e, HasSubstr("c.toml:9: webhook.url: missing"));
   EXPECT_EQ(count_lines(e), 4);
+}
+
+// The fetcher's address guard judges addresses, never names: a host name in allow_private was
+// accepted here and then aborted `rasid run` (issue 12). It is refused with the remedy.
+TEST(ConfigErrors, AllowPrivateRefusesHostNamesWithTheRemedy) {
+  std::string e = errors_of("[daemon]\nallow_private = [\"intranet.example\", \"127.0.0.0/8\"]\n");
+  EXPECT_THAT(e, HasSubstr("c.toml:2: daemon.allow_private: \"intranet.example\": a host name "
+                           "cannot be allowed"));
+  EXPECT_THAT(e, HasSubstr("list its address or network instead"));
+  EXPECT_EQ(count_lines(e), 1) << e;
+}
+
+// load_all() keeps what it could read next to every problem, so that daemon/ can add the
+// query and XPath checks to the same report.
+TEST(ConfigErrors, ParseAllKeepsThePartialConfigAndEveryError) {
+  auto l = parse_all(R"([daemon]
+allow_private = ["intranet.example"]
+[[topic]]
+name = "t"
+query = "سوريا AND"
+webhooks = ["nope"]
+)",
+                     "p.toml");
+  EXPECT_TRUE(l.parsed);
+  ASSERT_EQ(l.errors.size(), 2u);
+  EXPECT_THAT(l.errors[0], HasSubstr("p.toml:2: daemon.allow_private"));
+  EXPECT_THAT(l.errors[1], HasSubstr("p.toml:5: topic.webhooks"));
+  ASSERT_EQ(l.config.topics.size(), 1u);
+  EXPECT_EQ(l.config.topics[0].query, "سوريا AND");
+  auto bad = parse_all("a = [", "q.toml");
+  EXPECT_FALSE(bad.parsed);
+  ASSERT_EQ(bad.errors.size(), 1u);
+  EXPECT_THAT(bad.errors[0], HasSubstr("q.toml:1: TOML syntax"));
 }
 
 TEST(ConfigErrors, EveryProblemReportedOnePerLine) {

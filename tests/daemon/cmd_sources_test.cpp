@@ -104,10 +104,10 @@ TEST(Discover, FeedsFromLinkRelAlternateAndCommonPathsVerifiedByParsing) {
   // Every common path was tried; /rss (HTML) and the missing advertised feed were refused, and
   // ?feed=rss2 (the same document as /feed) is not listed twice.
   auto p = site.paths();
-  for (const char* t :
-       {"/feed", "/rss", "/rss.xml", "/feed.xml", "/?feed=rss2", "/feeds/missing.xml"})
+  for (const char* t : {"/feed", "/rss", "/rss.xml", "/feed.xml", "/atom.xml", "/index.xml",
+                        "/?feed=rss2", "/feeds/missing.xml"})
     EXPECT_TRUE(p.count(t)) << t;
-  EXPECT_EQ(d->tried, 8) << "the page and 7 candidates";
+  EXPECT_EQ(d->tried, 10) << "the page and 9 candidates";
 }
 
 TEST(Discover, AFeedAddressIsItsOwnAnswer) {

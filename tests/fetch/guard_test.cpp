@@ -78,6 +78,14 @@ TEST(Guard, AllowListOpensOnlyItsNetworks) {
   EXPECT_NE(none.check(addr("127.0.0.1")), "");
 }
 
+// A newcomer fetching a local test server reads this message: it must say how to allow it.
+TEST(Guard, RefusalNamesTheSettingThatAllowsIt) {
+  AddressGuard none;
+  EXPECT_EQ(none.check(addr("127.0.0.1")),
+            "loopback; add it to [daemon] allow_private to fetch it");
+  EXPECT_NE(none.check(addr("10.1.2.3")).find("allow_private"), std::string::npos);
+}
+
 TEST(Guard, ParsesCidrs) {
   auto c = parse_cidr("10.0.0.0/8");
   ASSERT_TRUE(c);
