@@ -372,12 +372,41 @@ void load_status_token(Checker& c, int line, std::string_view key, const std::st
   d.status_token_origin = origin;
 }
 
+// A private CA to trust besides the system store: a readable file with PEM certificates, checked
+// now so that a typo is a config error rather than every HTTPS source failing later.
+void read_ca_file(Checker& c, int line, const std::string& value, const std::string& base_dir,
+                  Daemon& d) {
+  constexpr std::string_view key = "daemon.ca_file";
+  if (value.empty()) {
+    c.error(line, key, "must not be empty (leave it out to trust the system store only)");
+    return;
+  }
+  std::filesystem::path fp(value);
+  if (fp.is_relative()) fp = std::filesystem::path(base_dir) / fp;
+  std::error_code ec;
+  if (std::filesystem::is_directory(fp, ec)) {
+    c.error(line, key, fp.string() + " is a directory, not a PEM file");
+    return;
+  }
+  std::string why;
+  auto data = read_small_file(fp.string(), kMaxFileBytes, &why);
+  if (!data) {
+    c.error(line, key, "cannot read " + fp.string() + ": " + why);
+    return;
+  }
+  if (data->find("-----BEGIN CERTIFICATE-----") == std::string::npos) {
+    c.error(line, key, fp.string() + " holds no PEM certificate (\"-----BEGIN CERTIFICATE-----\")");
+    return;
+  }
+  d.ca_file = fp.string();
+}
+
 void read_daemon(Checker& c, const toml::table& t, Daemon& d, const std::string& base_dir) {
   const std::string_view p = "daemon";
   c.known_keys(t, p,
                {"database", "user_agent", "concurrency", "per_host_concurrency",
                 "per_host_delay_ms", "fetch_timeout_s", "connect_timeout_s", "max_body_bytes",
-                "proxy", "allow_private", "status_listen", "status_token_file",
+                "proxy", "allow_private", "ca_file", "status_listen", "status_token_file",
                 "status_token_credential", "log_level", "fast_polling"});
   if (auto v = c.boolean(t, p, "fast_polling")) d.fast_polling = *v;
   if (auto v = c.str(t, p, "database")) {
@@ -431,6 +460,7 @@ void read_daemon(Checker& c, const toml::table& t, Daemon& d, const std::string&
     }
     d.allow_private_line = line_of(*n);
   }
+  if (auto v = c.str(t, p, "ca_file")) read_ca_file(c, line_of(*t.get("ca_file")), *v, base_dir, d);
   if (auto v = c.str(t, p, "status_listen")) {
     std::string why;
     if (!v->empty() && !valid_listen(*v, &why))

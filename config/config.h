@@ -12,6 +12,8 @@
 // seconds or strings like "90s", "10m", "2h", "1h30m", "1d"; the webhook delivery durations
 // (retry_schedule, min_interval, digest) also "250ms".
 //
+// `[daemon] ca_file` must name a readable PEM file with at least one certificate.
+//
 // Secrets are never in the file: a webhook names `secret_file = "/path"` or `secret_credential =
 // "name"` (read from $CREDENTIALS_DIRECTORY/name, as systemd's LoadCredential= provides).
 // The secret value is loaded here and is never printed.
@@ -94,6 +96,10 @@ struct Daemon {
   // names are refused (the guard judges the address connected to, not the name).
   std::vector<std::string> allow_private;
   int allow_private_line = 0;  // where allow_private was written (0 = absent), for messages
+  // PEM file of CA certificates trusted for HTTPS besides the system store (a private CA);
+  // relative to the config file's directory; checked readable and holding a certificate.
+  // Empty = the system store only.
+  std::string ca_file;
   // Status HTTP endpoint (daemon/status.h); empty = off. Port 0 = any free port (logged).
   std::string status_listen = "127.0.0.1:8079";
   // Bearer token for the status endpoint (every path but /healthz), loaded from

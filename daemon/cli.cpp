@@ -25,16 +25,6 @@ namespace rasid::daemon {
 
 namespace {
 
-std::string iso_ms(storage::Millis ms) {
-  if (ms <= 0) return "";
-  std::time_t t = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 // "host port N" of a URL (libcurl's parser, default port filled in), or "" when unparsable.
 std::string host_port(const std::string& url) {
   CURLU* u = curl_url();
@@ -166,36 +156,29 @@ int cmd_sources(const std::string& config_path, bool json) {
     std::fprintf(stderr, "%s\n", store.error().c_str());
     return 1;
   }
-  nlohmann::json arr = nlohmann::json::array();
-  for (const auto& s : rt->config.sources) {
-    auto st = store.value()->source(s.name);
-    if (!st) {
-      std::fprintf(stderr, "%s\n", st.error().c_str());
-      return 1;
-    }
-    arr.push_back({{"name", s.name},
-                   {"url", s.feed.empty() ? s.page : s.feed},
-                   {"status", st->status},
-                   {"last_success", iso_ms(st->last_success)},
-                   {"last_error", st->last_error},
-                   {"consecutive_errors", st->consecutive_errors},
-                   {"next_check", iso_ms(st->next_check)}});
-  }
+  // The same JSON as /api/sources (daemon/status.h).
+  const nlohmann::json arr = sources_json(*store.value(), *rt);
   if (json) {
     std::printf("%s\n", arr.dump(2).c_str());
     return 0;
   }
-  std::printf("%-24s %-8s %-20s %-20s %s\n", "SOURCE", "STATUS", "LAST SUCCESS", "NEXT CHECK",
-              "LAST ERROR");
-  for (const auto& s : arr)
-    std::printf("%-24s %-8s %-20s %-20s %s%s\n", s["name"].get<std::string>().c_str(),
+  std::printf("%-24s %-8s %-20s %-20s %-10s %s\n", "SOURCE", "STATUS", "LAST SUCCESS",
+              "NEXT CHECK", "INTERVAL", "LAST ERROR / WHY THE INTERVAL DIFFERS");
+  for (const auto& s : arr) {
+    const long long conf = s["interval_s"].get<long long>();
+    const long long now = s["interval_in_force_s"].get<long long>();
+    std::string interval = std::to_string(now) + "s";
+    if (now != conf) interval += " (" + std::to_string(conf) + "s)";
+    std::string note = s["last_error"].get<std::string>();
+    if (s["consecutive_errors"].get<int>() > 0)
+      note += " (" + std::to_string(s["consecutive_errors"].get<int>()) + " in a row)";
+    const std::string why = s["interval_reason"].get<std::string>();
+    if (!why.empty()) note += (note.empty() ? "" : "; ") + ("interval: " + why);
+    std::printf("%-24s %-8s %-20s %-20s %-10s %s\n", s["name"].get<std::string>().c_str(),
                 s["status"].get<std::string>().c_str(),
                 s["last_success"].get<std::string>().c_str(),
-                s["next_check"].get<std::string>().c_str(),
-                s["last_error"].get<std::string>().c_str(),
-                s["consecutive_errors"].get<int>() > 0
-                    ? (" (" + std::to_string(s["consecutive_errors"].get<int>()) + " in a row)").c_str()
-                    : "");
+                s["next_check"].get<std::string>().c_str(), interval.c_str(), note.c_str());
+  }
   return 0;
 }
 
@@ -279,25 +262,7 @@ int cmd_alerts_test(const std::string& config_path, const std::string& name) {
   return 1;
 }
 
-// After `rasid once`: did every source fail in this pass? (Each poll records its attempt and
-// error in the store; sources the pass did not reach are not counted as failed.)
-bool every_source_failed(const std::string& config_path, storage::Millis started, int* failed,
-                         int* total) {
-  auto cfg = config::load(config_path);
-  if (!cfg || cfg->sources.empty()) return false;
-  auto store = storage::Store::open(cfg->daemon.database);
-  if (!store) return false;
-  *total = static_cast<int>(cfg->sources.size());
-  *failed = 0;
-  for (const auto& s : cfg->sources) {
-    auto st = store.value()->source(s.name);
-    if (st && st->last_attempt >= started && !st->last_error.empty()) ++*failed;
-  }
-  return *failed == *total;
-}
-
 constexpr int kExitUsage = 2;
-constexpr int kExitAllSourcesFailed = 3;
 constexpr const char* kDefaultConfig = "/etc/rasid/rasid.toml";
 
 // --config, else $RASID_CONFIG, else /etc/rasid/rasid.toml when it exists; "" when none.
@@ -449,19 +414,7 @@ int main_unguarded(int argc, char** argv) {
   }
 
   if (*run) return run_service({config_path, false});
-  if (*once) {
-    const storage::Millis started = storage::now_ms();
-    int rc = run_service({config_path, true});
-    int failed = 0, total = 0;
-    if (rc == 0 && every_source_failed(config_path, started, &failed, &total)) {
-      std::fprintf(
-          stderr,
-          "rasid once: every source failed (%d of %d); see the log above or `rasid sources`\n",
-          failed, total);
-      return kExitAllSourcesFailed;
-    }
-    return rc;
-  }
+  if (*once) return run_service({config_path, true});
   if (*check) return cmd_check(config_path);
   if (*clean) return cmd_clean(inputs, url, json, config_path, clean_source);
   if (*sources) return cmd_sources(config_path, json);

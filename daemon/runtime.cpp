@@ -145,6 +145,7 @@ fetch::Options fetch_options(const config::Daemon& d) {
   o.max_body_bytes = d.max_body_bytes;
   o.proxy = d.proxy;
   o.allow_private = d.allow_private;
+  o.ca_file = d.ca_file;
   o.max_total = d.concurrency;
   o.max_per_host = d.per_host_concurrency;
   o.min_host_interval = d.per_host_delay;

@@ -94,7 +94,8 @@ ScheduleDecision adapt_interval(const AdaptInput& in) {
       }
     }
   } else {
-    next = seconds(static_cast<long long>(static_cast<double>(in.current.count()) * 1.25));
+    next = std::max(in.current + seconds(1),
+                    seconds(static_cast<long long>(static_cast<double>(in.current.count()) * 1.25)));
     // The feed's dates may hold it short; they never stretch it.
     if (in.publish_gap && in.publish_gap->count() > 0)
       next = std::min(next, std::max(in.current, *in.publish_gap / 2));
@@ -163,6 +164,7 @@ class Service {
     for (const auto& s : rt_->config.sources) {
       pipeline_.poll(s, [this](PollOutcome o) {
         after_poll(o);
+        if (!o.ok) once_failed_++;
         if (--in_flight_ == 0) once_deliver();
       });
     }
@@ -172,6 +174,12 @@ class Service {
     deliverer_->pump([this] {
       auto next = deliverer_->next_due();
       if (next && *next <= storage::now_ms() && ++once_rounds_ < 50) return once_deliver();
+      const int total = static_cast<int>(rt_->config.sources.size());
+      if (total > 0 && once_failed_ == total) {
+        log::error("rasid once: every source failed (" + std::to_string(total) +
+                   "); see the log above or `rasid sources`");
+        exit_code_ = kExitAllSourcesFailed;
+      }
       io_.stop();
     });
   }
@@ -474,6 +482,7 @@ class Service {
   std::mt19937_64 rng_;
   int in_flight_ = 0;
   int once_rounds_ = 0;
+  int once_failed_ = 0;
   bool stopping_ = false;
   int exit_code_ = 0;
   Metrics metrics_;

@@ -20,6 +20,9 @@ struct ServiceOptions {
   bool once = false;  // poll every source once, deliver what is due, exit
 };
 
+// The process exit code: 0, 1 (invalid config, database or status port unusable, another daemon
+// holds the database), or kExitAllSourcesFailed when `once` saw every source fail.
+constexpr int kExitAllSourcesFailed = 3;
 int run_service(const ServiceOptions& options);
 
 // Scheduling policy, exposed for tests: the delay before the next poll of a source.

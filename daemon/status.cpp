@@ -1077,7 +1077,11 @@ nlohmann::json sources_json(storage::Store& store, const Runtime& rt) {
                    {"last_error", st->last_error},
                    {"consecutive_errors", st->consecutive_errors},
                    {"next_check", iso_ms(st->next_check)},
-                   {"interval_s", s.interval.count()}});
+                   {"interval_s", s.interval.count()},
+                   // The interval in force for the next poll (adaptive, back-off or a server's
+                   // floor applied) and why it differs from the configured one.
+                   {"interval_in_force_s", st->in_force_s > 0 ? st->in_force_s : s.interval.count()},
+                   {"interval_reason", st->interval_reason}});
   }
   return arr;
 }

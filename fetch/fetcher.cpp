@@ -5,6 +5,7 @@
 #include "fetch/fetcher.h"
 
 #include <curl/curl.h>
+#include <openssl/x509_vfy.h>  // the X509_V_ERR_* codes CURLINFO_SSL_VERIFYRESULT reports
 #include <poll.h>
 #include <unistd.h>
 
@@ -71,6 +72,61 @@ std::string host_of(const std::string& url, std::string* why) {
   }
   curl_url_cleanup(u);
   return host;
+}
+
+// libcurl's OpenSSL backend reports OpenSSL's X509_V_ERR_* codes; other backends mean other
+// things by the same numbers.
+bool openssl_backend() {
+  static const bool is = [] {
+    const curl_version_info_data* v = curl_version_info(CURLVERSION_NOW);
+    return v && v->ssl_version && std::string_view(v->ssl_version).starts_with("OpenSSL");
+  }();
+  return is;
+}
+
+// What a failed TLS connection means to whoever reads the source's last error. `verify` is
+// CURLINFO_SSL_VERIFYRESULT; `detail` is curl's own message, kept in parentheses.
+std::string tls_message(CURLcode code, long verify, const std::string& detail) {
+  std::string what;
+  if (code == CURLE_SSL_CACERT_BADFILE) {
+    what = "cannot read the CA file";
+  } else if (code == CURLE_PEER_FAILED_VERIFICATION && openssl_backend()) {
+    switch (verify) {
+      // No chain error recorded (curl 7.88 presets 1 and stores OpenSSL's result only after its
+      // own host name check): the handshake verified the chain, and what curl refused after it
+      // is the name (CURLOPT_ISSUERCERT and pinning have codes of their own).
+      case X509_V_OK:
+      case X509_V_ERR_UNSPECIFIED:
+      case X509_V_ERR_HOSTNAME_MISMATCH:
+      case X509_V_ERR_IP_ADDRESS_MISMATCH:
+        what = "certificate is for another host name";
+        break;
+      case X509_V_ERR_CERT_HAS_EXPIRED:
+        what = "certificate has expired";
+        break;
+      case X509_V_ERR_CERT_NOT_YET_VALID:
+        what = "certificate is not yet valid (is the clock right?)";
+        break;
+      case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+      case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+      case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+      case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+      case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+      case X509_V_ERR_CERT_UNTRUSTED:
+        what = "certificate not trusted (self-signed or unknown CA)";
+        break;
+      case X509_V_ERR_CERT_REVOKED:
+        what = "certificate has been revoked";
+        break;
+      default:
+        what = "certificate rejected";
+    }
+  } else if (code == CURLE_PEER_FAILED_VERIFICATION) {
+    what = "certificate rejected";
+  } else {
+    what = "handshake failed";
+  }
+  return detail.empty() ? what : what + " (" + detail + ")";
 }
 
 }  // namespace
@@ -341,6 +397,12 @@ struct Fetcher::Impl {
       curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, opts.low_speed_bytes);
       curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, static_cast<long>(opts.low_speed_time.count()));
     }
+    // Certificates are always verified, chain and host name (libcurl's defaults, stated here so
+    // that nobody "fixes" a failing source by turning them off). Trust: the system store —
+    // libcurl's CA path /etc/ssl/certs — plus Options::ca_file when set.
+    curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
+    if (!opts.ca_file.empty()) curl_easy_setopt(e, CURLOPT_CAINFO, opts.ca_file.c_str());
     curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");  // every encoding this libcurl decodes
     curl_easy_setopt(e, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS);
     curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
@@ -614,6 +676,11 @@ struct Fetcher::Impl {
         r.error_message = "304 Not Modified";
       } else if (r.error == Error::http_status) {
         r.error_message = "HTTP " + std::to_string(status);
+      } else if (r.error == Error::tls) {
+        long verify = 0;
+        curl_easy_getinfo(e, CURLINFO_SSL_VERIFYRESULT, &verify);
+        r.error_message =
+            tls_message(code, verify, t.errbuf[0] ? t.errbuf : curl_easy_strerror(code));
       } else {
         r.error_message = t.errbuf[0] ? t.errbuf : curl_easy_strerror(code);
       }

@@ -16,6 +16,19 @@
 // HTTP/2 is allowed but never multiplexed. Retry-After is reported (Response::retry_after), not
 // enforced here: the scheduler decides when a source is asked again.
 //
+// TLS: certificates are always verified — the chain up to a trusted root, validity dates and
+// the host name (or IP address) in the URL; nothing here or in Options turns that off. Trust
+// comes from the system store (libcurl's CA path /etc/ssl/certs on Debian, kept by
+// update-ca-certificates) plus, when set, Options::ca_file: a private CA is added, never put in
+// the system store's place. A refused certificate is error == tls and no request is sent; its
+// error_message begins with what is wrong, then curl's detail in parentheses:
+//   "certificate has expired (…)", "certificate is not yet valid (is the clock right?) (…)",
+//   "certificate is for another host name (…)",
+//   "certificate not trusted (self-signed or unknown CA) (…)",
+//   "certificate has been revoked (…)", "certificate rejected (…)" (another verify failure),
+//   "cannot read the CA file (…)", "handshake failed (…)" (no certificate problem: protocol
+//   version, cipher, a peer that is not TLS).
+//
 // Failure model: every outcome is a Response. status is the HTTP status (0 when no response);
 // error classifies what went wrong at the transport level; a 4xx/5xx is error == http_status;
 // a 304 is error == not_modified. A too_large response never carries a partial body.
@@ -94,6 +107,10 @@ struct Options {
   std::size_t max_body_bytes = 8u << 20;
   int max_redirects = 5;
   std::string proxy;  // "" = none; http_proxy & co from the environment are ignored
+  // PEM file of extra CA certificates to trust (a private CA), besides the system store; read by
+  // libcurl when a connection is made, so an unreadable file fails each HTTPS transfer as
+  // tls "cannot read the CA file" (config/ checks it first). "" = the system store only.
+  std::string ca_file;
   // "127.0.0.0/8", "::1/128", "10.1.2.3", …; empty = guard fully on. A malformed entry makes the
   // Fetcher constructor throw std::invalid_argument (config/ should have refused it first).
   // With a proxy, the guard sees the proxy's address, not the target's.

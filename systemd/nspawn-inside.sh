@@ -1,7 +1,7 @@
 #!/bin/sh
 # Runs inside the nspawn container as a oneshot unit (see nspawn-test.sh). Drives rasid.service
-# through start, reload, a bad reload, a watchdog restart, sandbox checks and stop; writes a
-# transcript and the verdict to /var/log/rasid-nspawn/.
+# through start, HTTPS fetches, reload, a bad reload, a watchdog restart, sandbox checks and stop;
+# writes a transcript and the verdict to /var/log/rasid-nspawn/.
 set -u
 out=/var/log/rasid-nspawn
 mkdir -p $out
@@ -21,11 +21,71 @@ wait_for() {  # wait_for SECONDS COMMAND...
 }
 
 log "systemd $(systemctl --version | head -1)"
+
+# HTTPS set-up, before rasid starts. Two test CAs made here with the openssl CLI: "system" goes
+# into the system store with update-ca-certificates, "private" only into the config's ca_file.
+# Three loopback TLS servers (openssl s_server -WWW serves files) carry a feed and its article:
+# 8443 with a leaf of the system CA, 8444 of the private CA, 8445 self-signed.
+tls=/srv/rasid-tls
+servers=
+mkdir -p $tls
+ossl() { openssl "$@" >>$out/transcript 2>&1; }
+mkca() {  # mkca NAME
+  ossl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+    -subj "/CN=rasid nspawn $1 CA" -keyout $tls/$1.key -out $tls/$1.pem
+}
+mkleaf() {  # mkleaf NAME [CA] — signed by CA, or self-signed without one
+  printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n' >$tls/leaf.ext
+  if [ $# = 1 ]; then
+    ossl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=127.0.0.1 \
+      -addext subjectAltName=IP:127.0.0.1 -keyout $tls/$1.key -out $tls/$1.pem
+  else
+    ossl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=127.0.0.1 \
+      -keyout $tls/$1.key -out $tls/$1.csr
+    ossl x509 -req -in $tls/$1.csr -CA $tls/$2.pem -CAkey $tls/$2.key -CAcreateserial -days 2 \
+      -extfile $tls/leaf.ext -out $tls/$1.pem
+  fi
+}
+serve() {  # serve PORT CERT WORD — a feed with one article about WORD
+  www=$tls/www-$1
+  mkdir -p $www
+  cat >$www/feed.xml <<FEED
+<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>$3</title><link>https://127.0.0.1:$1/</link>
+<item><title>خبر $3 عن سوريا</title><link>https://127.0.0.1:$1/article-$1.html</link><guid>$3-1</guid></item>
+</channel></rss>
+FEED
+  cat >$www/article-$1.html <<PAGE
+<!DOCTYPE html><html lang="ar" dir="rtl"><head><meta charset="utf-8"><title>خبر $3 عن سوريا</title></head>
+<body><article><h1>خبر $3 عن سوريا</h1>
+<p>عقد وفدان من سوريا وإيران اجتماعاً مطولاً في دمشق يوم الأحد، ناقشا خلاله ملفات إعادة الإعمار والطاقة والنقل بين البلدين.</p>
+<p>وقال مسؤول في وزارة الخارجية إن الجانبين اتفقا على تشكيل لجنة مشتركة تجتمع كل ثلاثة أشهر وتتابع تنفيذ الاتفاقات.</p>
+</article></body></html>
+PAGE
+  (cd $www && exec openssl s_server -quiet -accept 127.0.0.1:$1 -cert $tls/$2.pem -key $tls/$2.key \
+    -WWW </dev/null >>$out/s_server.log 2>&1) &
+  servers="$servers $!"
+}
+mkca system
+mkca private
+mkleaf leaf-system system
+mkleaf leaf-private private
+mkleaf leaf-self
+cp $tls/system.pem /usr/local/share/ca-certificates/rasid-nspawn-system.crt
+check ca-installed sh -c 'update-ca-certificates && test -e /etc/ssl/certs/rasid-nspawn-system.pem'
+install -m 0644 $tls/private.pem /etc/rasid/private-ca.pem
+serve 8443 leaf-system system
+serve 8444 leaf-private private
+serve 8445 leaf-self self
+for port in 8443 8444 8445; do
+  check tls-server-$port wait_for 10 sh -c "openssl s_client -connect 127.0.0.1:$port </dev/null"
+done
+
 check start systemctl start rasid.service
 check active [ "$(prop ActiveState)" = active ]
 pid=$(prop MainPID)
 log "MainPID=$pid StatusText=$(prop StatusText)"
-check status-text wait_for 10 sh -c 'systemctl show -P StatusText rasid.service | grep -q "polling 1 sources"'
+check status-text wait_for 10 sh -c 'systemctl show -P StatusText rasid.service | grep -q "polling 4 sources"'
 check not-root [ "$(stat -c %u /proc/$pid)" != 0 ]
 check state-dir wait_for 10 test -f /var/lib/private/rasid/rasid.db
 check state-symlink [ -L /var/lib/rasid ]
@@ -41,6 +101,16 @@ check etc-untouched [ ! -e /etc/rasid/written-by-service -a ! -e /etc/written-by
 check state-rw-mount sh -c "awk '\$5 == \"/var/lib/private/rasid\" {print \$6}' /proc/$pid/mountinfo | grep -q '^rw'"
 check state-writable as_service sh -c 'cd /var/lib/rasid && touch probe && rm probe'
 check home-hidden sh -c "nsenter -t $pid -m sh -c 'ls -A /root | wc -l' | grep -qx 0"
+
+# HTTPS from inside the sandbox: the system store and the private ca_file are readable by the
+# service user and both are trusted; the self-signed server is refused with its reason.
+check ca-store-readable as_service sh -c 'test -r /etc/ssl/certs/ca-certificates.crt && ls /etc/ssl/certs/ >/dev/null'
+check ca-file-readable as_service test -r /etc/rasid/private-ca.pem
+check https-system-ca wait_for 30 sh -c 'journalctl -u rasid.service -o cat | grep -q "source=https-system-ca stored"'
+check https-private-ca wait_for 30 sh -c 'journalctl -u rasid.service -o cat | grep -q "source=https-private-ca stored"'
+check https-self-signed-refused wait_for 30 sh -c 'journalctl -u rasid.service -o cat | grep "source=https-self-signed" | grep -q "tls: certificate not trusted"'
+check https-self-signed-not-stored sh -c '! journalctl -u rasid.service -o cat | grep -q "source=https-self-signed stored"'
+journalctl -u rasid.service -o cat --no-pager | grep 'source=https-' >>$out/transcript
 
 # Reload with a valid config: same process, RELOADING then READY.
 check reload systemctl reload rasid.service
@@ -76,6 +146,7 @@ check stop-exit-0 [ "$(prop ExecMainStatus)" = 0 ]
 check db-kept test -f /var/lib/private/rasid/rasid.db
 
 journalctl -u rasid.service --no-pager >$out/journal.txt 2>&1
+kill $servers 2>/dev/null  # the TLS servers
 log "security: $(systemd-analyze security rasid.service 2>/dev/null | tail -1)"
 if [ $fails = 0 ]; then echo "ALL PASS" >$out/result; else echo "FAILED $fails" >$out/result; fi
 sync

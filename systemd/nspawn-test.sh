@@ -6,7 +6,9 @@
 # oneshot unit inside (nspawn-inside.sh) exercise start, status, reload (good and bad config),
 # a watchdog timeout leading to a restart, the sandbox, and stop. The verdict comes back in the
 # root's /var/log/rasid-nspawn/. Exit 77 (skipped, with the reason) when the machine cannot do
-# it — never a silent pass.
+# it — never a silent pass. HTTPS inside: the root gets a CA of its own in its system store
+# (update-ca-certificates) and another as the config's ca_file; the sandboxed unit fetches from
+# loopback TLS servers through both and refuses a self-signed one (see nspawn-inside.sh).
 set -eu
 src=$1
 bin=$2
@@ -20,12 +22,15 @@ command -v mmdebstrap >/dev/null || skip "mmdebstrap missing (apt-get install mm
 builddir=$(dirname "$bin")
 
 mkdir -p "$work"
-tar="$work/root.tar"
+pkgs=systemd,systemd-sysv,dbus,procps,util-linux,sqlite3
+# rasid's runtime libraries, as the .deb would pull them in
+pkgs=$pkgs,libcurl4,libsqlite3-0,libicu72,libxml2,libpugixml1v5,libsystemd0,libssl3,libtomlplusplus3
+# the system CA store and the openssl CLI (test CAs and TLS servers inside)
+pkgs=$pkgs,ca-certificates,openssl
+# The cached root is named after its package list: a changed list builds a new one.
+tar="$work/root-$(echo "$pkgs" | cksum | cut -d' ' -f1).tar"
 if [ ! -s "$tar" ]; then
   echo "building the Debian root (mmdebstrap bookworm; cached in $tar)"
-  pkgs=systemd,systemd-sysv,dbus,procps,util-linux,sqlite3
-  # rasid's runtime libraries, as the .deb would pull them in
-  pkgs=$pkgs,libcurl4,libsqlite3-0,libicu72,libxml2,libpugixml1v5,libsystemd0,libssl3,libtomlplusplus3
   if ! mmdebstrap --format=tar --variant=minbase --include=$pkgs bookworm "$tar.part" >"$work/mmdebstrap.log" 2>&1
   then
     tail -5 "$work/mmdebstrap.log"
@@ -45,17 +50,35 @@ DESTDIR="$root" cmake --install "$builddir" --prefix /usr >"$work/install.log"
 missing=$(chroot "$root" ldd /usr/bin/rasid 2>/dev/null | grep 'not found' || true)
 [ -z "$missing" ] || { echo "libraries missing in the root: $missing"; exit 1; }
 
-# Test config: one source on a closed loopback port (it fails and backs off — harmless), no
-# network needed. State in /var/lib/rasid like the shipped config.
+# Test config: one source on a closed loopback port (it fails and backs off — harmless) and three
+# HTTPS sources on loopback TLS servers that nspawn-inside.sh starts: a CA in the system store,
+# a private CA given as ca_file (which nspawn-inside.sh writes before rasid starts), and a
+# self-signed certificate. No network needed. State in /var/lib/rasid like the shipped config.
 cat >"$root/etc/rasid/rasid.toml" <<'TOML'
 [daemon]
 database = "/var/lib/rasid/rasid.db"
 allow_private = ["127.0.0.1/8"]
+ca_file = "/etc/rasid/private-ca.pem"
 status_listen = ""
 
 [[source]]
 name = "loopback"
 feed = "http://127.0.0.1:9/feed"
+interval = "10m"
+
+[[source]]
+name = "https-system-ca"
+feed = "https://127.0.0.1:8443/feed.xml"
+interval = "10m"
+
+[[source]]
+name = "https-private-ca"
+feed = "https://127.0.0.1:8444/feed.xml"
+interval = "10m"
+
+[[source]]
+name = "https-self-signed"
+feed = "https://127.0.0.1:8445/feed.xml"
 interval = "10m"
 
 [[webhook]]

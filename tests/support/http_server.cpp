@@ -4,7 +4,11 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -52,10 +56,52 @@ std::string lower(std::string s) {
   return s;
 }
 
+// One connection's byte stream: the socket itself, or TLS over it.
+struct Conn {
+  int fd;
+  SSL* ssl = nullptr;
+  ssize_t recv(char* buf, size_t n) {
+    if (!ssl) return ::recv(fd, buf, n, 0);
+    int r = SSL_read(ssl, buf, static_cast<int>(n));
+    return r > 0 ? r : -1;
+  }
+  bool send_all(const std::string& s) {
+    if (!ssl) return write_all(fd, s);
+    // SSL_write writes everything or fails (no SSL_MODE_ENABLE_PARTIAL_WRITE).
+    return s.empty() || SSL_write(ssl, s.data(), static_cast<int>(s.size())) > 0;
+  }
+};
+
+std::string openssl_error() {
+  char buf[256] = {};
+  ERR_error_string_n(ERR_get_error(), buf, sizeof buf);
+  return buf;
+}
+
 }  // namespace
 
 HttpServer::HttpServer(Handler handler, const std::string& ip)
     : handler_(std::move(handler)), ip_(ip) {
+  start();
+}
+
+HttpServer::HttpServer(Handler handler, const TlsFiles& tls)
+    : handler_(std::move(handler)), ip_("127.0.0.1") {
+  tls_ = SSL_CTX_new(TLS_server_method());
+  if (!tls_) throw std::runtime_error("SSL_CTX_new: " + openssl_error());
+  SSL_CTX_set_min_proto_version(tls_, TLS1_2_VERSION);
+  if (SSL_CTX_use_certificate_chain_file(tls_, tls.cert_file.c_str()) != 1 ||
+      SSL_CTX_use_PrivateKey_file(tls_, tls.key_file.c_str(), SSL_FILETYPE_PEM) != 1 ||
+      SSL_CTX_check_private_key(tls_) != 1) {
+    std::string why = openssl_error();
+    SSL_CTX_free(tls_);
+    tls_ = nullptr;
+    throw std::runtime_error("TLS server: cannot load " + tls.cert_file + ": " + why);
+  }
+  start();
+}
+
+void HttpServer::start() {
   listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (listen_fd_ < 0) throw std::runtime_error("socket");
   int one = 1;
@@ -74,10 +120,13 @@ HttpServer::HttpServer(Handler handler, const std::string& ip)
   acceptor_ = std::thread([this] { accept_loop(); });
 }
 
-HttpServer::~HttpServer() { stop(); }
+HttpServer::~HttpServer() {
+  stop();
+  if (tls_) SSL_CTX_free(tls_);
+}
 
 std::string HttpServer::url(const std::string& path) const {
-  return "http://" + ip_ + ":" + std::to_string(port_) + path;
+  return (tls_ ? "https://" : "http://") + ip_ + ":" + std::to_string(port_) + path;
 }
 
 void HttpServer::stop() {
@@ -117,11 +166,26 @@ void HttpServer::serve(int fd) {
   std::string buf;
   char chunk[16384];
   bool keep_alive = true;
+  Conn conn{fd};
+  if (tls_) {
+    // OpenSSL writes with write(2): a client that hangs up must cost an EPIPE on this thread,
+    // not a SIGPIPE that kills the test process.
+    sigset_t pipe;
+    sigemptyset(&pipe);
+    sigaddset(&pipe, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipe, nullptr);
+    conn.ssl = SSL_new(tls_);
+    // A failed handshake (the client refused the certificate) ends the connection here.
+    if (!conn.ssl || SSL_set_fd(conn.ssl, fd) != 1 || SSL_accept(conn.ssl) != 1) {
+      ERR_clear_error();
+      goto done;
+    }
+  }
   while (keep_alive && !stopping_) {
     // Read the head.
     size_t head_end;
     while ((head_end = buf.find("\r\n\r\n")) == std::string::npos) {
-      ssize_t n = ::recv(fd, chunk, sizeof chunk, 0);
+      ssize_t n = conn.recv(chunk, sizeof chunk);
       if (n <= 0) goto done;
       buf.append(chunk, static_cast<size_t>(n));
       if (buf.size() > (1u << 20)) goto done;
@@ -155,7 +219,7 @@ void HttpServer::serve(int fd) {
       if (auto it = req.headers.find("content-length"); it != req.headers.end())
         want = std::stoul(it->second);
       while (buf.size() < want) {
-        ssize_t n = ::recv(fd, chunk, sizeof chunk, 0);
+        ssize_t n = conn.recv(chunk, sizeof chunk);
         if (n <= 0) goto done;
         buf.append(chunk, static_cast<size_t>(n));
       }
@@ -182,10 +246,15 @@ void HttpServer::serve(int fd) {
       out += keep_alive ? "Connection: keep-alive\r\n" : "Connection: close\r\n";
       out += "\r\n";
       if (req.method != "HEAD" && resp.status != 304 && resp.status != 204) out += resp.body;
-      if (!write_all(fd, out)) break;
+      if (!conn.send_all(out)) break;
     }
   }
 done:
+  if (conn.ssl) {
+    SSL_shutdown(conn.ssl);  // close_notify; the peer may be gone already
+    SSL_free(conn.ssl);
+    ERR_clear_error();
+  }
   {
     std::lock_guard<std::mutex> lock(mu_);
     open_fds_.erase(std::remove(open_fds_.begin(), open_fds_.end(), fd), open_fds_.end());

@@ -1,5 +1,8 @@
 // tests/support/http_server.h — a real HTTP/1.1 server on 127.0.0.1 for tests (real sockets,
 // one thread per connection). Handlers run on the server's threads; keep shared state locked.
+// Constructed with TlsFiles it speaks HTTPS instead (OpenSSL, TLS 1.2/1.3, no ALPN so clients
+// use HTTP/1.1): the handshake runs on the connection's thread, and a client that rejects the
+// certificate never reaches the handler (requests() does not count it).
 #pragma once
 
 #include <atomic>
@@ -11,7 +14,16 @@
 #include <utility>
 #include <vector>
 
+struct ssl_ctx_st;  // OpenSSL's SSL_CTX
+
 namespace rasid::testing {
+
+// A server's certificate and private key, PEM files (tests/support/test_ca.h makes them). The
+// certificate file may hold the chain after the leaf.
+struct TlsFiles {
+  std::string cert_file;
+  std::string key_file;
+};
 
 struct HttpRequest {
   std::string method;
@@ -36,7 +48,8 @@ struct HttpResponse {
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   // When set, the handler takes over the connected socket (for hostile-server tests): the
-  // server writes nothing itself and closes the fd after `raw` returns.
+  // server writes nothing itself and closes the fd after `raw` returns. Plain HTTP only: on a
+  // TLS server the bytes would bypass the TLS layer.
   std::function<void(int fd)> raw;
 };
 
@@ -47,21 +60,26 @@ class HttpServer {
   // Listens on another loopback address (127.0.0.2, …): a host of its own for rasid's per-host
   // politeness and Retry-After.
   HttpServer(Handler handler, const std::string& ip);
+  // HTTPS with this certificate; throws std::runtime_error when the files do not load.
+  HttpServer(Handler handler, const TlsFiles& tls);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
   int port() const { return port_; }
+  // "http://127.0.0.1:PORT/path", or https:// on a TLS server.
   std::string url(const std::string& path = "/") const;
   void stop();
   int requests() const { return requests_.load(); }
 
  private:
+  void start();
   void accept_loop();
   void serve(int fd);
 
   Handler handler_;
   std::string ip_;
+  ssl_ctx_st* tls_ = nullptr;  // null = plain HTTP
   int listen_fd_ = -1;
   int port_ = 0;
   std::atomic<bool> stopping_{false};
