@@ -140,6 +140,9 @@ fetch::Request base_request(const Endpoint& ep) {
   req.method = "POST";
   req.timeout = ep.timeout;
   req.tag = ep.name;
+  // Each endpoint is its own fetch queue: its delivery policy (one in flight, min_interval) is
+  // the Deliverer's, and it never waits behind crawling or another endpoint on the same host.
+  req.queue = "webhook:" + ep.name;
   return req;
 }
 

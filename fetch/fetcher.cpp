@@ -172,6 +172,7 @@ struct Fetcher::Impl {
     Callback done;
     Response resp;
     std::string host;
+    std::string queue;  // key of its queue in `hosts`: the host, or "\x01" + Request::queue
     Clock::time_point started;
     CURL* easy = nullptr;
     curl_slist* headers = nullptr;
@@ -196,6 +197,7 @@ struct Fetcher::Impl {
     int active = 0;
     bool in_ring = false;
     Clock::time_point next_start{};  // politeness: no start before this (min_host_interval)
+    bool spaced = true;              // false for a caller's own queue (Request::queue)
     std::deque<std::unique_ptr<Transfer>> waiting;
   };
 
@@ -278,8 +280,12 @@ struct Fetcher::Impl {
       deliver(std::move(t));
       return;
     }
-    std::string name = t->host;
+    // Crawling shares one queue per host (politeness); a caller with its own policy (a webhook
+    // endpoint) has a queue of its own, unspaced (Request::queue).
+    t->queue = t->req.queue.empty() ? t->host : "\x01" + t->req.queue;
+    std::string name = t->queue;
     Host& h = hosts[name];
+    h.spaced = t->req.queue.empty();
     h.waiting.push_back(std::move(t));
     ++queued;
     if (!h.in_ring) {
@@ -304,7 +310,7 @@ struct Fetcher::Impl {
       Host& h = it->second;
       h.in_ring = false;
       if (h.waiting.empty()) continue;
-      bool too_soon = spacing && now < h.next_start;
+      bool too_soon = spacing && h.spaced && now < h.next_start;
       if (h.active >= opts.max_per_host || too_soon) {
         if (too_soon && h.active < opts.max_per_host && (!wake || h.next_start < *wake))
           wake = h.next_start;
@@ -321,7 +327,7 @@ struct Fetcher::Impl {
         h.in_ring = true;
         ring.push_back(name);
       }
-      if (spacing) h.next_start = now + opts.min_host_interval;
+      if (spacing && h.spaced) h.next_start = now + opts.min_host_interval;
       start(std::move(t));
     }
     // Hosts held back only by their spacing need a wake-up; the others wait for a completion.
@@ -355,7 +361,7 @@ struct Fetcher::Impl {
     }
     t->easy = e;
     configure(*t);
-    Host& h = hosts[t->host];
+    Host& h = hosts[t->queue];
     ++h.active;
     ++active;
     running.emplace(e, std::move(t));
@@ -637,7 +643,7 @@ struct Fetcher::Impl {
       std::unique_ptr<Transfer> t = std::move(node.mapped());
       finish(*t, code);
       cleanup_easy(*t);
-      auto h = hosts.find(t->host);
+      auto h = hosts.find(t->queue);
       if (h != hosts.end()) {
         --h->second.active;
         maybe_forget(h);

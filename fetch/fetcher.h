@@ -75,6 +75,11 @@ struct Request {
   std::string last_modified;                                 // sent as If-Modified-Since when set
   std::chrono::milliseconds timeout{0};                      // 0 = Options::total_timeout
   std::string tag;  // who asked (source name / endpoint), for log lines only
+  // "" = the URL's host name: crawl politeness applies (max_per_host, min_host_interval shared
+  // by every request to that host). A caller with a policy of its own (the Deliverer: one POST
+  // in flight per webhook endpoint, its own rate limit) names its queue: max_per_host still
+  // bounds it, but it is not spaced and does not wait behind crawling or other endpoints.
+  std::string queue;
 };
 
 struct Response {

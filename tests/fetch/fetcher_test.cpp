@@ -550,6 +550,27 @@ TEST(Fetcher, MinHostIntervalSpacesStartsPerHost) {
   EXPECT_LT(took, 900ms);
 }
 
+// A webhook POST to a host that is also being crawled (or that hosts other endpoints) does not
+// wait behind that host's politeness spacing or its busy connections: it has its own queue.
+TEST(Fetcher, OwnQueueDoesNotWaitBehindTheHostsCrawl) {
+  HttpServer server([](const HttpRequest& r) {
+    if (r.path == "/slow") std::this_thread::sleep_for(600ms);
+    return ok_resp("ok");
+  });
+  Options o = loopback_options();
+  o.max_per_host = 2;
+  o.min_host_interval = 300ms;
+  std::vector<Request> reqs;
+  for (int i = 0; i < 4; ++i) reqs.push_back(req(server.url("/slow")));  // a crawl, spaced
+  Request hook = req(server.url("/hook"));
+  hook.queue = "webhook:desk";
+  reqs.push_back(hook);
+  auto out = fetch_all(reqs, o);
+  for (const auto& r : out) EXPECT_TRUE(r.ok()) << r.error_message;
+  EXPECT_LT(out.back().elapsed, 250ms) << "the webhook waited behind the crawl";
+  EXPECT_GE(out[3].elapsed, 900ms) << "the crawl itself stays spaced and bounded per host";
+}
+
 TEST(Fetcher, NamesResolvedByTheThreadedResolverWork) {
   // The machine's own name usually resolves through /etc/hosts: that goes through curl's
   // resolver thread and its wake-up fd (handled by the socket callback), unlike IP literals and
