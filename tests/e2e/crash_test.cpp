@@ -250,31 +250,6 @@ Figures tally(const std::vector<Delivery>& ds, const std::set<std::string>& expe
   return f;
 }
 
-class Daemon {
- public:
-  Daemon(std::string cfg, std::string log) : cfg_(std::move(cfg)), log_(std::move(log)) {}
-  ~Daemon() { stop(SIGKILL); }
-  void start() {
-    pid_ = spawn_process({RASID_BINARY, "run", "--config", cfg_}, {}, log_ + ".out",
-                         log_ + "." + std::to_string(starts_++) + ".err");
-  }
-  void signal(int sig) { ::kill(pid_, sig); }
-  // Returns the exit status as waitpid gives it.
-  int stop(int sig) {
-    if (pid_ <= 0) return 0;
-    ::kill(pid_, sig);
-    int status = 0;
-    ::waitpid(pid_, &status, 0);
-    pid_ = -1;
-    return status;
-  }
-
- private:
-  std::string cfg_, log_;
-  int pid_ = -1;
-  int starts_ = 0;
-};
-
 bool wait_for(const std::function<bool()>& done, std::chrono::milliseconds limit) {
   auto end = Clock::now() + limit;
   while (Clock::now() < end) {
@@ -319,7 +294,7 @@ TEST(CrashTest, SigkillAtRandomMomentsLosesNoAlert) {
 
   std::mt19937 rng(std::random_device{}());
   std::uniform_int_distribution<int> life_ms(50, 1400);
-  Daemon daemon(cfg, dir + "/rasid");
+  DaemonProcess daemon(cfg, dir + "/rasid");
   auto t0 = Clock::now();
   int killed = 0;
   for (int k = 0; k < kills; ++k) {
@@ -371,7 +346,7 @@ TEST(CrashTest, ReceiverDownForALongStretchGetsEverythingInOrder) {
   write_file(cfg, config_text(db, site, recv, "[\"250ms\", \"1s\", \"2s\"]"));
   site.publish(6);
   recv.set_down(true);
-  Daemon daemon(cfg, dir + "/rasid");
+  DaemonProcess daemon(cfg, dir + "/rasid");
   daemon.start();
   std::this_thread::sleep_for(4s);
   site.publish(3);  // more alerts queue up behind the failing heads
@@ -439,7 +414,7 @@ TEST(AlertOps, ReloadRepointsQueuedAlertsAndAlertsTestSendsATestEvent) {
   write_file(cfg, config_text(db, site, recv, schedule, "/old"));
   site.publish(3);  // quake (a, b), vote (a), wheat (b)
   recv.set_down(true);
-  Daemon daemon(cfg, dir + "/rasid");
+  DaemonProcess daemon(cfg, dir + "/rasid");
   daemon.start();
   ASSERT_TRUE(wait_for([&] { return recv.refused().size() >= 2; }, 20s));
   write_file(cfg, config_text(db, site, recv, schedule, "/new"));

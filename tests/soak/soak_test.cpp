@@ -401,33 +401,6 @@ long peak_rss_kb(int pid) {
   return 0;
 }
 
-class Daemon {
- public:
-  Daemon(std::string cfg, std::string dir) : cfg_(std::move(cfg)), dir_(std::move(dir)) {}
-  ~Daemon() { stop(SIGKILL); }
-  void start() {
-    pid_ = spawn_process({RASID_BINARY, "run", "--config", cfg_}, {}, dir_ + "/rasid.out",
-                         dir_ + "/rasid." + std::to_string(starts_++) + ".err");
-  }
-  int pid() const { return pid_; }
-  void signal(int sig) { ::kill(pid_, sig); }
-  int stop(int sig) {
-    if (pid_ <= 0) return 0;
-    ::kill(pid_, sig);
-    int status = 0;
-    ::waitpid(pid_, &status, 0);
-    pid_ = -1;
-    return status;
-  }
-  bool alive() { return pid_ > 0 && ::waitpid(pid_, nullptr, WNOHANG) == 0; }
-  int starts() const { return starts_; }
-
- private:
-  std::string cfg_, dir_;
-  int pid_ = -1;
-  int starts_ = 0;
-};
-
 struct Event {
   double t;
   std::string what;
@@ -501,7 +474,7 @@ TEST(Soak, PromisesHoldUnderMixedAdversity) {
   auto check = run_process({RASID_BINARY, "check", "--config", cfg});
   ASSERT_EQ(check.exit_code, 0) << check.err << check.out;
 
-  Daemon daemon(cfg, dir);
+  DaemonProcess daemon(cfg, dir + "/rasid");
   daemon.start();
   std::vector<Event> events;
   std::vector<Millis> kill_times;
@@ -521,6 +494,13 @@ TEST(Soak, PromisesHoldUnderMixedAdversity) {
   // (the hanging one publishes too: its articles must arrive once it answers again).
   double next_publish = 2, next_action = 12 + std::uniform_real_distribution<double>(0, 6)(rng);
   int action = 0;
+  auto kill_and_restart = [&] {
+    daemon.stop(SIGKILL);
+    kill_times.push_back(now_ms());
+    kills++;
+    ev("SIGKILL");
+    daemon.start();
+  };
   size_t rr = 0;
   while (clock.t() < publish_s) {
     if (clock.t() >= next_publish) {
@@ -532,11 +512,7 @@ TEST(Soak, PromisesHoldUnderMixedAdversity) {
     if (clock.t() >= next_action) {
       switch (action++ % 5) {
         case 0:
-          daemon.stop(SIGKILL);
-          kill_times.push_back(now_ms());
-          kills++;
-          ev("SIGKILL");
-          daemon.start();
+          kill_and_restart();
           break;
         case 1: {
           auto r = run_process({RASID_BINARY, "run", "--config", cfg}, {}, 30);
@@ -564,11 +540,7 @@ TEST(Soak, PromisesHoldUnderMixedAdversity) {
           break;
         }
         case 4:
-          daemon.stop(SIGKILL);
-          kill_times.push_back(now_ms());
-          kills++;
-          ev("SIGKILL");
-          daemon.start();
+          kill_and_restart();
           break;
       }
       next_action = clock.t() + 10 + std::uniform_real_distribution<double>(0, 12)(rng);

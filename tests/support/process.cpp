@@ -19,6 +19,26 @@ extern char** environ;
 
 namespace rasid::testing {
 
+void DaemonProcess::start() {
+  pid_ = spawn_process({RASID_BINARY, "run", "--config", cfg_}, {}, log_ + ".out",
+                       log_ + "." + std::to_string(starts_++) + ".err");
+}
+
+void DaemonProcess::signal(int sig) {
+  if (pid_ > 0) ::kill(pid_, sig);
+}
+
+int DaemonProcess::stop(int sig) {
+  if (pid_ <= 0) return 0;
+  ::kill(pid_, sig);
+  int status = 0;
+  ::waitpid(pid_, &status, 0);
+  pid_ = -1;
+  return status;
+}
+
+bool DaemonProcess::alive() { return pid_ > 0 && ::waitpid(pid_, nullptr, WNOHANG) == 0; }
+
 int spawn_process(const std::vector<std::string>& argv, const std::vector<std::string>& env,
                   const std::string& out_file, const std::string& err_file) {
   std::vector<char*> args;
@@ -42,8 +62,8 @@ int spawn_process(const std::vector<std::string>& argv, const std::vector<std::s
   return pid;
 }
 
-ProcessResult run_process(const std::vector<std::string>& argv,
-                          const std::vector<std::string>& env, int timeout_s) {
+ProcessResult run_process(const std::vector<std::string>& argv, const std::vector<std::string>& env,
+                          int timeout_s) {
   std::string dir = make_temp_dir();
   std::string out = dir + "/out", err = dir + "/err";
   pid_t pid = spawn_process(argv, env, out, err);
