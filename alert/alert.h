@@ -14,7 +14,9 @@
 // the row failed with the reason (the endpoint is gone), and so does running out of attempts.
 // Failed rows are not the end: when their endpoint next answers 2xx, every failed row of it is
 // queued again by itself (original order, same webhook-id, attempts reset), so a receiver that
-// recovers gets every alert; one that never recovers keeps them failed and visible.
+// recovers gets every alert; one that never recovers keeps them failed and visible. While an
+// endpoint has failed rows and nothing pending, its oldest failed row is sent again as a probe
+// every 10 minutes (× retry_scale), so recovery needs no new alert (Store::failed_heads).
 #pragma once
 
 #include <chrono>
@@ -120,6 +122,10 @@ class Deliverer {
   // another endpoint's slow request. pump() may be called while requests are in flight: busy
   // endpoints are skipped.
   void set_on_answer(std::function<void()> f);
+  // Shutdown: no request is started any more (a backlog is not drained into the stop's grace
+  // period, where a cut request would be sent again after the restart); those in flight finish
+  // and are recorded.
+  void stop();
   // Time of the next due row of an endpoint that is not in flight, if any (for the daemon's
   // timer); a time in the past means "pump now".
   std::optional<storage::Millis> next_due();

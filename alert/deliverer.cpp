@@ -17,6 +17,13 @@ constexpr Millis kUnknownWebhookDelay = 3600 * 1000;
 constexpr std::chrono::hours kMaxRetryAfter{24};
 // After a 410 the endpoint is left alone this long (its other rows wait, pending), then probed.
 constexpr Millis kGonePause = 3600 * 1000;
+// An endpoint with failed alerts and nothing pending is probed this often (its oldest failed
+// alert is sent again; times the endpoint's retry_scale), so one that recovers gets them all.
+constexpr double kProbeMs = 10 * 60 * 1000;
+
+Millis probe_delay(const Endpoint& ep) {
+  return std::max<Millis>(1, static_cast<Millis>(kProbeMs * ep.retry_scale));
+}
 
 }  // namespace
 
@@ -41,6 +48,7 @@ struct Core : std::enable_shared_from_this<Core> {
   std::map<std::string, Endpoint> endpoints;
   std::map<std::string, State> state;
   std::function<void()> on_answer;
+  bool stopping = false;  // stop(): nothing new is sent; requests in flight finish
 
   void set_endpoints(std::vector<Endpoint> eps) {
     for (auto& [name, st] : state) st.gone_until = 0;  // a reload may have fixed the URL
@@ -79,6 +87,7 @@ struct Core : std::enable_shared_from_this<Core> {
   // Starts sending `head` (the oldest pending row of its webhook) unless its endpoint is busy,
   // unknown, rate-limited or waiting for its digest period.
   void try_start(const OutboxRow& head, const std::shared_ptr<Pass>& pass, Millis now) {
+    if (stopping) return;
     State& st = state[head.webhook];
     if (st.in_flight) return;
     auto it = endpoints.find(head.webhook);
@@ -103,7 +112,7 @@ struct Core : std::enable_shared_from_this<Core> {
     std::vector<OutboxRow> rows;
     fetch::Request req;
     const long long now_s = now / 1000;
-    if (ep.digest.count() > 0) {
+    if (ep.digest.count() > 0 && head.status != "failed") {
       auto pending = store.outbox_rows("pending", ep.name, kDigestMax);
       if (!pending.ok()) {
         log::error("alert: " + pending.error());
@@ -134,6 +143,17 @@ struct Core : std::enable_shared_from_this<Core> {
     st.last_send = now;  // the rate limit counts from the answer: the receiver sees the full gap
     const std::string what = "alert: endpoint=" + ep.name + " id=" + rows.front().webhook_id +
                              (rows.size() > 1 ? " (+" + std::to_string(rows.size() - 1) + ")" : "");
+    const bool probe = rows.size() == 1 && rows.front().status == "failed";
+    if (probe && o.kind != Outcome::delivered && o.kind != Outcome::cancelled) {
+      check(store.reprobe(rows.front().id, "still failing (probe): " + o.error,
+                          now + probe_delay(ep)));
+      log::warn(what + " probe of a failed alert: " + o.error + "; next probe in " +
+                std::to_string(probe_delay(ep) / 1000) + " s");
+      if (o.kind == Outcome::failed) st.gone_until = now + kGonePause;
+      if (on_answer) on_answer();
+      release(pass);
+      return;
+    }
     switch (o.kind) {
       case Outcome::cancelled:
         break;  // shutting down: the row stays as it was and is sent after the restart
@@ -145,7 +165,8 @@ struct Core : std::enable_shared_from_this<Core> {
         break;
       case Outcome::failed:
         st.may_have_failed = true;
-        for (const auto& row : rows) check(store.mark_failed(row.id, o.error));
+        for (const auto& row : rows)
+          check(store.mark_failed(row.id, o.error, now + probe_delay(ep)));
         st.gone_until = now + kGonePause;
         log::error(what + " failed: " + o.error + "; endpoint disabled for an hour");
         break;
@@ -155,7 +176,8 @@ struct Core : std::enable_shared_from_this<Core> {
           if (attempts >= ep.max_attempts) {
             st.may_have_failed = true;
             check(store.mark_failed(
-                row.id, "gave up after " + std::to_string(attempts) + " attempts: " + o.error));
+                row.id, "gave up after " + std::to_string(attempts) + " attempts: " + o.error,
+                now + probe_delay(ep)));
             log::error(what + " gave up after " + std::to_string(attempts) +
                        " attempts: " + o.error);
             continue;
@@ -219,8 +241,19 @@ void Deliverer::pump(std::function<void()> done) {
       core.try_start(head, pass, now);
     }
   }
+  // Endpoints with nothing pending but failed alerts: probe with the oldest one when due.
+  if (auto probes = core.store.failed_heads(); !probes) {
+    log::error("alert: " + probes.error());
+  } else {
+    for (const auto& row : probes.value()) {
+      if (row.next_attempt > now) break;  // soonest first
+      if (core.endpoints.count(row.webhook)) core.try_start(row, pass, now);
+    }
+  }
   Core::release(pass);
 }
+
+void Deliverer::stop() { impl_->core->stopping = true; }
 
 void Deliverer::set_on_answer(std::function<void()> f) { impl_->core->on_answer = std::move(f); }
 
@@ -238,11 +271,15 @@ std::optional<storage::Millis> Deliverer::next_due() {
     return std::nullopt;
   }
   std::optional<Millis> best;
-  for (const auto& head : heads.value()) {
+  auto consider = [&](const OutboxRow& head) {
     auto it = core.state.find(head.webhook);
-    if (it != core.state.end() && it->second.in_flight) continue;
+    if (it != core.state.end() && it->second.in_flight) return;
     if (!best || head.next_attempt < *best) best = head.next_attempt;
-  }
+  };
+  for (const auto& head : heads.value()) consider(head);
+  if (auto probes = core.store.failed_heads(); probes)
+    for (const auto& row : probes.value())
+      if (core.endpoints.count(row.webhook)) consider(row);
   return best;
 }
 

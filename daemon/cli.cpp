@@ -302,6 +302,7 @@ int main_unguarded(int argc, char** argv) {
   auto add_config = [&](CLI::App* c, const char* what = "configuration file") {
     c->add_option("-c,--config", config_opt, what);
   };
+  add_config(&app);  // rasid --config F COMMAND …
 
   auto* run = app.add_subcommand("run", "run the daemon");
   add_config(run);

@@ -44,7 +44,12 @@ std::string link_key(std::string_view link) {
 }
 
 std::string hash_key(const parse::Entry& e) {
-  std::string basis = e.title + "|" + (e.published ? parse::format_iso8601(*e.published) : "");
+  // The date as the feed wrote it: the parser clamps a date in the future to the time of the
+  // poll, which would give the same item a new key at every poll (an alert each time).
+  std::optional<parse::Time> date = e.published;
+  if (!e.published_text.empty())
+    if (auto written = parse::parse_date(e.published_text)) date = written;
+  std::string basis = e.title + "|" + (date ? parse::format_iso8601(*date) : "");
   char buf[32];
   std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(text::fnv1a64(basis)));
   return std::string("hash:") + buf;

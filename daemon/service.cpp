@@ -425,6 +425,7 @@ class Service {
       sd_notify(0, "STOPPING=1");
       stopping_ = true;
       pipeline_.stop();
+      deliverer_->stop();
       for (auto& [_, t] : timers_) t->cancel();
       deliver_timer_.cancel();
       prune_timer_.cancel();

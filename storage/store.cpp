@@ -606,13 +606,34 @@ Status Store::mark_retry(std::int64_t id, const std::string& error, Millis next_
   return Ok{};
 }
 
-Status Store::mark_failed(std::int64_t id, const std::string& error) {
+Status Store::mark_failed(std::int64_t id, const std::string& error, Millis next_probe) {
   Use u(stmts_->cache,
-        "UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ?2 "
-        "WHERE id = ?1");
-  u.bind(1, id).bind(2, error);
+        "UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ?2, "
+        "next_attempt = ?3 WHERE id = ?1");
+  u.bind(1, id).bind(2, error).bind(3, next_probe);
   if (u.step() != SQLITE_DONE) return sql_error(db_, "mark alert failed");
   return Ok{};
+}
+
+Status Store::reprobe(std::int64_t id, const std::string& error, Millis next_probe) {
+  Use u(stmts_->cache,
+        "UPDATE outbox SET last_error = ?2, next_attempt = ?3 WHERE id = ?1 AND status = 'failed'");
+  u.bind(1, id).bind(2, error).bind(3, next_probe);
+  if (u.step() != SQLITE_DONE) return sql_error(db_, "schedule the next probe");
+  return Ok{};
+}
+
+Result<std::vector<OutboxRow>> Store::failed_heads() {
+  Use u(stmts_->cache,
+        "SELECT " OUTBOX_COLS
+        " FROM outbox o WHERE status = 'failed' AND id = (SELECT MIN(id) FROM outbox f WHERE "
+        "f.status = 'failed' AND f.webhook = o.webhook) AND NOT EXISTS (SELECT 1 FROM outbox p "
+        "WHERE p.status = 'pending' AND p.webhook = o.webhook) ORDER BY next_attempt, id");
+  std::vector<OutboxRow> out;
+  int rc;
+  while ((rc = u.step()) == SQLITE_ROW) out.push_back(read_outbox(u));
+  if (rc != SQLITE_DONE) return sql_error(db_, "list failed queue heads");
+  return out;
 }
 
 Status Store::defer(std::int64_t id, Millis next_attempt, const std::string& note) {

@@ -195,7 +195,15 @@ class Store {
   Result<std::vector<OutboxRow>> due_alerts(Millis now, int limit);
   Status mark_delivered(std::int64_t id, Millis now);
   Status mark_retry(std::int64_t id, const std::string& error, Millis next_attempt);
-  Status mark_failed(std::int64_t id, const std::string& error);
+  // Failed: attempts spent (or the endpoint is gone). next_probe: when the deliverer may send
+  // it again as a probe of its endpoint (failed_heads()); 0 = at once.
+  Status mark_failed(std::int64_t id, const std::string& error, Millis next_probe = 0);
+  // A probe of a failed row did not get through: note why and when to probe again.
+  Status reprobe(std::int64_t id, const std::string& error, Millis next_probe);
+  // The oldest failed row of every webhook that has no pending row, soonest probe first: sent
+  // again from time to time, so an endpoint that recovers while nothing new is queued for it
+  // gets its failed alerts without an operator.
+  Result<std::vector<OutboxRow>> failed_heads();
   // Moves a pending row's next attempt without counting an attempt (rate limit, unknown webhook).
   Status defer(std::int64_t id, Millis next_attempt, const std::string& note = "");
   // The head (oldest pending row) of every webhook's queue, due or not, soonest first.

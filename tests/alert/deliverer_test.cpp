@@ -349,6 +349,35 @@ TEST(Deliverer, FailedAlertsQueueAgainWhenTheEndpointRecovers) {
   EXPECT_EQ(ok[3].id, ids[2]);
 }
 
+// An endpoint that recovers while nothing new is queued for it: its failed alerts are not left
+// to an operator — the oldest is sent again as a probe, and once it gets through all follow.
+TEST(Deliverer, FailedAlertsAreProbedWhenNothingNewComes) {
+  std::atomic<bool> down{true};
+  Receiver rx([&](const HttpRequest&, int) {
+    return down ? HttpResponse{503, {}, "down"} : HttpResponse{200, {}, "ok"};
+  });
+  auto ep = endpoint("desk", rx.url("/desk"));
+  ep.max_attempts = 2;
+  Rig rig({ep});
+  std::vector<std::string> ids;
+  for (int i = 1; i <= 3; ++i) ids.push_back(add(*rig.store, i, {"desk"})[0]);
+  rig.drain(3s);
+  ASSERT_EQ(rig.counts("desk").failed, 3);
+  const size_t refused = rx.all().size();
+  rig.drain(1s);  // still down: probed now and then (scaled: every 120 ms), still failed
+  EXPECT_GT(rx.all().size(), refused) << "no probe while down";
+  EXPECT_EQ(rig.counts("desk").failed, 3);
+
+  down = false;  // back, and no new alert comes
+  rig.drain(3s);
+  auto c = rig.counts("desk");
+  EXPECT_EQ(c.delivered, 3);
+  EXPECT_EQ(c.failed, 0);
+  auto ok = rx.accepted();
+  ASSERT_EQ(ok.size(), 3u) << "each once";
+  for (size_t i = 0; i < 3; ++i) EXPECT_EQ(ok[i].id, ids[i]) << "in the original order";
+}
+
 // A receiver that never recovers loses nothing: its alerts end failed, with the reason, visible.
 TEST(Deliverer, NeverRecoveringReceiverKeepsItsAlertsFailedAndVisible) {
   Receiver rx([](const HttpRequest&, int) { return HttpResponse{503, {}, "down"}; });
@@ -367,10 +396,12 @@ TEST(Deliverer, GivesUpAfterMaxAttempts) {
   Receiver rx([](const HttpRequest&, int) { return HttpResponse{500, {}, "boom"}; });
   auto ep = endpoint("desk", rx.url("/desk"));
   ep.max_attempts = 3;
+  ep.schedule = {1ms};
+  ep.retry_scale = 1.0;  // so the first probe of the failed rows is 10 minutes away
   Rig rig({ep});
   add(*rig.store, 1, {"desk"});
   add(*rig.store, 2, {"desk"});
-  rig.drain(10s);
+  rig.drain(3s);
   // Row 1: 3 attempts then failed; row 2 then gets its own 3 attempts.
   EXPECT_EQ(rx.all().size(), 6u);
   auto failed = rig.store->outbox_rows("failed", "desk", 10);

@@ -62,6 +62,26 @@ TEST(EntryKeyRules, GuidThenCanonicalLinkThenHashOfTitleAndDate) {
   EXPECT_EQ(hash_key(e), entry_key(e));
 }
 
+// An item with neither GUID nor link, dated in the future: the parser clamps the date to the
+// poll's time, but its key must not follow the clock, or every poll announces it again.
+TEST(EntryKeyRules, AFutureDateDoesNotMakeANewKeyAtEveryPoll) {
+  const std::string rss =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss version=\"2.0\"><channel><title>t</title>"
+      "<item><title>ب</title><pubDate>Tue, 01 Jan 2099 00:00:00 GMT</pubDate>"
+      "<description>سوريا وإيران تبحثان التعاون</description></item></channel></rss>";
+  auto key_at = [&](std::int64_t unix_s) {
+    auto f = parse::parse_feed_bytes(rss, "application/rss+xml", "http://127.0.0.1/f.xml",
+                                     parse::Time(std::chrono::seconds(unix_s)));
+    EXPECT_TRUE(f.ok());
+    EXPECT_EQ(f->entries.size(), 1u);
+    return f->entries.empty() ? std::string() : entry_key(f->entries[0]);
+  };
+  const std::string first = key_at(1'800'000'000);
+  EXPECT_EQ(first.rfind("hash:", 0), 0u);
+  EXPECT_EQ(key_at(1'800'000'031), first);
+  EXPECT_EQ(key_at(1'800'086'400), first);
+}
+
 TEST(EntryKeyRules, TrackingParametersAndFragmentsDoNotMakeANewEntry) {
   EXPECT_EQ(link_key("https://site.example/news/1?utm_medium=feed&utm_campaign=x"),
             link_key("https://SITE.example/news/1#comments"));

@@ -229,7 +229,7 @@ TEST_F(CliTest, LoopbackRefusalsSayHowToAllowIt) {
 
 // ---- 3. options after subcommands, $RASID_CONFIG ----------------------------------------------
 
-TEST_F(CliTest, ConfigOptionWorksAfterEverySubcommand) {
+TEST_F(CliTest, ConfigOptionWorksBeforeAndAfterEverySubcommand) {
   write_file(cfg_, daemon_block() + source_block("a", "/feed.xml") +
                        "\n[[webhook]]\nname = \"desk\"\nurl = \"" + server_->url("/hook") + "\"\n");
   for (const auto& args : std::vector<std::vector<std::string>>{
@@ -238,7 +238,10 @@ TEST_F(CliTest, ConfigOptionWorksAfterEverySubcommand) {
            {"alerts", "retry", "--endpoint", "desk", "--config", cfg_},
            {"topics", "test", "--query", "سوريا", "--config", cfg_},
            {"topics", "--config", cfg_, "test", "--query", "سوريا"},
-           {"alerts", "test", "desk", "--config", cfg_}}) {
+           {"alerts", "test", "desk", "--config", cfg_},
+           {"--config", cfg_, "check"},
+           {"-c", cfg_, "sources"},
+           {"--config", cfg_, "alerts", "retry"}}) {
     auto r = rasid(args);
     std::string line;
     for (const auto& a : args) line += a + " ";
