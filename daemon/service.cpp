@@ -452,6 +452,25 @@ class Service {
       sd_notify(0, "READY=1\nSTATUS=reload failed: invalid configuration; running on the old one");
       return;
     }
+    // The database, the status address and the fetcher's settings are taken at start: say so
+    // rather than pretend a reload changed them.
+    const auto& was = rt_->config.daemon;
+    const auto& now = rt.value()->config.daemon;
+    std::string restart;
+    auto differs = [&](bool changed, const char* key) {
+      if (changed) restart += std::string(restart.empty() ? "" : ", ") + key;
+    };
+    differs(was.database != now.database, "database");
+    differs(was.status_listen != now.status_listen, "status_listen");
+    differs(was.user_agent != now.user_agent || was.proxy != now.proxy ||
+                was.allow_private != now.allow_private || was.ca_file != now.ca_file ||
+                was.concurrency != now.concurrency ||
+                was.per_host_concurrency != now.per_host_concurrency ||
+                was.per_host_delay != now.per_host_delay || was.fetch_timeout != now.fetch_timeout,
+            "fetch settings");
+    if (!restart.empty())
+      log::warn("reload: [daemon] " + restart +
+                " changed; they take effect at the next restart (the running values stay)");
     rt_ = std::move(rt).value();
     pipeline_.set_runtime(rt_);
     // Rows in flight finish with their old settings; queues, rate limits and digests go on.
