@@ -410,8 +410,13 @@ void read_daemon(Checker& c, const toml::table& t, Daemon& d, const std::string&
                 "status_token_credential", "log_level", "fast_polling"});
   if (auto v = c.boolean(t, p, "fast_polling")) d.fast_polling = *v;
   if (auto v = c.str(t, p, "database")) {
+    std::error_code ec;
     if (v->empty())
       c.error(line_of(*t.get("database")), "daemon.database", "must not be empty");
+    else if (std::filesystem::is_directory(*v, ec))
+      c.error(line_of(*t.get("database")), "daemon.database",
+              "\"" + *v + "\" is a directory; name the SQLite file in it (e.g. \"" + *v +
+                  "/rasid.db\")");
     else
       d.database = *v;
   }

@@ -780,5 +780,13 @@ TEST(ConfigParse, FastPollingLowersTheIntervalFloor) {
   EXPECT_THAT(e, HasSubstr("source.interval: must be between 1s and 7d, not 0s"));
 }
 
+// What check accepts, run starts: a directory named as the database is refused here, not by
+// SQLite after the start.
+TEST(ConfigErrors, DatabaseThatIsADirectoryIsRefused) {
+  const std::string dir = std::filesystem::temp_directory_path().string();
+  std::string e = errors_of("[daemon]\ndatabase = \"" + dir + "\"\n");
+  EXPECT_THAT(e, HasSubstr("c.toml:2: daemon.database: \"" + dir + "\" is a directory"));
+}
+
 }  // namespace
 }  // namespace rasid::config
