@@ -85,7 +85,8 @@ check start systemctl start rasid.service
 check active [ "$(prop ActiveState)" = active ]
 pid=$(prop MainPID)
 log "MainPID=$pid StatusText=$(prop StatusText)"
-check status-text wait_for 10 sh -c 'systemctl show -P StatusText rasid.service | grep -q "polling 4 sources"'
+# STATUS= is the health verdict, then the counts (daemon/status.h): "ok | 4 sources, …"
+check status-text wait_for 10 sh -c 'systemctl show -P StatusText rasid.service | grep -qE "^(ok|degraded|failing)(: .*)? \| 4 sources"'
 check not-root [ "$(stat -c %u /proc/$pid)" != 0 ]
 check state-dir wait_for 10 test -f /var/lib/private/rasid/rasid.db
 check state-symlink [ -L /var/lib/rasid ]
