@@ -14,6 +14,7 @@
 
 #include "alert/alert.h"
 #include "common/log.h"
+#include "config/values.h"
 #include "daemon/metrics.h"
 #include "daemon/pipeline.h"
 #include "daemon/runtime.h"
@@ -26,19 +27,6 @@ namespace rasid::daemon {
 
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
-
-namespace {
-
-std::string words(std::chrono::seconds d) {
-  const long long s = d.count();
-  if (s % 3600 == 0 && s >= 3600) return std::to_string(s / 3600) + "h";
-  if (s % 60 == 0 && s >= 60) return std::to_string(s / 60) + "m";
-  if (s > 3600) return std::to_string(s / 3600) + "h" + std::to_string(s % 3600 / 60) + "m";
-  if (s > 60) return std::to_string(s / 60) + "m" + std::to_string(s % 60) + "s";
-  return std::to_string(s) + "s";
-}
-
-}  // namespace
 
 ScheduleDecision decide_schedule(const ScheduleInput& in) {
   using std::chrono::seconds;
@@ -60,13 +48,13 @@ ScheduleDecision decide_schedule(const ScheduleInput& in) {
         std::clamp(in.interval, in.min_interval, std::max(in.min_interval, in.max_interval));
     if (in.server_min && *in.server_min > d.interval) {
       d.interval = std::min(*in.server_min, std::max(in.min_interval, in.max_interval));
-      d.reason = "the server asks for at least " + words(*in.server_min) +
+      d.reason = "the server asks for at least " + config::format_duration(*in.server_min) +
                  " (ttl, sy:updatePeriod or Cache-Control)";
     }
   }
   if (in.retry_after && *in.retry_after > d.interval) {
     d.interval = std::min(*in.retry_after, seconds(24h));
-    d.reason = "the server answered Retry-After " + words(*in.retry_after);
+    d.reason = "the server answered Retry-After " + config::format_duration(*in.retry_after);
   }
   return d;
 }
@@ -90,12 +78,13 @@ ScheduleDecision adapt_interval(const AdaptInput& in) {
       const seconds arrival(in.since_last_poll->count() / in.new_entries);
       if (arrival < next) {
         next = std::max(arrival, lo);
-        why = "shortened: new entries appear about every " + words(arrival);
+        why = "shortened: new entries appear about every " + config::format_duration(arrival);
       }
     }
   } else {
-    next = std::max(in.current + seconds(1),
-                    seconds(static_cast<long long>(static_cast<double>(in.current.count()) * 1.25)));
+    next =
+        std::max(in.current + seconds(1),
+                 seconds(static_cast<long long>(static_cast<double>(in.current.count()) * 1.25)));
     // The feed's dates may hold it short; they never stretch it.
     if (in.publish_gap && in.publish_gap->count() > 0)
       next = std::min(next, std::max(in.current, *in.publish_gap / 2));
@@ -103,7 +92,7 @@ ScheduleDecision adapt_interval(const AdaptInput& in) {
   }
   next = std::clamp(next, lo, hi);
   if (next == hi && next > in.configured)
-    why = "lengthened to the ceiling (max_interval " + words(hi) +
+    why = "lengthened to the ceiling (max_interval " + config::format_duration(hi) +
           "): recent polls found nothing new";
   if (next == in.configured) why.clear();
   if (why.empty() && next < in.configured) why = "shortened: the source publishes often";
