@@ -60,6 +60,13 @@ bool rtl_language(std::string_view lang) {
 
 std::string clean(const std::string& s) { return text::sanitize_utf8(s); }
 
+std::string message_id(const std::string& key) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(key.data(), key.size(), md, &len, EVP_sha256(), nullptr);
+  return "msg_" + hex(md, std::min<unsigned>(len, 16));
+}
+
 }  // namespace
 
 std::string webhook_id(const std::string& webhook, const std::string& topic,
@@ -70,10 +77,20 @@ std::string webhook_id(const std::string& webhook, const std::string& topic,
   key += topic;
   key += '\0';
   key += std::to_string(story_id);
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(key.data(), key.size(), md, &len, EVP_sha256(), nullptr);
-  return "msg_" + hex(md, std::min<unsigned>(len, 16));
+  return message_id(key);
+}
+
+std::string story_update_id(const std::string& webhook, const std::string& topic,
+                            std::int64_t story_id, const std::string& outlet) {
+  // Four NUL-separated parts: never the three-part key of webhook_id().
+  std::string key = webhook;
+  key += '\0';
+  key += topic;
+  key += '\0';
+  key += std::to_string(story_id);
+  key += '\0';
+  key += "story.updated:" + outlet;
+  return message_id(key);
 }
 
 std::string payload_json(const Alert& a) {
@@ -82,6 +99,7 @@ std::string payload_json(const Alert& a) {
   j["version"] = 1;
   j["topic"] = clean(a.topic);
   j["story_id"] = a.story_id;
+  if (a.event == "story.updated") j["refers_to"] = clean(a.refers_to);
   std::string dir = a.dir;
   if (dir != "rtl" && dir != "ltr") {
     if (!a.lang.empty())
@@ -96,6 +114,14 @@ std::string payload_json(const Alert& a) {
                   {"published", clean(a.published)},
                   {"language", clean(a.lang)},
                   {"direction", dir}};
+  if (a.event == "story.updated") {
+    auto outlets = nlohmann::ordered_json::array();
+    for (const auto& o : a.outlets)
+      outlets.push_back(
+          {{"source", clean(o.source)}, {"url", clean(o.url)}, {"title", clean(o.title)}});
+    j["outlets"] = std::move(outlets);
+    return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+  }
   j["snippet"] = clean(a.snippet);
   auto also = nlohmann::ordered_json::array();
   for (const auto& s : a.also_reported_by) also.push_back(clean(s));

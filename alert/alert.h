@@ -3,6 +3,9 @@
 //
 // The outbox row holds the generic JSON payload (schema "rasid.alert.v1", see README); the
 // target format is rendered from it at send time, so a row survives a config change of format.
+// Two events: "article.matched" and the optional "story.updated" (see Alert below); both travel
+// the same outbox, order, retries and signatures. Slack, Discord, Telegram and ntfy render a
+// story.updated as a short text: the story's title and the outlets that now carry it.
 // Delivery is at-least-once; the `webhook-id` header is deterministic per (webhook, topic, story)
 // so a receiver that drops repeats sees each alert exactly once.
 //
@@ -59,7 +62,18 @@ struct Endpoint {
 };
 constexpr int kDigestMax = 50;
 
+// One stored copy of a story: the outlet (source name) that carries it, where, under what title.
+struct Outlet {
+  std::string source, url, title;
+};
+
 // What an alert says (rendered into the stored JSON payload).
+//
+// event "article.matched" (the default): the first article of a story that matched the topic.
+// event "story.updated": later copies joined a story this (webhook, topic) was alerted about —
+// sent only to webhooks with `story_updates = true` (config/config.h), never before the alert
+// it refers to exists. Its title, url, … describe the copy that joined; refers_to is the
+// webhook-id of the article.matched alert; outlets lists every copy, first stored first.
 struct Alert {
   std::string event = "article.matched";
   std::string topic;
@@ -67,10 +81,20 @@ struct Alert {
   std::string title, url, canonical, source, published, lang, dir;
   std::string snippet;                        // matched terms marked «…»
   std::vector<std::string> also_reported_by;  // other sources of the same story
+  std::string refers_to;                      // story.updated only
+  std::vector<Outlet> outlets;                // story.updated only
 };
 
 std::string webhook_id(const std::string& webhook, const std::string& topic, std::int64_t story_id);
-std::string payload_json(const Alert& alert);  // generic JSON, schema rasid.alert.v1
+// The webhook-id of a story.updated: per (webhook, topic, story, the outlet that joined), so the
+// same outlet joining again is no news (the repeat is ignored by the outbox), and a retry keeps
+// the id (it is stored with the row). Never equal to a webhook_id() of an alert.
+std::string story_update_id(const std::string& webhook, const std::string& topic,
+                            std::int64_t story_id, const std::string& outlet);
+// Generic JSON, schema rasid.alert.v1: article.matched as in README; story.updated as
+// {"type":"story.updated","version":1,"topic","story_id","refers_to","article":{…the copy…},
+//  "outlets":[{"source","url","title"},…]}.
+std::string payload_json(const Alert& alert);
 
 // Standard Webhooks: "v1,<base64 HMAC-SHA256(key, id + "." + timestamp + "." + body)>" where key
 // is the base64 part of "whsec_<base64>". Returns "" when the secret is malformed.

@@ -21,6 +21,7 @@ constexpr std::size_t kTitleShare = 300;  // a title never takes more than this
 struct View {
   std::string type, topic, title, url, source, published, snippet;
   std::vector<std::string> also;
+  std::vector<Outlet> outlets;  // story.updated
 };
 
 std::string str(const nlohmann::json& j, const char* key) {
@@ -50,6 +51,9 @@ View view_of(const storage::OutboxRow& row) {
   if (auto a = j.find("also_reported_by"); a != j.end() && a->is_array())
     for (const auto& s : *a)
       if (s.is_string()) v.also.push_back(s.get<std::string>());
+  if (auto a = j.find("outlets"); a != j.end() && a->is_array())
+    for (const auto& o : *a)
+      if (o.is_object()) v.outlets.push_back({str(o, "source"), str(o, "url"), str(o, "title")});
   if (auto m = j.find("message"); v.title.empty() && m != j.end() && m->is_string())
     v.title = m->get<std::string>();
   return v;
@@ -238,11 +242,164 @@ void render_ntfy(fetch::Request& req, const View& v) {
   if (!v.url.empty()) req.headers.emplace_back("X-Click", detail::header_url(v.url));
 }
 
+// ---- story.updated for text targets --------------------------------------------------------
+// The story's title, then "Now carried by N outlets: " and each outlet (linked where the target
+// has links), as many as fit the target's limit, then "+K" for the rest: a short text, never
+// markup cut in the middle.
+
+std::string carried_by(std::size_t n) {
+  return "Now carried by " + std::to_string(n) + (n == 1 ? " outlet: " : " outlets: ");
+}
+
+// Joins the rendered items with ", " while the result stays within `budget` (measured in `m`),
+// leaving room for the " +K" that names the rest.
+std::string join_fitting(const std::vector<std::string>& items, std::size_t budget, Measure m) {
+  std::string out;
+  std::size_t shown = 0;
+  for (const auto& item : items) {
+    std::string next = out.empty() ? item : out + ", " + item;
+    const std::size_t tail = shown + 1 < items.size() ? 8 : 0;  // " +K" for what is left
+    if (detail::measure(next, m) + tail > budget) break;
+    out = std::move(next);
+    ++shown;
+  }
+  if (shown < items.size())
+    out += (out.empty() ? "+" : " +") + std::to_string(items.size() - shown);
+  return out;
+}
+
+std::string update_title(const View& v) { return v.title.empty() ? v.topic : v.title; }
+
+void render_slack_update(fetch::Request& req, const View& v) {
+  const std::string title =
+      detail::fit(update_title(v), kTitleShare, Measure::codepoints, detail::escape_slack);
+  const std::string url = markup_url(v.url);
+  std::string section = url.empty() ? "*" + detail::escape_slack(title) + "*"
+                                    : "*<" + url + "|" + detail::escape_slack(title) + ">*";
+  section += "\n" + carried_by(v.outlets.size());
+  std::vector<std::string> items, names;
+  for (const auto& o : v.outlets) {
+    const std::string name = detail::escape_slack(detail::fit(o.source, 100, Measure::codepoints));
+    const std::string u = markup_url(o.url);
+    items.push_back(u.empty() ? name : "<" + u + "|" + name + ">");
+    names.push_back(name);
+  }
+  const std::size_t used = detail::measure(section, Measure::codepoints);
+  section += join_fitting(items, kSlackText > used ? kSlackText - used : 0, Measure::codepoints);
+  ordered_json j;
+  j["text"] = detail::escape_slack("[" + v.topic + "] ") + detail::escape_slack(title) + " — " +
+              join_fitting(names, 1000, Measure::codepoints);
+  j["blocks"] = ordered_json::array(
+      {{{"type", "section"}, {"text", {{"type", "mrkdwn"}, {"text", section}}}},
+       {{"type", "context"},
+        {"elements", ordered_json::array({{{"type", "mrkdwn"},
+                                           {"text", detail::escape_slack(detail::fit(
+                                                        v.topic, 200, Measure::codepoints)) +
+                                                        " · story update"}}})}}});
+  j["unfurl_links"] = false;
+  req.body = dump(j);
+  req.headers.emplace_back("Content-Type", "application/json");
+}
+
+void render_discord_update(fetch::Request& req, const View& v) {
+  const std::string title = detail::escape_discord(
+      detail::fit(update_title(v), kTitleShare, Measure::utf16, detail::escape_discord));
+  const std::string topic =
+      detail::escape_discord(detail::fit(v.topic, 200, Measure::utf16, detail::escape_discord));
+  std::string head = "**↻ " + title + "**\n" + carried_by(v.outlets.size());
+  const std::string tail = "\n_" + topic + " · story update_";
+  std::vector<std::string> items;
+  for (const auto& o : v.outlets) {
+    std::string item =
+        detail::escape_discord(detail::fit(o.source, 100, Measure::utf16, detail::escape_discord));
+    if (!o.url.empty()) item += " <" + markup_url(o.url) + ">";
+    items.push_back(std::move(item));
+  }
+  const std::size_t used = detail::measure(head + tail, Measure::utf16);
+  ordered_json j;
+  j["content"] =
+      head +
+      join_fitting(items, kDiscordContent > used ? kDiscordContent - used : 0, Measure::utf16) +
+      tail;
+  j["allowed_mentions"] = {{"parse", ordered_json::array()}};  // never ping from article text
+  req.body = dump(j);
+  req.headers.emplace_back("Content-Type", "application/json");
+}
+
+std::string telegram_update_text(const View& v) {
+  const std::string title = detail::escape_html(
+      detail::fit(update_title(v), kTitleShare, Measure::utf16, detail::escape_html));
+  const std::string topic =
+      detail::escape_html(detail::fit(v.topic, 200, Measure::utf16, detail::escape_html));
+  std::string head = "<b>↻ " + title + "</b>\n" + carried_by(v.outlets.size());
+  const std::string tail = "\n" + topic + " · story update";
+  std::vector<std::string> items;
+  for (const auto& o : v.outlets) {
+    const std::string name =
+        detail::escape_html(detail::fit(o.source, 100, Measure::utf16, detail::escape_html));
+    items.push_back(o.url.empty() ? name
+                                  : "<a href=\"" + detail::escape_html(markup_url(o.url)) + "\">" +
+                                        name + "</a>");
+  }
+  const std::size_t used = detail::measure(head + tail, Measure::utf16);
+  return head +
+         join_fitting(items, kTelegramText > used ? kTelegramText - used : 0, Measure::utf16) +
+         tail;
+}
+
+void render_ntfy_update(fetch::Request& req, const View& v) {
+  std::string head = carried_by(v.outlets.size());
+  std::string body = head.substr(0, head.size() - 1) + "\n";  // "…outlets:", one outlet a line
+  std::size_t shown = 0;
+  for (const auto& o : v.outlets) {
+    std::string line =
+        detail::fit(o.source, 100, Measure::bytes) +
+        (o.url.empty() ? "" : " " + detail::fit(o.url, 1000, Measure::bytes, nullptr, ""));
+    if (body.size() + line.size() + 1 + 8 > kNtfyBody) break;
+    body += line + "\n";
+    ++shown;
+  }
+  if (shown < v.outlets.size()) body += "+" + std::to_string(v.outlets.size() - shown) + "\n";
+  req.body = body;
+  req.headers.emplace_back("Content-Type", "text/plain; charset=utf-8");
+  req.headers.emplace_back(
+      "X-Title",
+      detail::header_value("↻ " + detail::fit(update_title(v), 250, Measure::codepoints)));
+  std::string tags = "newspaper";
+  if (!v.topic.empty()) {
+    std::string t = v.topic;
+    for (auto& c : t)
+      if (c == ',') c = ' ';
+    tags += "," + t;
+  }
+  req.headers.emplace_back("X-Tags", detail::header_value(tags));
+  if (!v.url.empty()) req.headers.emplace_back("X-Click", detail::header_url(v.url));
+}
+
 }  // namespace
 
 fetch::Request render(const Endpoint& ep, const storage::OutboxRow& row, long long now_s) {
   fetch::Request req = base_request(ep);
   const View v = view_of(row);
+  if (v.type == "story.updated" && ep.format != Format::json) {
+    switch (ep.format) {
+      case Format::slack:
+        render_slack_update(req, v);
+        break;
+      case Format::discord:
+        render_discord_update(req, v);
+        break;
+      case Format::telegram:
+        render_telegram(req, ep, telegram_update_text(v));
+        break;
+      case Format::ntfy:
+      case Format::json:
+        render_ntfy_update(req, v);
+        break;
+    }
+    add_signature(req, ep, row.webhook_id, now_s);
+    return req;
+  }
   switch (ep.format) {
     case Format::json:
       req.body = row.payload;
@@ -319,6 +476,8 @@ fetch::Request render_digest(const Endpoint& ep, const std::vector<storage::Outb
     const View v = view_of(r);
     std::string title = detail::fit(v.title, 200, m, esc);
     std::string t = esc ? esc(title) : title;
+    if (v.type == "story.updated")  // a story update in a digest: marked, with its outlet count
+      t = "↻ " + t + " (" + std::to_string(v.outlets.size()) + ")";
     std::string topic = esc ? esc(v.topic) : v.topic;
     std::string url = markup_url(v.url);
     std::string line;

@@ -675,9 +675,10 @@ void read_delivery_policy(Checker& c, const toml::table& t, Webhook& w) {
 void read_webhook(Checker& c, const toml::table& t, Webhook& w, const std::string& base_dir) {
   const std::string_view p = "webhook";
   w.line = line_of(t);
-  c.known_keys(t, p,
-               {"name", "url", "format", "secret_file", "secret_credential", "telegram_chat_id",
-                "timeout", "retry_schedule", "max_attempts", "min_interval", "digest"});
+  c.known_keys(
+      t, p,
+      {"name", "url", "format", "secret_file", "secret_credential", "telegram_chat_id", "timeout",
+       "retry_schedule", "max_attempts", "min_interval", "digest", "story_updates"});
   if (auto v = c.str(t, p, "name")) {
     if (v->empty())
       c.error(line_of(*t.get("name")), "webhook.name", "must not be empty");
@@ -714,6 +715,7 @@ void read_webhook(Checker& c, const toml::table& t, Webhook& w, const std::strin
   if (auto v = c.duration(t, p, "timeout", std::chrono::seconds(1), std::chrono::seconds(300)))
     w.timeout = *v;
   read_delivery_policy(c, t, w);
+  if (auto v = c.boolean(t, p, "story_updates")) w.story_updates = *v;
 
   auto file = c.str(t, p, "secret_file");
   auto cred = c.str(t, p, "secret_credential");

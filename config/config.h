@@ -79,6 +79,10 @@ struct Webhook {
   int max_attempts = 0;                       // 1..100 tries in all; 0 = the default (11)
   std::chrono::milliseconds min_interval{0};  // rate limit: at least this long between sends
   std::chrono::milliseconds digest{0};        // digest mode: one message per period; 0 = off
+  // `story_updates = true`: when later copies (other outlets) join a story this webhook was
+  // alerted about, it also gets a "story.updated" event naming the outlets (alert/alert.h).
+  // Off by default: a receiver that knows only article.matched sees nothing new.
+  bool story_updates = false;
   int line = 0;
 };
 

@@ -72,6 +72,8 @@ parse::Time now_seconds() {
 // Texts shorter than this are too generic to be recognised as the same story.
 constexpr std::size_t kMinStoryWords = 40;
 constexpr storage::Millis kStoryWindowMs = 3LL * 24 * 3600 * 1000;
+// A story.updated names at most this many copies (the first ones stored, and the new one).
+constexpr int kMaxOutlets = 50;
 
 std::int64_t story_id_for(const std::string& canonical) {
   return static_cast<std::int64_t>(text::fnv1a64(canonical) & 0x7fffffffffffffffULL);
@@ -351,14 +353,20 @@ void Pipeline::store_article(Poll& p, const parse::Entry& e, const std::string& 
   load_stories();
   std::vector<std::uint64_t> shingles;
   std::vector<std::string> also;
+  bool new_outlet = false;  // the copy brings the story to a source that did not carry it
   auto body_words = text::words(a.body);
   if (body_words.size() >= kMinStoryWords) {
     shingles = text::shingles(body_words);
     if (auto found = stories_.find(shingles); found.id != 0) {
       a.story_id = found.id;
-      if (auto srcs = store_.story_sources(found.id))
+      if (auto srcs = store_.story_sources(found.id)) {
+        new_outlet = !srcs->empty();
         for (auto& s : srcs.value())
-          if (s != src.name) also.push_back(s);
+          if (s != src.name)
+            also.push_back(s);
+          else
+            new_outlet = false;
+      }
     }
   }
 
@@ -390,6 +398,13 @@ void Pipeline::store_article(Poll& p, const parse::Entry& e, const std::string& 
                         alert::payload_json(al)});
     }
   }
+  // Webhooks that asked for story updates hear that the story reached another outlet; the rows
+  // go in the same transaction as the copy, behind the alerts already queued.
+  if (p.alerting && new_outlet) {
+    auto updates = story_updates(rt, a);
+    alerts.insert(alerts.end(), std::make_move_iterator(updates.begin()),
+                  std::make_move_iterator(updates.end()));
+  }
   auto res = store_.add_article(a, matches, alerts);
   if (!res) {
     log::error("source=" + src.name + " storing " + a.url + ": " + res.error());
@@ -414,6 +429,57 @@ void Pipeline::store_article(Poll& p, const parse::Entry& e, const std::string& 
   log::info("source=" + src.name + " stored \"" + a.title + "\" (" +
             std::to_string(matches.size()) + " topics, " + std::to_string(res->alerts_added) +
             " alerts)");
+}
+
+std::vector<storage::NewAlert> Pipeline::story_updates(const Runtime& rt,
+                                                       const storage::NewArticle& a) {
+  std::vector<storage::NewAlert> out;
+  auto told = store_.story_alerts(a.story_id);
+  if (!told) {
+    log::error("source=" + a.source + " storage: " + told.error());
+    return out;
+  }
+  std::vector<alert::Outlet> outlets;
+  for (const auto& t : told.value()) {
+    const config::Webhook* wh = rt.config.webhook(t.webhook);
+    if (!wh || !wh->story_updates) continue;
+    // Only while the topic still sends to this webhook (a reload may have changed it).
+    bool routed = false;
+    for (const auto& topic : rt.topics)
+      if (topic.name == t.topic)
+        routed = std::find(topic.webhooks.begin(), topic.webhooks.end(), t.webhook) !=
+                 topic.webhooks.end();
+    if (!routed) continue;
+    if (outlets.empty()) {
+      auto copies = store_.story_copies(a.story_id, kMaxOutlets - 1);
+      if (!copies) {
+        log::error("source=" + a.source + " storage: " + copies.error());
+        return {};
+      }
+      for (const auto& c : copies.value()) outlets.push_back({c.source, c.url, c.title});
+      outlets.push_back({a.source, a.url, a.title});  // the copy being stored
+    }
+    alert::Alert u;
+    u.event = "story.updated";
+    u.topic = t.topic;
+    u.story_id = a.story_id;
+    u.refers_to = t.webhook_id;
+    u.title = a.title;
+    u.url = a.url;
+    u.canonical = a.canonical;
+    u.source = a.source;
+    u.published = a.published;
+    u.lang = a.lang;
+    u.dir = a.lang == "ar" ? "rtl" : "ltr";
+    u.outlets = outlets;
+    storage::NewAlert row{t.webhook, t.topic,
+                          alert::story_update_id(t.webhook, t.topic, a.story_id, a.source),
+                          alert::payload_json(u)};
+    row.event = u.event;
+    row.refers_to = t.webhook_id;
+    out.push_back(std::move(row));
+  }
+  return out;
 }
 
 void Pipeline::load_stories() {

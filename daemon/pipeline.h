@@ -2,6 +2,11 @@
 // find new entries, fetch and clean each article, match it, and store article + matches +
 // outbox rows in one transaction. Runs on the io_context thread that owns the Fetcher and Store.
 //
+// Stories: an article whose text is a near-duplicate of a recent one (text::StoryIndex) joins
+// its story; the story alerts each (webhook, topic) once. When the copy brings the story to a
+// source that did not carry it, webhooks with story_updates on that the story alerted get a
+// story.updated row (alert/alert.h), queued with the copy in one transaction.
+//
 // Failure model: a source's failure is recorded in its SourceState (reason, streak) and never
 // affects another source. An article page that fails transiently is left unseen and retried at
 // the next poll; a page that is gone (4xx) falls back to the feed's own text.
@@ -81,6 +86,9 @@ class Pipeline {
   // Near-duplicate stories of the last days (one alert per story): loaded from the store on
   // first use, then kept current by every stored article.
   void load_stories();
+  // The story.updated rows for a copy that brings story `a.story_id` to a new outlet: one per
+  // (webhook, topic) the story already alerted whose webhook has story_updates on.
+  std::vector<storage::NewAlert> story_updates(const Runtime& rt, const storage::NewArticle& a);
   text::StoryIndex stories_{20000, 0.6};
   bool stories_loaded_ = false;
 

@@ -31,6 +31,8 @@ namespace {
 
 constexpr int kMaxSessions = 64;
 constexpr storage::Millis kDay = 24LL * 3600 * 1000;
+// A card (and /api/articles) lists at most this many copies of its story.
+constexpr int kCopiesShown = 20;
 
 // ---- small helpers ---------------------------------------------------------------------------
 
@@ -193,6 +195,8 @@ struct Strings {
   const char* degraded;  // the banner when assess_health() says "degraded"
   const char *published, *fetched;
   const char *attempts, *next_attempt;
+  const char* story_copies;  // the list of a story's other copies in a card
+  const char* story_update;  // a story.updated row among the alerts
 };
 
 const Strings kAr{"ar",
@@ -234,7 +238,9 @@ const Strings kAr{"ar",
                   "نُشر",
                   "جُلب",
                   "المحاولات",
-                  "المحاولة التالية"};
+                  "المحاولة التالية",
+                  "نُسخ الخبر نفسه",
+                  "تحديث القصة"};
 
 const Strings kEn{"en",
                   "ltr",
@@ -275,7 +281,9 @@ const Strings kEn{"en",
                   "Published",
                   "Fetched",
                   "Attempts",
-                  "Next attempt"};
+                  "Next attempt",
+                  "Copies of this story",
+                  "story update"};
 
 // Arabic counted nouns: 1, 2 (dual), 3–10 (plural), 11+ (singular accusative).
 std::string ar_count(long long n, const char* one, const char* two, const char* few,
@@ -384,6 +392,9 @@ mark{background:var(--mark);color:inherit;padding:0 .1em;border-radius:.15em}
 nav.topics{display:flex;flex-wrap:wrap;gap:.4rem}
 nav.topics a{text-decoration:none;border:1px solid var(--line);border-radius:1rem;padding:.1rem .6rem;font-size:.9rem}
 nav.topics a.on{background:var(--fg);color:var(--bg)}
+ul.copies{margin:.4rem 0 0;padding-inline-start:1.2rem;font-size:.9rem;overflow-wrap:anywhere}
+ul.copies .source{color:var(--muted);margin-inline-end:.5rem}
+.event{font-weight:600}
 footer{margin-top:2rem;color:var(--muted);font-size:.8rem}
 @media (max-width:40rem){body{font-size:15px}th,td{padding:.35rem .4rem}.hide-narrow{display:none}}
 )css";
@@ -626,10 +637,18 @@ std::string render_page(const StatusContext& ctx, const std::map<std::string, st
     h += std::string("<p class=\"muted\">") + s.nothing + "</p>";
   } else {
     h += "<ol class=\"articles\">\n";
+    // A story's copies are shown together: in the card of its newest matched copy, which lists
+    // the others; the others get no card of their own.
+    std::set<std::int64_t> stories_shown;
     for (const auto& a : arts.value()) {
-      auto hl = highlight(*rt, a);
       const auto& art = a.article;
+      if (art.story_id && !stories_shown.insert(art.story_id).second) continue;
+      std::vector<storage::StoryCopy> copies;
+      if (art.story_id)
+        if (auto c = store.story_copies(art.story_id, kCopiesShown)) copies = std::move(c).value();
+      auto hl = highlight(*rt, a);
       h += "<li class=\"article\" data-id=\"" + std::to_string(art.id) + "\"";
+      if (art.story_id) h += " data-story=\"" + std::to_string(art.story_id) + "\"";
       if (!art.lang.empty()) {
         std::string al = html_escape(art.lang);
         h += " lang=\"" + al + "\" dir=\"" + (art.lang == "ar" ? "rtl" : "auto") + "\"";
@@ -664,7 +683,24 @@ std::string render_page(const StatusContext& ctx, const std::map<std::string, st
             h += std::string("<span class=\"also\">") + s.also_reported + list + "</span>";
         }
       }
-      h += "</div><p class=\"snippet\">" + hl.snippet_html + "</p></li>\n";
+      h += "</div><p class=\"snippet\">" + hl.snippet_html + "</p>";
+      if (copies.size() > 1) {
+        h += std::string("<ul class=\"copies\" aria-label=\"") + s.story_copies + "\">";
+        for (const auto& c : copies) {
+          if (c.id == art.id) continue;
+          h += "<li data-id=\"" + std::to_string(c.id) + "\"><span class=\"source\">" +
+               html_escape(c.source) + "</span>";
+          const std::string title = html_escape(c.title.empty() ? c.url : c.title);
+          if (http_link(c.url))
+            h += "<a href=\"" + html_escape(c.url) + "\" rel=\"noreferrer noopener\">" + title +
+                 "</a>";
+          else
+            h += title;
+          h += " <span class=\"muted\">" + time_html(c.fetched_at, now, s) + "</span></li>";
+        }
+        h += "</ul>";
+      }
+      h += "</li>\n";
     }
     h += "</ol>";
   }
@@ -709,12 +745,15 @@ std::string render_page(const StatusContext& ctx, const std::map<std::string, st
         if (p.is_object() && p.contains("article") && p["article"].is_object() &&
             p["article"].contains("title") && p["article"]["title"].is_string())
           title = p["article"]["title"].get<std::string>();
+        const bool update = p.is_object() && p.value("type", "") == "story.updated";
         h += std::string("<li class=\"article alert ") + state + "\"><div class=\"meta\">" +
              "<span class=\"pill " + (std::string(state) == "failed" ? "failing" : "new") + "\">" +
              (std::string(state) == "failed" ? s.failed : s.pending) + "</span>" + "<span>" +
              html_escape(r.webhook) + "</span><span class=\"topic\">" + html_escape(r.topic) +
-             "</span>" + time_html(r.created, now, s) + "<span class=\"attempts\">" + s.attempts +
-             ": " + std::to_string(r.attempts) + "</span>";
+             "</span>" +
+             (update ? std::string("<span class=\"event\">") + s.story_update + "</span>" : "") +
+             time_html(r.created, now, s) + "<span class=\"attempts\">" + s.attempts + ": " +
+             std::to_string(r.attempts) + "</span>";
         if (std::string_view(state) == "pending")
           h += std::string("<span class=\"next-attempt\">") + s.next_attempt + ": " +
                (r.next_attempt > now ? time_html(r.next_attempt, now, s) : std::string(s.now)) +
@@ -1096,10 +1135,16 @@ Result<nlohmann::json> articles_json(storage::Store& store, const storage::Artic
     for (const auto& m : r.matches)
       matches.push_back({{"topic", m.topic}, {"snippet", m.snippet}, {"at", iso_ms(m.created)}});
     nlohmann::json also = nlohmann::json::array();
+    nlohmann::json copies = nlohmann::json::array();  // the story's other articles
     if (a.story_id) {
       if (auto others = store.story_sources(a.story_id))
         for (const auto& o : others.value())
           if (o != a.source) also.push_back(o);
+      if (auto cs = store.story_copies(a.story_id, kCopiesShown))
+        for (const auto& c : cs.value())
+          if (c.id != a.id)
+            copies.push_back(
+                {{"id", c.id}, {"source", c.source}, {"url", c.url}, {"title", c.title}});
     }
     arr.push_back({{"id", a.id},
                    {"title", a.title},
@@ -1111,7 +1156,8 @@ Result<nlohmann::json> articles_json(storage::Store& store, const storage::Artic
                    {"lang", a.lang},
                    {"story_id", a.story_id},
                    {"matches", std::move(matches)},
-                   {"also_reported_by", std::move(also)}});
+                   {"also_reported_by", std::move(also)},
+                   {"copies", std::move(copies)}});
   }
   return arr;
 }

@@ -9,13 +9,16 @@
 //   GET /api/sources   state of each configured source (JSON array, configuration order).
 //   GET /api/articles  ?topic=NAME&since=24h|7d|2024-05-01|2024-05-01T10:00:00Z&q=words&limit=N
 //                      &matched=1: recent articles (default: the last 7 days, 50), newest first,
-//                      with their matches and "also reported by". No topic: every article
+//                      with their matches, "also reported by" and "copies" (the story's other
+//                      articles: id, source, url, title; at most 20). No topic: every article
 //                      (matched=1: only matched ones). q: words that must all appear (FTS5,
 //                      each word quoted, so typed text is never query syntax).
 //   GET /api/topics    configured topics with match counts.
 //   GET /              the status page: server-rendered HTML, dir="rtl" lang="ar", English with
 //                      ?lang=en, ?topic=NAME to filter; failing sources first, recent matched
-//                      articles with the matched terms in <mark>, pending and failed alerts.
+//                      articles with the matched terms in <mark> (one card per story: its
+//                      newest matched copy, listing the story's other copies with their
+//                      outlets and links), pending and failed alerts (story updates marked).
 //                      Its banner is assess_health()'s status and reasons. No script at all; a
 //                      strict Content-Security-Policy; <meta http-equiv="refresh"> every 30 s.
 //

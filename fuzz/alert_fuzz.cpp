@@ -1,7 +1,8 @@
 // Fuzzes what outside input reaches in alert/: article text (title, snippet, URL, source) goes
-// through payload_json and every target's renderer, and stored payloads are parsed back at send
-// time. Invariants: bodies are valid UTF-8 and valid JSON where the target wants JSON, target
-// limits hold, no header value carries CR/LF, and signatures are always computable.
+// through payload_json (article.matched and story.updated) and every target's renderer, and
+// stored payloads are parsed back at send time. Invariants: bodies are valid UTF-8 and valid
+// JSON where the target wants JSON, target limits hold, no header value carries CR/LF, and
+// signatures are always computable.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -41,6 +42,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   row.payload = payload_json(a);
   if (!text::is_valid_utf8(row.payload)) std::abort();
   if (!nlohmann::json::accept(row.payload)) std::abort();
+  // The same text as a story.updated whose outlets come from the input.
+  alert::Alert u = a;
+  u.event = "story.updated";
+  u.refers_to = row.webhook_id;
+  for (int i = 0; i < 3; ++i) u.outlets.push_back({f[4], f[3], f[1]});
+  storage::OutboxRow update = row;
+  update.webhook_id = alert::story_update_id("w", a.topic, a.story_id, a.source);
+  update.payload = payload_json(u);
+  if (!text::is_valid_utf8(update.payload)) std::abort();
+  if (!nlohmann::json::accept(update.payload)) std::abort();
 
   for (auto fmt : {alert::Format::json, alert::Format::slack, alert::Format::discord,
                    alert::Format::telegram, alert::Format::ntfy}) {
@@ -50,7 +61,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     ep.format = fmt;
     ep.secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
     ep.telegram_chat_id = "1";
-    for (const auto& r : {row, [&] {
+    for (const auto& r : {row, update, [&] {
                             auto raw = row;
                             raw.payload = in;  // a damaged stored payload
                             return raw;

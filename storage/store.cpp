@@ -112,6 +112,17 @@ INSERT INTO articles_fts(articles_fts) VALUES ('rebuild');
 ALTER TABLE sources ADD COLUMN in_force_s INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE sources ADD COLUMN interval_reason TEXT NOT NULL DEFAULT '';
 )sql",
+    // 6: the event an outbox row carries ('article.matched', or 'story.updated' when later copies
+    // joined the story) and the story it is about, so that a copy finds the alerts its story
+    // already gave (Store::story_alerts). Rows written before carry the story of their article.
+    R"sql(
+ALTER TABLE outbox ADD COLUMN event TEXT NOT NULL DEFAULT 'article.matched';
+ALTER TABLE outbox ADD COLUMN story_id INTEGER NOT NULL DEFAULT 0;
+UPDATE outbox SET story_id = COALESCE(
+  (SELECT story_id FROM articles WHERE articles.id = outbox.article_id), 0)
+WHERE article_id IS NOT NULL;
+CREATE INDEX outbox_story ON outbox(story_id) WHERE story_id <> 0;
+)sql",
 };
 constexpr int kLatest = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));
 
@@ -500,16 +511,21 @@ Result<AddResult> Store::add_article(const NewArticle& a, const std::vector<NewM
   }
   for (const auto& al : alerts) {
     // ON CONFLICT (not INSERT OR IGNORE): only a repeated webhook_id is skipped; a CHECK
-    // failure (empty webhook or id) still fails the whole transaction.
+    // failure (empty webhook or id) still fails the whole transaction. A row that refers to
+    // another (a story.updated to its alert) is written only while that row exists.
     Use u(stmts_->cache,
-          "INSERT INTO outbox (article_id, webhook, topic, webhook_id, payload, created) "
-          "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (webhook_id) DO NOTHING");
+          "INSERT INTO outbox (article_id, webhook, topic, webhook_id, payload, created, event, "
+          "story_id) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8 WHERE ?9 = '' OR EXISTS (SELECT 1 "
+          "FROM outbox WHERE webhook_id = ?9) ON CONFLICT (webhook_id) DO NOTHING");
     u.bind(1, res.article_id)
         .bind(2, al.webhook)
         .bind(3, al.topic)
         .bind(4, al.webhook_id)
         .bind(5, al.payload)
-        .bind(6, now);
+        .bind(6, now)
+        .bind(7, al.event)
+        .bind(8, res.story_id)
+        .bind(9, al.refers_to);
     if (u.step() != SQLITE_DONE) return sql_error(db_, "insert alert for " + al.webhook);
     res.alerts_added += sqlite3_changes(db_);
   }
@@ -548,6 +564,31 @@ Result<std::vector<std::string>> Store::story_sources(std::int64_t story_id) {
   int rc;
   while ((rc = u.step()) == SQLITE_ROW) out.push_back(u.text(0));
   if (rc != SQLITE_DONE) return sql_error(db_, "list story sources");
+  return out;
+}
+
+Result<std::vector<StoryAlert>> Store::story_alerts(std::int64_t story_id) {
+  Use u(stmts_->cache,
+        "SELECT webhook, topic, webhook_id FROM outbox WHERE story_id = ?1 AND story_id <> 0 "
+        "AND event = 'article.matched' ORDER BY id");
+  u.bind(1, story_id);
+  std::vector<StoryAlert> out;
+  int rc;
+  while ((rc = u.step()) == SQLITE_ROW) out.push_back({u.text(0), u.text(1), u.text(2)});
+  if (rc != SQLITE_DONE) return sql_error(db_, "list story alerts");
+  return out;
+}
+
+Result<std::vector<StoryCopy>> Store::story_copies(std::int64_t story_id, int limit) {
+  Use u(stmts_->cache,
+        "SELECT id, source, url, title, published, fetched_at FROM articles WHERE story_id = ?1 "
+        "ORDER BY id LIMIT ?2");
+  u.bind(1, story_id).bind(2, limit);
+  std::vector<StoryCopy> out;
+  int rc;
+  while ((rc = u.step()) == SQLITE_ROW)
+    out.push_back({u.i64(0), u.text(1), u.text(2), u.text(3), u.text(4), u.i64(5)});
+  if (rc != SQLITE_DONE) return sql_error(db_, "list story copies");
   return out;
 }
 

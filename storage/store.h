@@ -11,7 +11,8 @@
 // Atomicity: add_article() writes the article, its matches and their outbox rows in one
 // transaction, so an alert exists if and only if its article and match do — a crash at any point
 // loses neither, and a restart never writes them twice (articles are unique by canonical URL and
-// by (source, entry key); outbox rows by webhook_id).
+// by (source, entry key); outbox rows by webhook_id). The story.updated rows a copy queues
+// (NewAlert::refers_to) are written in the same transaction as the copy.
 //
 // Durability: WAL with synchronous=NORMAL. A committed transaction survives a crash of the
 // process (SIGKILL at any point); a power cut may lose the last few transactions, each as a
@@ -80,6 +81,10 @@ struct NewAlert {
   std::string topic;
   std::string webhook_id;  // deterministic per (webhook, topic, story): a repeat is ignored
   std::string payload;     // the JSON body as it will be sent
+  std::string event = "article.matched";  // or "story.updated" (alert/alert.h)
+  // Written only while a row with this webhook_id exists (a story.updated refers to the alert
+  // it updates: no update without its alert); "" = unconditional.
+  std::string refers_to = "";
 };
 
 struct AddResult {
@@ -93,6 +98,18 @@ struct Article {
   std::int64_t id = 0;
   std::string source, url, canonical, title, body, published, author, lang;
   std::int64_t story_id = 0;
+  Millis fetched_at = 0;
+};
+
+// An alert (event article.matched) a story gave: who was told about it.
+struct StoryAlert {
+  std::string webhook, topic, webhook_id;
+};
+
+// One stored article of a story (the copies of a syndicated story on several sites).
+struct StoryCopy {
+  std::int64_t id = 0;
+  std::string source, url, title, published;
   Millis fetched_at = 0;
 };
 
@@ -232,6 +249,12 @@ class Store {
 
   // Stories: the distinct sources of the articles of one story (for "also reported by").
   Result<std::vector<std::string>> story_sources(std::int64_t story_id);
+  // The article.matched rows of the outbox about this story, any status, oldest first: the
+  // (webhook, topic) pairs already alerted. Delivered rows pruned by prune_delivered() are no
+  // longer listed. Each outbox row carries the story of the article that queued it (migration 6).
+  Result<std::vector<StoryAlert>> story_alerts(std::int64_t story_id);
+  // The articles of one story, first stored first, at most `limit`.
+  Result<std::vector<StoryCopy>> story_copies(std::int64_t story_id, int limit);
   // Full-text search over stored titles and bodies (FTS5 query syntax); newest first.
   Result<std::vector<Article>> search(const std::string& fts_query, int limit);
   // Every article fetched at or after `since` whose title or body matches the FTS5 query ("" =

@@ -214,3 +214,51 @@ TEST(AlertFormat, NamesRoundTrip) {
 
 }  // namespace
 }  // namespace rasid::alert
+
+namespace rasid::alert {
+namespace {
+
+TEST(AlertId, StoryUpdateIdsArePerOutletAndNeverAnAlertsId) {
+  const auto id = story_update_id("desk", "syria-iran", 42, "bbc-arabic");
+  EXPECT_EQ(id, story_update_id("desk", "syria-iran", 42, "bbc-arabic")) << "a retry keeps it";
+  EXPECT_EQ(id.rfind("msg_", 0), 0u);
+  EXPECT_EQ(id.size(), 4u + 32u);
+  std::set<std::string> ids{id,
+                            story_update_id("desk", "syria-iran", 42, "aljazeera"),
+                            story_update_id("desk", "syria-iran", 43, "bbc-arabic"),
+                            story_update_id("desk2", "syria-iran", 42, "bbc-arabic"),
+                            story_update_id("desk", "syria", 42, "bbc-arabic"),
+                            webhook_id("desk", "syria-iran", 42)};
+  EXPECT_EQ(ids.size(), 6u);
+}
+
+TEST(AlertPayload, StoryUpdatedNamesItsAlertAndEveryOutlet) {
+  Alert u = sample();
+  u.event = "story.updated";
+  u.refers_to = webhook_id("desk", u.topic, u.story_id);
+  u.source = "bbc-arabic";
+  u.url = "https://bbc.example/talks";
+  u.outlets = {{"khabar", "https://example.net/news/talks", "محادثات بين سوريا وإيران"},
+               {"bbc-arabic", "https://bbc.example/talks", "دمشق تستضيف محادثات"}};
+  const auto body = payload_json(u);
+  auto j = nlohmann::json::parse(body);
+  EXPECT_EQ(
+      body.rfind(R"({"type":"story.updated","version":1,"topic":"syria-iran","story_id":)", 0), 0u)
+      << body;
+  EXPECT_EQ(j["refers_to"], webhook_id("desk", "syria-iran", 4815162342));
+  EXPECT_EQ(j["article"]["source"], "bbc-arabic");
+  EXPECT_EQ(j["article"]["url"], "https://bbc.example/talks");
+  ASSERT_EQ(j["outlets"].size(), 2u);
+  EXPECT_EQ(j["outlets"][0]["source"], "khabar");
+  EXPECT_EQ(j["outlets"][0]["url"], "https://example.net/news/talks");
+  EXPECT_EQ(j["outlets"][1]["source"], "bbc-arabic");
+  EXPECT_EQ(j["outlets"][1]["title"], "دمشق تستضيف محادثات");
+  EXPECT_FALSE(j.contains("snippet")) << "an update carries no match of its own";
+  // article.matched keeps its shape: no refers_to, no outlets.
+  auto m = nlohmann::json::parse(payload_json(sample()));
+  EXPECT_FALSE(m.contains("refers_to"));
+  EXPECT_FALSE(m.contains("outlets"));
+}
+
+}  // namespace
+}  // namespace rasid::alert

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "alert/alert.h"
@@ -240,6 +241,104 @@ TEST(AlertRender, TestEventIsSignedAndTyped) {
             sign(kSecret, header(req, "webhook-id"), 1614265330, req.body));
   const auto slack = render_test(endpoint(Format::slack), 1614265330);
   EXPECT_NE(slack.body.find("راصد"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace rasid::alert
+
+namespace rasid::alert {
+namespace {
+
+Alert story_update(int outlets) {
+  Alert u = sample();
+  u.event = "story.updated";
+  u.refers_to = webhook_id("desk", u.topic, u.story_id);
+  u.source = "bbc-arabic";
+  u.url = "https://bbc.example/talks";
+  for (int i = 0; i < outlets; ++i)
+    u.outlets.push_back({i == 0 ? "khabar" : "site-" + std::to_string(i),
+                         "https://site" + std::to_string(i) + ".example/talks", u.title});
+  return u;
+}
+
+storage::OutboxRow update_row(const Alert& u) {
+  auto row = row_of(u);
+  row.webhook_id = story_update_id("desk", u.topic, u.story_id, u.source);
+  return row;
+}
+
+TEST(AlertRender, StoryUpdateJsonIsTheStoredPayloadWithItsOwnId) {
+  const auto row = update_row(story_update(2));
+  const auto req = render(endpoint(Format::json), row, 1700000000);
+  EXPECT_EQ(req.body, row.payload);
+  EXPECT_EQ(header(req, "webhook-id"), row.webhook_id);
+  EXPECT_NE(header(req, "webhook-id"), webhook_id("desk", "syria-iran", 77));
+  EXPECT_EQ(header(req, "webhook-signature"), sign(kSecret, row.webhook_id, 1700000000, req.body));
+}
+
+TEST(AlertRender, StoryUpdateIsAShortTextNamingTheOutletsInEveryFormat) {
+  const auto row = update_row(story_update(2));
+  {
+    auto j = nlohmann::json::parse(render(endpoint(Format::slack), row, 1).body);
+    const std::string section = j["blocks"][0]["text"]["text"];
+    EXPECT_NE(section.find("<https://bbc.example/talks|محادثات"), std::string::npos) << section;
+    EXPECT_NE(section.find("Now carried by 2 outlets: <https://site0.example/talks|khabar>, "
+                           "<https://site1.example/talks|site-1>"),
+              std::string::npos)
+        << section;
+    EXPECT_NE(std::string(j["text"]).find("khabar, site-1"), std::string::npos);
+    EXPECT_EQ(section.find("«سوريا»"), std::string::npos) << "no snippet in an update";
+  }
+  {
+    auto j = nlohmann::json::parse(render(endpoint(Format::discord), row, 1).body);
+    const std::string c = j["content"];
+    EXPECT_EQ(c.rfind("**↻ محادثات", 0), 0u) << c;
+    EXPECT_NE(c.find("khabar <https://site0.example/talks>, site-1 <https://site1.example/talks>"),
+              std::string::npos)
+        << c;
+    EXPECT_TRUE(j["allowed_mentions"]["parse"].empty());
+  }
+  {
+    auto j = nlohmann::json::parse(render(endpoint(Format::telegram), row, 1).body);
+    const std::string t = j["text"];
+    EXPECT_NE(t.find("<a href=\"https://site1.example/talks\">site-1</a>"), std::string::npos) << t;
+    EXPECT_EQ(j["parse_mode"], "HTML");
+  }
+  {
+    auto req = render(endpoint(Format::ntfy), row, 1);
+    EXPECT_EQ(rfc2047_decode(header(req, "X-Title")), "↻ " + sample().title);
+    EXPECT_EQ(req.body,
+              "Now carried by 2 outlets:\nkhabar https://site0.example/talks\n"
+              "site-1 https://site1.example/talks\n");
+    EXPECT_EQ(header(req, "X-Click"), "https://bbc.example/talks");
+  }
+}
+
+TEST(AlertRender, StoryUpdateWithManyOutletsStaysWithinEachLimit) {
+  const auto row = update_row(story_update(400));
+  auto slack = nlohmann::json::parse(render(endpoint(Format::slack), row, 1).body);
+  const std::string section = slack["blocks"][0]["text"]["text"];
+  EXPECT_LE(detail::measure(section, Measure::codepoints), 3000u);
+  EXPECT_NE(section.find(" +"), std::string::npos) << "the rest is counted, not cut mid-link";
+  auto discord = nlohmann::json::parse(render(endpoint(Format::discord), row, 1).body);
+  EXPECT_LE(detail::measure(std::string(discord["content"]), Measure::utf16), 2000u);
+  EXPECT_NE(std::string(discord["content"]).find(" +"), std::string::npos);
+  auto tg = nlohmann::json::parse(render(endpoint(Format::telegram), row, 1).body);
+  EXPECT_LE(detail::measure(std::string(tg["text"]), Measure::utf16), 4096u);
+  auto ntfy = render(endpoint(Format::ntfy), row, 1);
+  EXPECT_LE(ntfy.body.size(), 4096u);
+  EXPECT_NE(ntfy.body.find("\n+"), std::string::npos);
+  // Every link that is shown is whole: as many "<" as ">".
+  EXPECT_EQ(std::count(section.begin(), section.end(), '<'),
+            std::count(section.begin(), section.end(), '>'));
+}
+
+TEST(AlertRender, StoryUpdateInADigestIsMarked) {
+  auto ep = endpoint(Format::discord);
+  const auto req = render_digest(ep, {row_of(sample()), update_row(story_update(3))}, 1);
+  const std::string c = nlohmann::json::parse(req.body)["content"];
+  EXPECT_NE(c.find("↻ "), std::string::npos) << c;
+  EXPECT_NE(c.find("(3)"), std::string::npos) << c;
 }
 
 }  // namespace

@@ -790,3 +790,37 @@ TEST(ConfigErrors, DatabaseThatIsADirectoryIsRefused) {
 
 }  // namespace
 }  // namespace rasid::config
+
+namespace rasid::config {
+namespace {
+TEST(ConfigParse, StoryUpdatesIsPerWebhookAndOffByDefault) {
+  auto r = parse(R"([[webhook]]
+name = "a"
+url = "https://hooks.example/a"
+story_updates = true
+
+[[webhook]]
+name = "b"
+url = "https://hooks.example/b"
+)",
+                 "c.toml");
+  ASSERT_TRUE(r.ok()) << r.error();
+  EXPECT_TRUE(r.value().webhooks[0].story_updates);
+  EXPECT_FALSE(r.value().webhooks[1].story_updates) << "off unless asked for";
+}
+
+TEST(ConfigErrors, StoryUpdatesMustBeABoolean) {
+  std::string e = errors_of(R"([[webhook]]
+name = "a"
+url = "https://hooks.example/a"
+story_updates = "yes"
+[[webhook]]
+name = "b"
+url = "https://hooks.example/b"
+story_update = true
+)");
+  EXPECT_THAT(e, HasSubstr("c.toml:4: webhook.story_updates: must be true or false, not a string"));
+  EXPECT_THAT(e, HasSubstr("c.toml:8: webhook.story_update:")) << "a typo is an error";
+}
+}  // namespace
+}  // namespace rasid::config

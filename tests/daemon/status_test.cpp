@@ -843,5 +843,60 @@ TEST_F(HealthRules, CardsShowThePublishedDate) {
   EXPECT_TRUE(contains(en, "<span class=\"published\">Published <time")) << en;
 }
 
+// A syndicated story on two sites is one card: the newest matched copy, listing the other
+// copies with their outlets and links; its story.updated alert is marked among the alerts.
+TEST_F(HealthRules, AStorysCopiesShareOneCard) {
+  auto add = [&](const std::string& source, const std::string& key, std::int64_t story,
+                 std::vector<storage::NewAlert> alerts) {
+    storage::NewArticle a;
+    a.source = source;
+    a.entry_key = key;
+    a.url = "https://" + source + ".example/" + key;
+    a.canonical = a.url;
+    a.title = "محادثات سوريا " + key;
+    a.body = "نص عن سوريا";
+    a.lang = "ar";
+    a.story_id = story;
+    auto r = store_->add_article(a, {{"syria", "«سوريا»"}}, alerts);
+    EXPECT_TRUE(r) << r.error();
+    return r ? r->story_id : 0;
+  };
+  const auto story =
+      add("alpha", "orig", 0, {{"desk", "syria", "msg_alert", R"({"type":"article.matched"})"}});
+  storage::NewAlert update{"desk", "syria", "msg_update",
+                           R"({"type":"story.updated","article":{"title":"نسخة"}})"};
+  update.event = "story.updated";
+  update.refers_to = "msg_alert";
+  ASSERT_EQ(add("beta", "copy", story, {update}), story);
+  const auto other = add("alpha", "other", 0, {});
+  ASSERT_NE(other, story);
+
+  const auto page = daemon::handle_status_request(ctx_, "GET", "/", "").body;
+  const std::string card = "data-story=\"" + std::to_string(story) + "\"";
+  const auto first = page.find(card);
+  ASSERT_NE(first, std::string::npos) << page;
+  EXPECT_EQ(page.find(card, first + 1), std::string::npos) << "one card per story";
+  EXPECT_TRUE(contains(page,
+                       "<ul class=\"copies\" aria-label=\"نُسخ الخبر نفسه\"><li data-id=\"1\">"
+                       "<span class=\"source\">alpha</span><a href=\"https://alpha.example/orig\" "
+                       "rel=\"noreferrer noopener\">محادثات سوريا orig</a>"))
+      << page;
+  EXPECT_TRUE(contains(page, "data-story=\"" + std::to_string(other) + "\""))
+      << "another story keeps its own card";
+  EXPECT_TRUE(contains(page, "<span class=\"event\">تحديث القصة</span>")) << page;
+
+  auto api = nlohmann::json::parse(
+      daemon::handle_status_request(ctx_, "GET", "/api/articles?topic=syria", "").body);
+  bool seen = false;
+  for (const auto& a : api["articles"]) {
+    if (a["source"] != "beta") continue;
+    seen = true;
+    ASSERT_EQ(a["copies"].size(), 1u) << a.dump();
+    EXPECT_EQ(a["copies"][0]["source"], "alpha");
+    EXPECT_EQ(a["copies"][0]["url"], "https://alpha.example/orig");
+  }
+  EXPECT_TRUE(seen) << api.dump();
+}
+
 }  // namespace
 }  // namespace rasid::testing

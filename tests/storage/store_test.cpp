@@ -173,6 +173,13 @@ PRAGMA user_version = 1;
   ASSERT_TRUE(due.ok());
   ASSERT_EQ(due->size(), 1u);
   EXPECT_EQ(due->front().webhook_id, "msg_old");
+  // Migration 6 gave the old row its article's story: a copy finds the alert it gave.
+  auto told = store->story_alerts(1);
+  ASSERT_TRUE(told.ok()) << told.error();
+  ASSERT_EQ(told->size(), 1u);
+  EXPECT_EQ(told->front().webhook_id, "msg_old");
+  EXPECT_EQ(told->front().webhook, "ops");
+  EXPECT_EQ(told->front().topic, "quakes");
   // The old row and new rows coexist: a new article lands after it.
   auto added = store->add_article(article("1"), {{"quakes", "«زلزال»"}},
                                   {alert_for("ops", "quakes", "msg_new")});
@@ -698,6 +705,83 @@ TEST(StoreSources, GuidDistrustPolicyPersists) {
   EXPECT_EQ(r.value(), "GUIDs repeat across different links");
   ASSERT_TRUE(store->set_guid_distrust("bbc", "").ok());
   EXPECT_EQ(store->guid_distrust("bbc").value(), "");
+}
+
+}  // namespace
+}  // namespace rasid::storage
+
+namespace rasid::storage {
+namespace {
+
+NewAlert story_update(const std::string& webhook, const std::string& id,
+                      const std::string& refers_to) {
+  NewAlert u{webhook, "beirut", id, R"({"type":"story.updated","topic":"beirut"})"};
+  u.event = "story.updated";
+  u.refers_to = refers_to;
+  return u;
+}
+
+// A copy joining a story queues its story.updated rows with it: only behind an alert the story
+// gave (refers_to exists), once per id, and in queue order after that alert.
+TEST(StoreStories, StoryUpdateNeedsItsAlertAndARepeatIsIgnored) {
+  TempDir dir;
+  const auto path = dir.file("rasid.db");
+  auto store = open_ok(path);
+  ASSERT_TRUE(store);
+  auto first = store->add_article(article("1"), {{"beirut", "x"}},
+                                  {alert_for("ops", "beirut", "msg_alert")});
+  ASSERT_TRUE(first.ok()) << first.error();
+  const auto story = first->story_id;
+  auto told = store->story_alerts(story);
+  ASSERT_TRUE(told.ok()) << told.error();
+  ASSERT_EQ(told->size(), 1u);
+  EXPECT_EQ(told->front().webhook_id, "msg_alert");
+
+  auto copy = article("2", "bbc");
+  copy.story_id = story;
+  auto second = store->add_article(copy, {},
+                                   {story_update("ops", "msg_update_bbc", "msg_alert"),
+                                    story_update("desk", "msg_orphan", "msg_never_sent")});
+  ASSERT_TRUE(second.ok()) << second.error();
+  EXPECT_EQ(second->alerts_added, 1) << "no update without the alert it refers to";
+  EXPECT_EQ(scalar(path, "SELECT count(*) FROM outbox WHERE webhook_id = 'msg_orphan'"), 0);
+  EXPECT_EQ(scalar(path, "SELECT story_id FROM outbox WHERE webhook_id = 'msg_update_bbc'"), story);
+  EXPECT_EQ(scalar(path,
+                   "SELECT event = 'story.updated' FROM outbox WHERE webhook_id = "
+                   "'msg_update_bbc'"),
+            1);
+  told = store->story_alerts(story);
+  ASSERT_TRUE(told.ok());
+  EXPECT_EQ(told->size(), 1u) << "updates are not alerts a later copy refers to";
+
+  // The same update again (another copy from the same outlet): ignored.
+  auto again = article("3", "bbc");
+  again.story_id = story;
+  auto third = store->add_article(again, {}, {story_update("ops", "msg_update_bbc", "msg_alert")});
+  ASSERT_TRUE(third.ok()) << third.error();
+  EXPECT_EQ(third->alerts_added, 0);
+
+  // The update waits behind its alert in the webhook's queue.
+  auto pending = store->pending("ops");
+  ASSERT_TRUE(pending.ok());
+  ASSERT_EQ(pending->size(), 2u);
+  EXPECT_EQ(pending->at(0).webhook_id, "msg_alert");
+  EXPECT_EQ(pending->at(1).webhook_id, "msg_update_bbc");
+  auto due = store->due_alerts(now_ms(), 10);
+  ASSERT_TRUE(due.ok());
+  ASSERT_EQ(due->size(), 1u);
+  EXPECT_EQ(due->front().webhook_id, "msg_alert");
+
+  // The story's copies, first stored first, with their outlets and links.
+  auto copies = store->story_copies(story, 10);
+  ASSERT_TRUE(copies.ok()) << copies.error();
+  ASSERT_EQ(copies->size(), 3u);
+  EXPECT_EQ(copies->at(0).source, "aljazeera");
+  EXPECT_EQ(copies->at(1).source, "bbc");
+  EXPECT_EQ(copies->at(1).url, "https://example.net/news/2?utm_source=rss");
+  EXPECT_EQ(copies->at(2).title, "انفجار في مرفأ بيروت 3");
+  EXPECT_EQ(store->story_copies(story, 2)->size(), 2u) << "the limit holds";
+  EXPECT_TRUE(store->story_alerts(story + 1000)->empty());
 }
 
 }  // namespace
