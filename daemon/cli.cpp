@@ -13,6 +13,7 @@
 
 #include "alert/alert.h"
 #include "clean/extractor.h"
+#include "clean/template.h"
 #include "common/log.h"
 #include "daemon/commands.h"
 #include "daemon/runtime.h"
@@ -71,9 +72,11 @@ int cmd_check(const std::string& config_path) {
 }
 
 // `rasid clean`: with a configuration, URLs are fetched with its settings (allow_private, proxy,
-// user agent) and `source` names the [[source]] whose [source.clean] rules apply.
+// user agent) and `source` names the [[source]] whose [source.clean] rules apply. With
+// `same_site`, the inputs are pages of one site: a site template (clean/template.h) is learned
+// from all of them first, then each is cleaned with it.
 int cmd_clean(const std::vector<std::string>& inputs, const std::string& url, bool json,
-              const std::string& config_path, const std::string& source) {
+              const std::string& config_path, const std::string& source, bool same_site) {
   fetch::Options options;
   clean::Rules rules;
   if (!config_path.empty()) {
@@ -96,31 +99,72 @@ int cmd_clean(const std::vector<std::string>& inputs, const std::string& url, bo
                  "clean: --source needs a configuration (--config FILE or $RASID_CONFIG)\n");
     return 2;
   }
-  int rc = 0;
-  for (const auto& in : inputs) {
-    Result<clean::Article> art = Error{"unset"};
+  // Reads or fetches one input's bytes (false with the reason in `why`).
+  auto load = [&](const std::string& in, std::string& bytes, std::string& page_url,
+                  std::string& content_type, std::string& why) {
     if (in.rfind("http://", 0) == 0 || in.rfind("https://", 0) == 0) {
       fetch::Request req;
       req.url = in;
       auto rs = fetch::fetch_all({req}, options);
-      const auto& r = rs.at(0);
+      auto& r = rs.at(0);
       if (!r.ok()) {
-        std::string why = r.error == fetch::Error::http_status
-                              ? "HTTP " + std::to_string(r.status)
-                              : fetch::to_string(r.error) + std::string(": ") + r.error_message;
+        why = r.error == fetch::Error::http_status
+                  ? "HTTP " + std::to_string(r.status)
+                  : fetch::to_string(r.error) + std::string(": ") + r.error_message;
         if (r.error == fetch::Error::blocked_address && config_path.empty())
           why += " (and give that file with --config)";
-        art = Error{why};
-      } else {
-        art = clean::extract_bytes(r.body, r.final_url, r.content_type, rules);
+        return false;
       }
-    } else {
-      std::string bytes, err;
-      if (!read_file(in, bytes, err))
-        art = Error{err};
-      else
-        art = clean::extract_bytes(bytes, url, {}, rules);
+      bytes = std::move(r.body);
+      page_url = r.final_url;
+      content_type = r.content_type;
+      return true;
     }
+    page_url = url;
+    content_type.clear();
+    return read_file(in, bytes, why);
+  };
+  std::vector<Result<clean::Article>> arts;
+  if (same_site) {
+    // Two passes: learn from every page, then clean each with what was learned.
+    std::vector<Result<clean::Observed>> observed;
+    clean::SiteTemplate tmpl;
+    for (const auto& in : inputs) {
+      std::string bytes, page_url, content_type, why;
+      if (!load(in, bytes, page_url, content_type, why)) {
+        observed.push_back(Error{why});
+        continue;
+      }
+      observed.push_back(clean::extract_observed(bytes, page_url, content_type, rules));
+      if (observed.back()) tmpl.learn(observed.back()->sample);
+    }
+    const bool debug = std::getenv("RASID_CLEAN_DEBUG") != nullptr;
+    for (std::size_t i = 0; i < observed.size(); ++i) {
+      auto& o = observed[i];
+      if (!o) {
+        arts.push_back(Error{o.error()});
+        continue;
+      }
+      std::vector<std::string> removed;
+      o->article.paragraphs = tmpl.apply(o->sample, std::move(o->article.paragraphs), &removed);
+      if (debug)
+        for (const auto& r : removed)
+          std::fprintf(stderr, "%s: template removed: %s\n", inputs[i].c_str(), r.c_str());
+      arts.push_back(std::move(o->article));
+    }
+  } else {
+    for (const auto& in : inputs) {
+      std::string bytes, page_url, content_type, why;
+      if (!load(in, bytes, page_url, content_type, why))
+        arts.push_back(Error{why});
+      else
+        arts.push_back(clean::extract_bytes(bytes, page_url, content_type, rules));
+    }
+  }
+  int rc = 0;
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    const auto& in = inputs[i];
+    const auto& art = arts[i];
     if (json) {
       std::fputs(clean::to_json_line(in, art).c_str(), stdout);
       std::fputc('\n', stdout);
@@ -162,8 +206,8 @@ int cmd_sources(const std::string& config_path, bool json) {
     std::printf("%s\n", arr.dump(2).c_str());
     return 0;
   }
-  std::printf("%-24s %-8s %-20s %-20s %-10s %s\n", "SOURCE", "STATUS", "LAST SUCCESS",
-              "NEXT CHECK", "INTERVAL", "LAST ERROR / WHY THE INTERVAL DIFFERS");
+  std::printf("%-24s %-8s %-20s %-20s %-10s %-8s %s\n", "SOURCE", "STATUS", "LAST SUCCESS",
+              "NEXT CHECK", "INTERVAL", "TEMPLATE", "LAST ERROR / WHY THE INTERVAL DIFFERS");
   for (const auto& s : arr) {
     const long long conf = s["interval_s"].get<long long>();
     const long long now = s["interval_in_force_s"].get<long long>();
@@ -174,10 +218,13 @@ int cmd_sources(const std::string& config_path, bool json) {
       note += " (" + std::to_string(s["consecutive_errors"].get<int>()) + " in a row)";
     const std::string why = s["interval_reason"].get<std::string>();
     if (!why.empty()) note += (note.empty() ? "" : "; ") + ("interval: " + why);
-    std::printf("%-24s %-8s %-20s %-20s %-10s %s\n", s["name"].get<std::string>().c_str(),
+    // Pages the site template is learned from.
+    const std::string learned = std::to_string(s["template_pages"].get<int>()) + "p";
+    std::printf("%-24s %-8s %-20s %-20s %-10s %-8s %s\n", s["name"].get<std::string>().c_str(),
                 s["status"].get<std::string>().c_str(),
                 s["last_success"].get<std::string>().c_str(),
-                s["next_check"].get<std::string>().c_str(), interval.c_str(), note.c_str());
+                s["next_check"].get<std::string>().c_str(), interval.c_str(), learned.c_str(),
+                note.c_str());
   }
   return 0;
 }
@@ -322,6 +369,9 @@ int main_unguarded(int argc, char** argv) {
   add_config(clean,
              "fetch with this file's settings (allow_private for local/private addresses, proxy)");
   clean->add_option("--source", clean_source, "apply this source's [source.clean] rules");
+  bool same_site = false;
+  clean->add_flag("--same-site", same_site,
+                  "the inputs are pages of one site: learn its template from all, then clean each");
 
   auto* sources = app.add_subcommand("sources", "state of every source");
   add_config(sources);
@@ -417,7 +467,7 @@ int main_unguarded(int argc, char** argv) {
   if (*run) return run_service({config_path, false});
   if (*once) return run_service({config_path, true});
   if (*check) return cmd_check(config_path);
-  if (*clean) return cmd_clean(inputs, url, json, config_path, clean_source);
+  if (*clean) return cmd_clean(inputs, url, json, config_path, clean_source, same_site);
   if (*sources) return cmd_sources(config_path, json);
   if (*articles)
     return cmd_articles(config_path, art_topic, art_since, art_query, art_limit, art_matched, json);

@@ -138,6 +138,14 @@ struct Pipeline::Poll {
   int pending = 0;  // article fetches in flight
   std::vector<std::string> gone_keys;  // entries whose pages are gone: recorded as seen
   std::map<std::string, std::vector<std::string>> aliases;  // key → other keys (identity.h)
+  // First poll: pages cleaned and learned, stored in finish() once the template knows them all.
+  struct Deferred {
+    parse::Entry entry;
+    std::string key;
+    fetch::Response page;  // without its body
+    clean::Observed observed;
+  };
+  std::vector<Deferred> deferred;
 };
 
 Pipeline::Pipeline(storage::Store& store, fetch::Fetcher& fetcher)
@@ -299,7 +307,7 @@ void Pipeline::fetch_article(std::shared_ptr<Poll> p, parse::Entry e, std::strin
 }
 
 void Pipeline::store_article(Poll& p, const parse::Entry& e, const std::string& key,
-                             const fetch::Response* page) {
+                             const fetch::Response* page, const clean::Observed* observed) {
   const auto& src = *p.source;
   const Runtime& rt = *p.rt;
   storage::NewArticle a;
@@ -313,7 +321,22 @@ void Pipeline::store_article(Poll& p, const parse::Entry& e, const std::string& 
   std::vector<std::string> paragraphs;
   if (page) {
     a.url = page->final_url.empty() ? e.link : page->final_url;
-    auto art = clean::extract_bytes(page->body, a.url, page->content_type, clean_rules(src));
+    Result<clean::Observed> obs =
+        observed ? Result<clean::Observed>(*observed)
+                 : clean::extract_observed(page->body, a.url, page->content_type, clean_rules(src));
+    Result<clean::Article> art = Error{obs ? "" : obs.error()};
+    if (obs) {
+      clean::SiteTemplate& tmpl = site_template(src.name);
+      if (!observed) tmpl.learn(obs->sample);
+      if (!observed && !p.state.initialized) {
+        fetch::Response kept = *page;
+        kept.body = std::string();
+        p.deferred.push_back({e, key, std::move(kept), std::move(obs).value()});
+        return;
+      }
+      obs->article.paragraphs = tmpl.apply(obs->sample, std::move(obs->article.paragraphs));
+      art = std::move(obs->article);
+    }
     if (art) {
       paragraphs = art->paragraphs;
       if (!art->title.empty()) a.title = art->title;
@@ -497,7 +520,32 @@ void Pipeline::load_stories() {
   }
 }
 
+clean::SiteTemplate& Pipeline::site_template(const std::string& source) {
+  auto it = templates_.find(source);
+  if (it != templates_.end()) return it->second;
+  clean::SiteTemplate t;
+  if (auto stored = store_.site_template(source); !stored) {
+    log::error("source=" + source + " storage: " + stored.error());
+  } else if (stored->has_value()) {
+    if (auto back = clean::SiteTemplate::deserialize(stored.value().value())) {
+      t = std::move(back).value();
+    } else {
+      log::warn("source=" + source + " site template unreadable, learning again: " + back.error());
+    }
+  }
+  return templates_.emplace(source, std::move(t)).first->second;
+}
+
 void Pipeline::finish(std::shared_ptr<Poll> p) {
+  // A first poll's pages, cleaned with the template learned from all of them.
+  auto deferred = std::move(p->deferred);
+  for (auto& d : deferred) store_article(*p, d.entry, d.key, &d.page, &d.observed);
+  if (auto it = templates_.find(p->source->name); it != templates_.end()) {
+    auto s = store_.save_site_template(it->first, it->second.serialize(),
+                                       static_cast<int>(it->second.pages()));
+    if (!s) log::error("source=" + it->first + " storage: " + s.error());
+    templates_.erase(it);
+  }
   auto& st = p->state;
   auto& out = p->outcome;
   auto now = storage::now_ms();

@@ -17,6 +17,7 @@
 #include <memory>
 #include <string>
 
+#include "clean/template.h"
 #include "daemon/identity.h"
 #include "daemon/runtime.h"
 #include "fetch/fetcher.h"
@@ -79,8 +80,9 @@ class Pipeline {
   Result<IdentityDecision> identify(const std::string& source,
                                     const std::vector<parse::Entry>& entries);
   void fetch_article(std::shared_ptr<Poll> p, parse::Entry e, std::string key);
+  // `observed`: the page already cleaned and observed (a first poll's page stored at its end).
   void store_article(Poll& p, const parse::Entry& e, const std::string& key,
-                     const fetch::Response* page);
+                     const fetch::Response* page, const clean::Observed* observed = nullptr);
   void finish(std::shared_ptr<Poll> p);
 
   // Near-duplicate stories of the last days (one alert per story): loaded from the store on
@@ -91,6 +93,13 @@ class Pipeline {
   std::vector<storage::NewAlert> story_updates(const Runtime& rt, const storage::NewArticle& a);
   text::StoryIndex stories_{20000, 0.6};
   bool stories_loaded_ = false;
+
+  // Site templates (clean/template.h), per source: every fetched page is learned, then the
+  // template is applied to its text. A first poll stores its pages at its end, once the template
+  // has learned them all, so nothing is stored (or alerted on) before the template is known.
+  // Loaded from the store when a poll first needs it, saved and dropped when the poll finishes.
+  clean::SiteTemplate& site_template(const std::string& source);
+  std::map<std::string, clean::SiteTemplate> templates_;
 
   storage::Store& store_;
   fetch::Fetcher& fetcher_;

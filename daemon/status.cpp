@@ -1107,6 +1107,8 @@ nlohmann::json sources_json(storage::Store& store, const Runtime& rt) {
   for (const auto& s : rt.config.sources) {
     auto st = store.source(s.name);
     if (!st) continue;
+    // Pages the source's site template (clean/template.h) is learned from.
+    auto learned = store.site_template_pages(s.name);
     arr.push_back({{"name", s.name},
                    {"url", s.feed.empty() ? s.page : s.feed},
                    {"kind", s.feed.empty() ? "page" : "feed"},
@@ -1120,7 +1122,8 @@ nlohmann::json sources_json(storage::Store& store, const Runtime& rt) {
                    // The interval in force for the next poll (adaptive, back-off or a server's
                    // floor applied) and why it differs from the configured one.
                    {"interval_in_force_s", st->in_force_s > 0 ? st->in_force_s : s.interval.count()},
-                   {"interval_reason", st->interval_reason}});
+                   {"interval_reason", st->interval_reason},
+                   {"template_pages", learned ? learned.value() : 0}});
   }
   return arr;
 }

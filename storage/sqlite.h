@@ -72,6 +72,10 @@ class Use {
   }
   Use& bind(int i, const std::string& v) { return bind(i, std::string_view(v)); }
   Use& bind(int i, const char* v) { return bind(i, std::string_view(v)); }
+  Use& bind_blob(int i, std::string_view v) {
+    if (st_) sqlite3_bind_blob64(st_, i, v.data(), v.size(), SQLITE_TRANSIENT);
+    return *this;
+  }
 
   // SQLITE_ROW, SQLITE_DONE or an error code.
   int step() { return st_ ? sqlite3_step(st_) : SQLITE_ERROR; }
@@ -80,6 +84,11 @@ class Use {
   int i32(int col) const { return sqlite3_column_int(st_, col); }
   std::string text(int col) const {
     auto p = reinterpret_cast<const char*>(sqlite3_column_text(st_, col));
+    return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(st_, col)))
+             : std::string();
+  }
+  std::string blob(int col) const {
+    auto p = static_cast<const char*>(sqlite3_column_blob(st_, col));
     return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(st_, col)))
              : std::string();
   }

@@ -123,6 +123,16 @@ UPDATE outbox SET story_id = COALESCE(
 WHERE article_id IS NOT NULL;
 CREATE INDEX outbox_story ON outbox(story_id) WHERE story_id <> 0;
 )sql",
+    // 7: per-source site templates learned from repetition (clean/template.h), as opaque bytes,
+    // with the number of pages each is learned from (for `rasid sources` and /api/sources).
+    R"sql(
+CREATE TABLE site_templates (
+  source TEXT PRIMARY KEY,
+  pages INTEGER NOT NULL DEFAULT 0,
+  state BLOB NOT NULL,
+  updated INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+)sql",
 };
 constexpr int kLatest = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));
 
@@ -788,6 +798,33 @@ Status Store::set_guid_distrust(const std::string& source, const std::string& re
   u.bind(1, source).bind(2, reason).bind(3, now_ms());
   if (u.step() != SQLITE_DONE) return sql_error(db_, "save source identity");
   return Ok{};
+}
+
+Result<std::optional<std::string>> Store::site_template(const std::string& source) {
+  Use u(stmts_->cache, "SELECT state FROM site_templates WHERE source = ?1");
+  u.bind(1, source);
+  int rc = u.step();
+  if (rc == SQLITE_DONE) return std::optional<std::string>();
+  if (rc != SQLITE_ROW) return sql_error(db_, "read site template");
+  return std::optional<std::string>(u.blob(0));
+}
+
+Status Store::save_site_template(const std::string& source, std::string_view state, int pages) {
+  Use u(stmts_->cache,
+        "INSERT INTO site_templates (source, pages, state, updated) VALUES (?1, ?2, ?3, ?4) "
+        "ON CONFLICT (source) DO UPDATE SET pages = ?2, state = ?3, updated = ?4");
+  u.bind(1, source).bind(2, pages).bind_blob(3, state).bind(4, now_ms());
+  if (u.step() != SQLITE_DONE) return sql_error(db_, "save site template");
+  return Ok{};
+}
+
+Result<int> Store::site_template_pages(const std::string& source) {
+  Use u(stmts_->cache, "SELECT pages FROM site_templates WHERE source = ?1");
+  u.bind(1, source);
+  int rc = u.step();
+  if (rc == SQLITE_DONE) return 0;
+  if (rc != SQLITE_ROW) return sql_error(db_, "read site template");
+  return u.i32(0);
 }
 
 }  // namespace rasid::storage

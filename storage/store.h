@@ -27,6 +27,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -195,6 +196,15 @@ class Store {
   // trusted, "" while they are (the default). set_guid_distrust("") trusts them again.
   Result<std::string> guid_distrust(const std::string& source);
   Status set_guid_distrust(const std::string& source, const std::string& reason);
+
+  // Site templates (clean/template.h): the learned state of one source's template, stored as
+  // the opaque bytes SiteTemplate::serialize() wrote, with the number of pages it is learned
+  // from. site_template() is nullopt for a source that has none yet; save_site_template()
+  // replaces the source's row; site_template_pages() is 0 without a row. The bytes are not
+  // interpreted here (their reader validates them).
+  Result<std::optional<std::string>> site_template(const std::string& source);
+  Status save_site_template(const std::string& source, std::string_view state, int pages);
+  Result<int> site_template_pages(const std::string& source);
 
   // Article + matches + alerts in one transaction (see above), and the (source, entry_key) is
   // marked seen in it. An empty canonical falls back to the URL. A duplicate (same canonical,

@@ -7,8 +7,8 @@
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
-#include <string>
 #include <mutex>
+#include <string>
 #include <thread>
 
 #include "storage/fts_tokenizer.h"
@@ -705,6 +705,32 @@ TEST(StoreSources, GuidDistrustPolicyPersists) {
   EXPECT_EQ(r.value(), "GUIDs repeat across different links");
   ASSERT_TRUE(store->set_guid_distrust("bbc", "").ok());
   EXPECT_EQ(store->guid_distrust("bbc").value(), "");
+}
+
+TEST(StoreSources, SiteTemplateBytesRoundTripAcrossReopen) {
+  TempDir dir;
+  const auto path = dir.file("rasid.db");
+  // Binary bytes as SiteTemplate::serialize() writes them: NULs and bytes that are not UTF-8.
+  std::string state("RSTM\x01\x00\x00\xff\xfe", 9);
+  for (int i = 0; i < 4000; ++i) state.push_back(static_cast<char>(i * 37));
+  {
+    auto store = open_ok(path);
+    ASSERT_TRUE(store);
+    auto none = store->site_template("enab");
+    ASSERT_TRUE(none.ok());
+    EXPECT_FALSE(none->has_value());
+    EXPECT_EQ(store->site_template_pages("enab").value(), 0);
+    ASSERT_TRUE(store->save_site_template("enab", "old", 3).ok());
+    ASSERT_TRUE(store->save_site_template("enab", state, 12).ok());  // replaces
+  }
+  auto store = open_ok(path);
+  ASSERT_TRUE(store);
+  auto back = store->site_template("enab");
+  ASSERT_TRUE(back.ok()) << back.error();
+  ASSERT_TRUE(back->has_value());
+  EXPECT_EQ(back->value(), state);
+  EXPECT_EQ(store->site_template_pages("enab").value(), 12);
+  EXPECT_EQ(store->site_template_pages("other").value(), 0);
 }
 
 }  // namespace
