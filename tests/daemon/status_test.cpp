@@ -85,16 +85,28 @@ TEST(StatusPieces, PrometheusPiecesAreWellFormed) {
   o.not_modified = true;
   EXPECT_EQ(daemon::poll_result_class(o), "not_modified");
   o = {};
-  o.error = "HTTP 503";
+  o.failure = daemon::PollFailure::http_status;
+  o.http_status = 503;
   EXPECT_EQ(daemon::poll_result_class(o), "http_5xx");
-  o.error = "HTTP 429";
+  o.http_status = 429;
   EXPECT_EQ(daemon::poll_result_class(o), "rate_limited");
-  o.error = "HTTP 404";
+  o.http_status = 404;
   EXPECT_EQ(daemon::poll_result_class(o), "http_4xx");
-  o.error = "feed: not a feed";
+  o.failure = daemon::PollFailure::parse;
   EXPECT_EQ(daemon::poll_result_class(o), "parse");
-  o.error = "timeout: 30 s";
+  o.failure = daemon::PollFailure::fetch;
   EXPECT_EQ(daemon::poll_result_class(o), "network");
+  o.failure = daemon::PollFailure::storage;
+  EXPECT_EQ(daemon::poll_result_class(o), "storage");
+  // The class comes from the kind, not the words: a message worded otherwise (as people read
+  // it) does not move the poll to another class. The old prefix test called this "network".
+  o.failure = daemon::PollFailure::parse;
+  o.error = "not a feed: root element <html>";
+  EXPECT_EQ(daemon::poll_result_class(o), "parse");
+  o.failure = daemon::PollFailure::fetch;
+  o.error = "HTTP 503 from the proxy";  // a fetch error whose text starts like a status
+  EXPECT_EQ(daemon::poll_result_class(o), "network");
+  o = {};
   o.dead = true;
   EXPECT_EQ(daemon::poll_result_class(o), "gone");
   EXPECT_GT(daemon::process_rss_bytes(), 1u << 20);
