@@ -1,7 +1,5 @@
 #include "daemon/cli.h"
 
-#include <curl/curl.h>
-
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <cstdlib>
@@ -20,26 +18,17 @@
 #include "daemon/status.h"
 #include "fetch/fetcher.h"
 #include "storage/store.h"
+#include "url/url.h"
 
 namespace rasid::daemon {
 
 namespace {
 
-// "host port N" of a URL (libcurl's parser, default port filled in), or "" when unparsable.
-std::string host_port(const std::string& url) {
-  CURLU* u = curl_url();
-  if (!u) return "";
-  std::string out;
-  char* host = nullptr;
-  char* port = nullptr;
-  if (curl_url_set(u, CURLUPART_URL, url.c_str(), 0) == CURLUE_OK &&
-      curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
-      curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK)
-    out = std::string("host ") + host + " port " + port;
-  curl_free(host);
-  curl_free(port);
-  curl_url_cleanup(u);
-  return out;
+// "host H port N" of a URL (url::host, default port filled in), or "" when unparsable.
+std::string host_port(const std::string& link) {
+  int port = url::port(link);
+  if (port <= 0) return "";
+  return "host " + url::host(link) + " port " + std::to_string(port);
 }
 
 bool read_file(const std::string& path, std::string& out, std::string& error) {

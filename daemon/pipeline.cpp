@@ -12,6 +12,7 @@
 #include "common/log.h"
 #include "daemon/metrics.h"
 #include "text/text.h"
+#include "url/url.h"
 
 namespace rasid::daemon {
 
@@ -348,7 +349,7 @@ void Pipeline::store_article(Poll& p, const parse::Entry& e, const std::string& 
     return;
   }
   a.body = join(paragraphs, '\n');
-  a.canonical = parse::canonical_url(a.canonical.empty() ? a.url : a.canonical);
+  a.canonical = url::canonical(a.canonical.empty() ? a.url : a.canonical);
   if (a.canonical.empty()) a.canonical = key;
   if (a.lang.empty()) a.lang = text::arabic_ratio(a.title + " " + a.body) > 0.5 ? "ar" : "";
   a.story_id = story_id_for(a.canonical);

@@ -19,7 +19,10 @@
 #include <stdexcept>
 #include <unordered_map>
 
+#include "common/log.h"
 #include "fetch/guard.h"
+#include "text/text.h"
+#include "url/url.h"
 
 namespace rasid::fetch {
 namespace {
@@ -36,42 +39,12 @@ void global_init() {
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 std::string trim(std::string_view s) {
   size_t b = 0, e = s.size();
   while (b < e && (s[b] == ' ' || s[b] == '\t' || s[b] == '\r' || s[b] == '\n')) ++b;
   while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t' || s[e - 1] == '\r' || s[e - 1] == '\n'))
     --e;
   return std::string(s.substr(b, e - b));
-}
-
-// Host key for the per-host limit; "" when the URL is unusable.
-std::string host_of(const std::string& url, std::string* why) {
-  CURLU* u = curl_url();
-  std::string host;
-  if (curl_url_set(u, CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) {
-    *why = "malformed URL";
-  } else {
-    char* scheme = nullptr;
-    char* h = nullptr;
-    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0);
-    std::string s = scheme ? lower(scheme) : "";
-    if (s != "http" && s != "https") {
-      *why = "scheme not allowed: " + s;
-    } else if (curl_url_get(u, CURLUPART_HOST, &h, 0) != CURLUE_OK || h == nullptr || !*h) {
-      *why = "URL without host";
-    } else {
-      host = lower(h);
-    }
-    curl_free(scheme);
-    curl_free(h);
-  }
-  curl_url_cleanup(u);
-  return host;
 }
 
 // libcurl's OpenSSL backend reports OpenSSL's X509_V_ERR_* codes; other backends mean other
@@ -171,6 +144,7 @@ struct Fetcher::Impl {
     Request req;
     Callback done;
     Response resp;
+    std::string target;  // url::request_form(req.url): what libcurl is given
     std::string host;
     std::string queue;  // key of its queue in `hosts`: the host, or "\x01" + Request::queue
     Clock::time_point started;
@@ -271,8 +245,11 @@ struct Fetcher::Impl {
     t->started = Clock::now();
     t->req = std::move(req);
     t->done = std::move(done);
+    // The request goes out in url::request_form (an IDN host in punycode, raw bytes escaped),
+    // and the queue key is url::host, the function that also keys Retry-After in the service.
     std::string why;
-    t->host = host_of(t->req.url, &why);
+    t->target = url::request_form(t->req.url, &why);
+    t->host = t->target.empty() ? std::string() : url::host(t->target);
     if (t->host.empty()) {
       t->resp.error = Error::bad_url;
       t->resp.error_message = why;
@@ -379,7 +356,7 @@ struct Fetcher::Impl {
   void configure(Transfer& t) {
     CURL* e = t.easy;
     const Request& r = t.req;
-    curl_easy_setopt(e, CURLOPT_URL, r.url.c_str());
+    curl_easy_setopt(e, CURLOPT_URL, t.target.c_str());
     curl_easy_setopt(e, CURLOPT_PRIVATE, &t);
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t.errbuf);
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
@@ -497,7 +474,7 @@ struct Fetcher::Impl {
     }
     auto colon = line.find(':');
     if (colon == std::string_view::npos) return len;
-    std::string name = lower(trim(line.substr(0, colon)));
+    std::string name = text::ascii_lower(trim(line.substr(0, colon)));
     std::string value = trim(line.substr(colon + 1));
     if (name.empty()) return len;
     auto [it, fresh] = t->resp.headers.emplace(name, value);

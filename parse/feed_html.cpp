@@ -15,8 +15,8 @@
 #include <utility>
 #include <vector>
 
-#include "parse/url_parts.h"
 #include "text/text.h"
+#include "url/url.h"
 
 namespace rasid::parse {
 namespace {
@@ -27,11 +27,7 @@ bool is_name_char(char c) {
 }
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
+std::string lower(std::string_view s) { return text::ascii_lower(s); }
 
 template <std::size_t N>
 bool in(const std::array<std::string_view, N>& set, std::string_view v) {
@@ -497,7 +493,7 @@ std::string clean_html_fragment(std::string_view s, std::string_view base) {
         continue;
       if (in(kUrlAttrs, a.name)) {
         if (unsafe_url(a.value)) continue;
-        if (!base.empty()) a.value = resolve_any(base, a.value);
+        if (!base.empty()) a.value = url::resolve(base, a.value);
       }
       out += ' ';
       out += a.name;
