@@ -193,14 +193,23 @@ struct Fetcher::Impl {
     if (opts.max_per_host < 1) opts.max_per_host = 1;
     multi = curl_multi_init();
     if (!multi) throw std::runtime_error("fetch: curl_multi_init failed");
-    curl_multi_setopt(multi, CURLMOPT_SOCKETFUNCTION, &Impl::socket_cb);
-    curl_multi_setopt(multi, CURLMOPT_SOCKETDATA, this);
-    curl_multi_setopt(multi, CURLMOPT_TIMERFUNCTION, &Impl::timer_cb);
-    curl_multi_setopt(multi, CURLMOPT_TIMERDATA, this);
+    // Without its callbacks the multi handle never runs a transfer: a refused option is fatal.
+    auto set = [this](CURLMcode mc, const char* what) {
+      if (mc == CURLM_OK) return;
+      (void)curl_multi_cleanup(multi);
+      multi = nullptr;
+      throw std::runtime_error(std::string("fetch: curl_multi_setopt ") + what + ": " +
+                               curl_multi_strerror(mc));
+    };
+    set(curl_multi_setopt(multi, CURLMOPT_SOCKETFUNCTION, &Impl::socket_cb), "SOCKETFUNCTION");
+    set(curl_multi_setopt(multi, CURLMOPT_SOCKETDATA, this), "SOCKETDATA");
+    set(curl_multi_setopt(multi, CURLMOPT_TIMERFUNCTION, &Impl::timer_cb), "TIMERFUNCTION");
+    set(curl_multi_setopt(multi, CURLMOPT_TIMERDATA, this), "TIMERDATA");
     // HTTP/2 is allowed, multiplexing is not: multiplexed transfers stalled against a real
     // HTTP/2 server, and one connection per transfer keeps a slow stream from holding others.
-    curl_multi_setopt(multi, CURLMOPT_PIPELINING, CURLPIPE_NOTHING);
-    curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, static_cast<long>(opts.max_total) * 2);
+    set(curl_multi_setopt(multi, CURLMOPT_PIPELINING, CURLPIPE_NOTHING), "PIPELINING");
+    set(curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, static_cast<long>(opts.max_total) * 2),
+        "MAXCONNECTS");
   }
 
   // Tears everything down and returns the callbacks still owed (run by ~Fetcher after the Impl
@@ -219,7 +228,9 @@ struct Fetcher::Impl {
       return std::make_pair(std::move(t->done), std::move(r));
     };
     for (auto& [easy, t] : running) {
-      curl_multi_remove_handle(multi, easy);
+      // Teardown: whatever libcurl answers, the handle is cleaned up next and the multi handle
+      // goes with it, so the CURLMcode has no one to act on it.
+      (void)curl_multi_remove_handle(multi, easy);
       cleanup_easy(*t);
       owed.push_back(cancelled(t));
     }
@@ -227,7 +238,7 @@ struct Fetcher::Impl {
     for (auto& [name, h] : hosts)
       for (auto& t : h.waiting) owed.push_back(cancelled(t));
     hosts.clear();
-    curl_multi_cleanup(multi);
+    (void)curl_multi_cleanup(multi);  // teardown, as above
     multi = nullptr;
     for (auto& [fd, s] : socks) {
       s->removed = true;
@@ -600,8 +611,35 @@ struct Fetcher::Impl {
 
   void on_action(curl_socket_t fd, int flags) {
     int still_running = 0;
-    curl_multi_socket_action(multi, fd, flags, &still_running);
+    CURLMcode mc = curl_multi_socket_action(multi, fd, flags, &still_running);
+    // CURLM_BAD_SOCKET: the event was for a socket libcurl has closed meanwhile; nothing is
+    // lost. Any other failure (out of memory, internal error) means libcurl did not drive the
+    // transfers and may never finish them: they end now, as Error::other with libcurl's words,
+    // instead of hanging until the caller's own timeout (or forever).
+    if (mc != CURLM_OK && mc != CURLM_BAD_SOCKET)
+      abort_running(std::string("libcurl multi interface: ") + curl_multi_strerror(mc));
     collect();
+  }
+
+  void abort_running(const std::string& why) {
+    log::error("fetch: " + why + "; ending " + std::to_string(running.size()) + " transfers");
+    auto all = std::move(running);
+    running.clear();
+    for (auto& [e, t] : all) {
+      if (CURLMcode mc = curl_multi_remove_handle(multi, e); mc != CURLM_OK)
+        log::warn(std::string("fetch: curl_multi_remove_handle: ") + curl_multi_strerror(mc));
+      t->resp.error = Error::other;
+      t->resp.error_message = why;
+      if (t->resp.final_url.empty()) t->resp.final_url = t->req.url;
+      cleanup_easy(*t);
+      if (auto h = hosts.find(t->queue); h != hosts.end()) {
+        --h->second.active;
+        maybe_forget(h);
+      }
+      --active;
+      deliver(std::move(t));
+    }
+    pump();
   }
 
   void collect() {
@@ -612,7 +650,9 @@ struct Fetcher::Impl {
       CURL* e = m->easy_handle;
       CURLcode code = m->data.result;
       auto node = running.extract(e);
-      curl_multi_remove_handle(multi, e);
+      // Fails only for a handle libcurl does not know, which a DONE message rules out.
+      if (CURLMcode mc = curl_multi_remove_handle(multi, e); mc != CURLM_OK)
+        log::warn(std::string("fetch: curl_multi_remove_handle: ") + curl_multi_strerror(mc));
       if (node.empty()) {
         curl_easy_cleanup(e);
         continue;
