@@ -16,7 +16,7 @@ std::optional<int64_t> parse_duration(std::string_view s) {
   if (s.empty()) return std::nullopt;
   int64_t total = 0;
   std::size_t i = 0;
-  int last_rank = 5;  // units must descend: "1h30m", not "30m1h"
+  int last_rank = 6;  // units must descend: "1h30m", not "30m1h"
   while (i < s.size()) {
     int64_t n = 0;
     std::size_t start = i;
@@ -29,6 +29,10 @@ std::optional<int64_t> parse_duration(std::string_view s) {
     int64_t mult = 0;
     int rank = 0;
     switch (s[i]) {
+      case 'w':
+        mult = 7 * 86400;
+        rank = 5;
+        break;
       case 'd':
         mult = 86400;
         rank = 4;
