@@ -138,7 +138,7 @@ void serialize(pugi::xml_node n, std::string& out, int depth = 0) {
     switch (c.type()) {
       case pugi::node_pcdata:
       case pugi::node_cdata:
-        out += escape_html(c.value());
+        out += text::escape_html(c.value());
         break;
       case pugi::node_element: {
         std::string_view name = local_of(c.name());
@@ -150,7 +150,7 @@ void serialize(pugi::xml_node n, std::string& out, int depth = 0) {
           out += ' ';
           out += an;
           out += "=\"";
-          out += escape_html(a.value(), true);
+          out += text::escape_html(a.value());
           out += '"';
         }
         if (!c.first_child()) {
