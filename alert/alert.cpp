@@ -133,15 +133,16 @@ std::string sign(const std::string& secret, const std::string& id, long long tim
                  const std::string& body) {
   std::string_view b64 = secret;
   if (b64.substr(0, 6) == "whsec_") b64.remove_prefix(6);
-  std::string key;
-  if (b64.empty() || !detail::unbase64(b64, key) || key.empty()) return "";
+  std::optional<std::string> decoded = text::decode_base64(b64);
+  if (b64.empty() || !decoded || decoded->empty()) return "";
+  const std::string& key = *decoded;
   const std::string content = id + "." + std::to_string(timestamp) + "." + body;
   unsigned char mac[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   if (!HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
             reinterpret_cast<const unsigned char*>(content.data()), content.size(), mac, &len))
     return "";
-  return "v1," + detail::base64(std::string_view(reinterpret_cast<const char*>(mac), len));
+  return "v1," + text::encode_base64(std::string_view(reinterpret_cast<const char*>(mac), len));
 }
 
 namespace {

@@ -194,21 +194,21 @@ void render_discord(fetch::Request& req, const View& v) {
 }
 
 std::string telegram_text(const View& v) {
-  const std::string meta = detail::escape_html(meta_line(v));
+  const std::string meta = text::escape_html(meta_line(v));
   const std::string link =
       v.url.empty() ? ""
-                    : "<a href=\"" + detail::escape_html(markup_url(v.url)) + "\">" +
-                          detail::escape_html(v.source.empty() ? "link" : v.source) + "</a>";
+                    : "<a href=\"" + text::escape_html(markup_url(v.url)) + "\">" +
+                          text::escape_html(v.source.empty() ? "link" : v.source) + "</a>";
   const std::size_t fixed = detail::measure("<b></b>\n\n\n" + link + "\n" + meta, Measure::utf16);
-  auto f = fit_alert(v, kTelegramText, fixed, Measure::utf16, detail::escape_html);
-  std::string text = "<b>" + detail::escape_html(f.title) + "</b>";
-  if (!f.snippet.empty()) text += "\n" + detail::escape_html(f.snippet);
+  auto f = fit_alert(v, kTelegramText, fixed, Measure::utf16, text::escape_html);
+  std::string text = "<b>" + text::escape_html(f.title) + "</b>";
+  if (!f.snippet.empty()) text += "\n" + text::escape_html(f.snippet);
   text += "\n\n";
   if (!link.empty()) text += link + "\n";
   const std::size_t used = detail::measure(text, Measure::utf16);
   text +=
-      detail::escape_html(detail::fit(meta_line(v), kTelegramText > used ? kTelegramText - used : 0,
-                                      Measure::utf16, detail::escape_html, ""));
+      text::escape_html(detail::fit(meta_line(v), kTelegramText > used ? kTelegramText - used : 0,
+                                    Measure::utf16, text::escape_html, ""));
   return text;
 }
 
@@ -460,7 +460,7 @@ fetch::Request render_digest(const Endpoint& ep, const std::vector<storage::Outb
       esc = detail::escape_discord;
       break;
     case Format::telegram:
-      limit = kTelegramText, esc = detail::escape_html;
+      limit = kTelegramText, esc = text::escape_html;
       break;
     case Format::ntfy:
       m = Measure::bytes, limit = kNtfyBody;
@@ -489,7 +489,7 @@ fetch::Request render_digest(const Endpoint& ep, const std::vector<storage::Outb
         line = "• [" + topic + "] " + t + " <" + url + ">";
         break;
       case Format::telegram:
-        line = "• [" + topic + "] <a href=\"" + detail::escape_html(url) + "\">" + t + "</a>";
+        line = "• [" + topic + "] <a href=\"" + text::escape_html(url) + "\">" + t + "</a>";
         break;
       default:
         line = "• [" + topic + "] " + t + " " + url;

@@ -1,11 +1,12 @@
 #include "alert/textfit.h"
 
-#include <openssl/evp.h>
 #include <unicode/brkiter.h>
 #include <unicode/utext.h>
 
 #include <memory>
 #include <vector>
+
+#include "text/text.h"
 
 namespace rasid::alert::detail {
 
@@ -78,10 +79,9 @@ std::string fit(std::string_view s, std::size_t budget, Measure m, Escape escape
   return out;
 }
 
-namespace {
-
-// Telegram HTML and Slack mrkdwn escape the same three characters; HTML also escapes '"'.
-std::string escape_amp_lt_gt(std::string_view s, bool quote) {
+// Slack mrkdwn: only & < > are control characters (Slack "Formatting text for app surfaces");
+// HTML (Telegram) goes through text::escape_html.
+std::string escape_slack(std::string_view s) {
   std::string o;
   o.reserve(s.size());
   for (char c : s) {
@@ -95,24 +95,12 @@ std::string escape_amp_lt_gt(std::string_view s, bool quote) {
       case '>':
         o += "&gt;";
         break;
-      case '"':
-        if (quote)
-          o += "&quot;";
-        else
-          o += c;
-        break;
       default:
         o += c;
     }
   }
   return o;
 }
-
-}  // namespace
-
-std::string escape_html(std::string_view s) { return escape_amp_lt_gt(s, true); }
-
-std::string escape_slack(std::string_view s) { return escape_amp_lt_gt(s, false); }
 
 std::string escape_discord(std::string_view s) {
   std::string o;
@@ -144,48 +132,6 @@ std::string escape_discord(std::string_view s) {
   return o;
 }
 
-std::string base64(std::string_view bytes) {
-  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(bytes.data()),
-                                static_cast<int>(bytes.size()));
-  out.resize(n < 0 ? 0 : static_cast<std::size_t>(n));
-  return out;
-}
-
-bool unbase64(std::string_view text, std::string& out) {
-  out.clear();
-  std::uint32_t acc = 0;
-  int bits = 0;
-  std::size_t pad = 0;
-  for (char c : text) {
-    int v;
-    if (c >= 'A' && c <= 'Z')
-      v = c - 'A';
-    else if (c >= 'a' && c <= 'z')
-      v = c - 'a' + 26;
-    else if (c >= '0' && c <= '9')
-      v = c - '0' + 52;
-    else if (c == '+')
-      v = 62;
-    else if (c == '/')
-      v = 63;
-    else if (c == '=') {
-      ++pad;
-      continue;
-    } else
-      return false;
-    if (pad) return false;  // data after padding
-    acc = (acc << 6) | static_cast<std::uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((acc >> bits) & 0xFF);
-    }
-  }
-  return pad <= 2 && bits < 6;
-}
-
 std::string header_value(std::string_view s) {
   std::string clean;
   clean.reserve(s.size());
@@ -200,7 +146,7 @@ std::string header_value(std::string_view s) {
     }
   }
   if (ascii) return clean;
-  return "=?UTF-8?B?" + base64(clean) + "?=";
+  return "=?UTF-8?B?" + text::encode_base64(clean) + "?=";
 }
 
 std::string header_url(std::string_view s) {

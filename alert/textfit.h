@@ -20,8 +20,7 @@ using Escape = std::string (*)(std::string_view);
 std::string fit(std::string_view utf8, std::size_t budget, Measure m, Escape escape = nullptr,
                 std::string_view ellipsis = "…");
 
-// Escapes.
-std::string escape_html(std::string_view s);     // Telegram HTML: & < > "
+// Escapes (HTML: text::escape_html).
 std::string escape_slack(std::string_view s);    // Slack mrkdwn: & < >
 std::string escape_discord(std::string_view s);  // Discord markdown: \ * _ ~ ` | > [ ] ( ) # - @
 // A header value: control characters (CR, LF, …) become spaces; non-ASCII text becomes an
@@ -29,9 +28,5 @@ std::string escape_discord(std::string_view s);  // Discord markdown: \ * _ ~ ` 
 std::string header_value(std::string_view s);
 // An URL made safe for a header: controls dropped, non-ASCII bytes percent-encoded.
 std::string header_url(std::string_view s);
-
-std::string base64(std::string_view bytes);
-// Strict decode (padding optional); false on any character outside the alphabet.
-bool unbase64(std::string_view text, std::string& out);
 
 }  // namespace rasid::alert::detail

@@ -1,6 +1,7 @@
 #include "clean/dom.h"
 
 #include "clean/textutil.h"
+#include "text/text.h"
 
 namespace rasid::clean::dom {
 
@@ -73,11 +74,6 @@ bool iequals(std::string_view a, std::string_view b) {
   return true;
 }
 
-std::string lower(std::string_view s) {
-  std::string r(s);
-  for (auto& c : r)
-    if (c >= 'A' && c <= 'Z') c += 32;
-  return r;
-}
+std::string lower(std::string_view s) { return text::ascii_lower(s); }
 
 }  // namespace rasid::clean::dom

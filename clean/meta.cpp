@@ -7,6 +7,7 @@
 
 #include "clean/dom.h"
 #include "clean/textutil.h"
+#include "url/url.h"
 
 namespace rasid::clean::meta {
 
@@ -188,9 +189,9 @@ struct Collector {
       }
     } else if (nm == "link") {
       std::string rel = dom::lower(dom::attr(n, "rel"));
-      if (rel == "canonical" && m.canonical.empty()) {
-        m.canonical = absolute_url(base, util::collapse(dom::attr(n, "href")));
-      }
+      std::string href = util::collapse(dom::attr(n, "href"));
+      if (rel == "canonical" && m.canonical.empty() && !href.empty())
+        m.canonical = url::resolve_http(base, href);
     } else if (nm == "title") {
       if (m.html_title.empty()) m.html_title = dom::text(n, 4096);
     } else if (nm == "script") {
@@ -589,34 +590,6 @@ std::string date_from_url(std::string_view url) {
   return {};
 }
 
-std::string absolute_url(std::string_view base, std::string_view ref) {
-  std::string r = util::collapse(ref);
-  if (r.empty()) return {};
-  auto scheme_of = [](std::string_view u) -> std::string {
-    auto p = u.find("://");
-    if (p == std::string_view::npos) return {};
-    return dom::lower(u.substr(0, p));
-  };
-  std::string sch = scheme_of(r);
-  if (!sch.empty()) return (sch == "http" || sch == "https") ? r : std::string();
-  std::string bsch = scheme_of(base);
-  if (bsch != "http" && bsch != "https") return {};
-  if (r.rfind("//", 0) == 0) return bsch + ":" + r;
-  std::size_t host_start = base.find("://") + 3;
-  std::size_t path_start = base.find_first_of("/?#", host_start);
-  std::string origin(
-      base.substr(0, path_start == std::string_view::npos ? base.size() : path_start));
-  if (r[0] == '/') return origin + r;
-  std::string_view path =
-      path_start == std::string_view::npos ? std::string_view("/") : base.substr(path_start);
-  path = path.substr(0, path.find_first_of("?#"));
-  if (r[0] == '?') return origin + std::string(path) + r;
-  if (r[0] == '#') return std::string(base.substr(0, base.find('#'))) + r;
-  std::string dir(path.substr(0, path.rfind('/') + 1));
-  if (dir.empty()) dir = "/";
-  return origin + dir + r;
-}
-
 Meta read(const parse::Html& page) {
   Collector c;
   c.base = page.url();
@@ -630,7 +603,8 @@ Meta read(const parse::Html& page) {
   if (m.author.empty()) m.author = c.meta_author;
   m.author = util::collapse(m.author);
   if (!c.og_site.empty()) m.site_name = c.og_site;
-  if (m.canonical.empty() && !c.og_url.empty()) m.canonical = absolute_url(c.base, c.og_url);
+  if (m.canonical.empty() && !c.og_url.empty())
+    m.canonical = url::resolve_http(c.base, util::collapse(c.og_url));
   m.lang = primary_lang(m.lang);
   if (m.lang.empty()) m.lang = primary_lang(c.content_language);
   if (m.dir.empty() && !m.lang.empty()) {

@@ -46,7 +46,4 @@ std::string find_date(std::string_view text);
 // "" when none.
 std::string date_from_url(std::string_view url);
 
-// Resolves a possibly relative reference against `base` (http/https only; "" otherwise).
-std::string absolute_url(std::string_view base, std::string_view ref);
-
 }  // namespace rasid::clean::meta

@@ -15,6 +15,7 @@
 
 #include "config/toml_guard.h"
 #include "config/values.h"
+#include "url/url.h"
 
 namespace rasid::config {
 
@@ -272,43 +273,12 @@ class Checker {
   std::vector<std::string> errors_;
 };
 
+// Configured URLs: what url::request_form accepts (http(s), a host, a valid port, an IDN host
+// that converts under UTS #46), and, as configuration policy, no credentials (they would sit in
+// logs and the status page) and no spaces (a space is a typo in a TOML string, not a URL).
 bool http_url(std::string_view url, std::string* why) {
-  std::string_view rest;
-  if (url.starts_with("http://")) {
-    rest = url.substr(7);
-  } else if (url.starts_with("https://")) {
-    rest = url.substr(8);
-  } else {
+  if (url::scheme(url) != "http" && url::scheme(url) != "https") {
     *why = "must be an http:// or https:// URL";
-    return false;
-  }
-  std::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
-  if (auto at = authority.rfind('@'); at != std::string_view::npos) {
-    *why = "credentials in the URL are not allowed";
-    return false;
-  }
-  std::string_view host = authority;
-  if (host.starts_with("[")) {
-    auto close = host.find(']');
-    if (close == std::string_view::npos) {
-      *why = "malformed IPv6 host";
-      return false;
-    }
-    std::string_view port = host.substr(close + 1);
-    host = host.substr(1, close - 1);
-    if (!port.empty() && (!port.starts_with(":") || !valid_port(port.substr(1)))) {
-      *why = "malformed port";
-      return false;
-    }
-  } else if (auto colon = host.find(':'); colon != std::string_view::npos) {
-    if (!valid_port(host.substr(colon + 1))) {
-      *why = "malformed port";
-      return false;
-    }
-    host = host.substr(0, colon);
-  }
-  if (host.empty()) {
-    *why = "has no host";
     return false;
   }
   for (char c : url) {
@@ -318,7 +288,11 @@ bool http_url(std::string_view url, std::string* why) {
       return false;
     }
   }
-  return true;
+  if (url::has_credentials(url)) {
+    *why = "credentials in the URL are not allowed";
+    return false;
+  }
+  return !url::request_form(url, why).empty();
 }
 
 std::optional<std::string> read_small_file(const std::string& path, std::size_t cap,

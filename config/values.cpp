@@ -5,7 +5,10 @@
 #include <algorithm>
 #include <cstring>
 #include <limits>
+#include <optional>
 #include <vector>
+
+#include "text/text.h"
 
 namespace rasid::config {
 
@@ -13,7 +16,7 @@ std::optional<int64_t> parse_duration(std::string_view s) {
   if (s.empty()) return std::nullopt;
   int64_t total = 0;
   std::size_t i = 0;
-  int last_rank = 5;  // units must descend: "1h30m", not "30m1h"
+  int last_rank = 6;  // units must descend: "1h30m", not "30m1h"
   while (i < s.size()) {
     int64_t n = 0;
     std::size_t start = i;
@@ -26,6 +29,10 @@ std::optional<int64_t> parse_duration(std::string_view s) {
     int64_t mult = 0;
     int rank = 0;
     switch (s[i]) {
+      case 'w':
+        mult = 7 * 86400;
+        rank = 5;
+        break;
       case 'd':
         mult = 86400;
         rank = 4;
@@ -285,25 +292,12 @@ bool valid_secret(std::string_view s, std::string* why) {
     *why = "a secret must look like whsec_<base64>";
     return false;
   }
-  std::string_view b = s.substr(prefix.size());
-  auto is_b64 = [](char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
-           c == '/';
-  };
-  std::size_t pad = 0;
-  while (pad < b.size() && pad < 2 && b[b.size() - 1 - pad] == '=') ++pad;
-  std::string_view body = b.substr(0, b.size() - pad);
-  for (char c : body) {
-    if (!is_b64(c)) {
-      *why = "a secret must look like whsec_<base64> (invalid base64 character)";
-      return false;
-    }
-  }
-  if (b.size() % 4 != 0) {
-    *why = "a secret must look like whsec_<base64> (length is not a multiple of 4)";
+  std::optional<std::string> key = text::decode_base64(s.substr(prefix.size()));
+  if (!key) {
+    *why = "a secret must look like whsec_<base64> (not valid base64)";
     return false;
   }
-  std::size_t bytes = b.size() / 4 * 3 - pad;
+  std::size_t bytes = key->size();
   if (bytes < 16) {
     *why = "secret too short: at least 16 bytes of base64 after whsec_ (" + std::to_string(bytes) +
            " given)";

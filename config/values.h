@@ -10,7 +10,7 @@
 
 namespace rasid::config {
 
-// "90s", "10m", "2h", "1d", "1h30m" → seconds; nullopt when malformed or absurdly large.
+// "90s", "10m", "2h", "1d", "2w", "1h30m" → seconds; nullopt when malformed or absurdly large.
 std::optional<int64_t> parse_duration(std::string_view s);
 // Like parse_duration, in milliseconds, and also "250ms" (a number of milliseconds, alone).
 std::optional<int64_t> parse_duration_ms(std::string_view s);

@@ -1,12 +1,11 @@
 #include "daemon/cli.h"
 
-#include <curl/curl.h>
-
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -21,26 +20,17 @@
 #include "daemon/status.h"
 #include "fetch/fetcher.h"
 #include "storage/store.h"
+#include "url/url.h"
 
 namespace rasid::daemon {
 
 namespace {
 
-// "host port N" of a URL (libcurl's parser, default port filled in), or "" when unparsable.
-std::string host_port(const std::string& url) {
-  CURLU* u = curl_url();
-  if (!u) return "";
-  std::string out;
-  char* host = nullptr;
-  char* port = nullptr;
-  if (curl_url_set(u, CURLUPART_URL, url.c_str(), 0) == CURLUE_OK &&
-      curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
-      curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK)
-    out = std::string("host ") + host + " port " + port;
-  curl_free(host);
-  curl_free(port);
-  curl_url_cleanup(u);
-  return out;
+// "host H port N" of a URL (url::host, default port filled in), or "" when unparsable.
+std::string host_port(const std::string& link) {
+  int port = url::port(link);
+  if (port <= 0) return "";
+  return "host " + url::host(link) + " port " + std::to_string(port);
 }
 
 bool read_file(const std::string& path, std::string& out, std::string& error) {
@@ -351,37 +341,67 @@ int main_unguarded(int argc, char** argv) {
   };
   add_config(&app);  // rasid --config F COMMAND …
 
-  auto* run = app.add_subcommand("run", "run the daemon");
-  add_config(run);
-  auto* once = app.add_subcommand(
-      "once", "poll every source once, deliver alerts, exit (3 when every source failed)");
-  add_config(once);
-  auto* check = app.add_subcommand("check", "validate the configuration (every problem at once)");
-  add_config(check);
+  // The command table: each command is declared once, with how it takes a configuration and
+  // what it runs, next to its options. Options are bound to the variables below, which the
+  // handlers read after parsing.
+  enum class Config { required, optional, none };
+  struct Command {
+    CLI::App* app;
+    Config config;
+    std::function<int(const std::string&)> run;  // null for a group ("topics")
+  };
+  std::vector<Command> commands;
+  auto command = [&](CLI::App* parent, const char* name, const char* what, Config config,
+                     std::function<int(const std::string&)> run) {
+    CLI::App* c = parent->add_subcommand(name, what);
+    commands.push_back({c, config, std::move(run)});
+    return c;
+  };
 
-  auto* clean = app.add_subcommand("clean", "extract the article from saved pages or URLs");
   std::vector<std::string> inputs;
-  std::string url, clean_source;
+  std::string url, clean_source, art_topic, art_since, art_query, search_query, search_since,
+      tt_topic, endpoint, test_name, src_url, src_file, import_out;
   bool json = false;
+  bool art_matched = false;
+  int art_limit = 20;
+  int search_limit = 20;
+
+  add_config(command(&app, "run", "run the daemon", Config::required, [](const std::string& c) {
+    return run_service({c, false});
+  }));
+  add_config(command(&app, "once",
+                     "poll every source once, deliver alerts, exit (3 when every source failed)",
+                     Config::required, [](const std::string& c) {
+                       return run_service({c, true});
+                     }));
+  add_config(command(&app, "check", "validate the configuration (every problem at once)",
+                     Config::required, [](const std::string& c) { return cmd_check(c); }));
+
+  bool same_site = false;
+  auto* clean = command(&app, "clean", "extract the article from saved pages or URLs",
+                        Config::optional, [&](const std::string& c) {
+                          return cmd_clean(inputs, url, json, c, clean_source, same_site);
+                        });
   clean->add_option("inputs", inputs, "HTML files or http(s) URLs")->required();
   clean->add_option("--url", url, "the address the file was saved from");
   clean->add_flag("--json", json, "one JSON object per input per line");
   add_config(clean,
              "fetch with this file's settings (allow_private for local/private addresses, proxy)");
   clean->add_option("--source", clean_source, "apply this source's [source.clean] rules");
-  bool same_site = false;
   clean->add_flag("--same-site", same_site,
                   "the inputs are pages of one site: learn its template from all, then clean each");
 
-  auto* sources = app.add_subcommand("sources", "state of every source");
+  auto* sources = command(&app, "sources", "state of every source", Config::required,
+                          [&](const std::string& c) { return cmd_sources(c, json); });
   add_config(sources);
   sources->add_flag("--json", json, "JSON output");
 
-  auto* articles = app.add_subcommand("articles", "recent articles, with their matches");
+  auto* articles = command(&app, "articles", "recent articles, with their matches",
+                           Config::required, [&](const std::string& c) {
+                             return cmd_articles(c, art_topic, art_since, art_query, art_limit,
+                                                 art_matched, json);
+                           });
   add_config(articles);
-  std::string art_topic, art_since, art_query;
-  int art_limit = 20;
-  bool art_matched = false;
   articles->add_option("--topic", art_topic, "only articles this topic matched");
   articles->add_flag("--matched", art_matched, "only articles some topic matched");
   articles->add_option("--since", art_since, "24h, 7d, 2024-05-01 … (default 7d)");
@@ -389,18 +409,23 @@ int main_unguarded(int argc, char** argv) {
   articles->add_option("-n,--limit", art_limit, "at most this many")->check(CLI::Range(1, 500));
   articles->add_flag("--json", json, "JSON output");
 
-  auto* search = app.add_subcommand("search", "stored articles a query matches (topic language)");
+  auto* search = command(&app, "search", "stored articles a query matches (topic language)",
+                         Config::required, [&](const std::string& c) {
+                           return cmd_search(c, search_query, search_since, search_limit, json);
+                         });
   add_config(search);
-  std::string search_query, search_since, tt_topic;
-  int search_limit = 20;
   search->add_option("query", search_query, "a query in the topic language")->required();
   search->add_option("--since", search_since, "24h, 7d, 2024-05-01 … (default: all history)");
   search->add_option("-n,--limit", search_limit, "at most this many")->check(CLI::Range(1, 1000));
   search->add_flag("--json", json, "JSON output");
-  auto* topics = app.add_subcommand("topics", "topic tools");
+  auto* topics = command(&app, "topics", "topic tools", Config::required, nullptr);
   topics->require_subcommand(1);
   add_config(topics);
-  auto* topics_test = topics->add_subcommand("test", "what a topic would have matched");
+  auto* topics_test =
+      command(topics, "test", "what a topic would have matched", Config::required,
+              [&](const std::string& c) {
+                return cmd_topics_test(c, tt_topic, search_query, search_since, search_limit, json);
+              });
   add_config(topics_test);
   topics_test->add_option("name", tt_topic, "a configured topic");
   topics_test->add_option("-q,--query", search_query, "a query instead of a topic");
@@ -408,30 +433,33 @@ int main_unguarded(int argc, char** argv) {
   topics_test->add_option("-n,--limit", search_limit, "samples shown")->check(CLI::Range(0, 1000));
   topics_test->add_flag("--json", json, "JSON output");
 
-  auto* alerts = app.add_subcommand("alerts", "outbox counts per endpoint");
+  auto* alerts = command(&app, "alerts", "outbox counts per endpoint", Config::required,
+                         [&](const std::string& c) { return cmd_alerts(c, json); });
   add_config(alerts);
   alerts->add_flag("--json", json, "JSON output");
-  auto* retry = alerts->add_subcommand("retry", "queue failed alerts again");
+  auto* retry = command(alerts, "retry", "queue failed alerts again", Config::required,
+                        [&](const std::string& c) { return cmd_alerts_retry(c, endpoint); });
   add_config(retry);
-  std::string endpoint;
   retry->add_option("--endpoint", endpoint, "only this webhook");
-  auto* test = alerts->add_subcommand("test", "send a signed test event to a webhook");
+  auto* test = command(alerts, "test", "send a signed test event to a webhook", Config::required,
+                       [&](const std::string& c) { return cmd_alerts_test(c, test_name); });
   add_config(test);
-  std::string test_name;
   test->add_option("name", test_name, "webhook name")->required();
 
-  auto* discover = app.add_subcommand("discover", "find the feeds a site offers");
-  std::string src_url, src_file, import_out;
+  auto* discover = command(&app, "discover", "find the feeds a site offers", Config::optional,
+                           [&](const std::string& c) { return cmd_discover(src_url, c); });
   discover->add_option("url", src_url, "a page of the site")->required();
   add_config(discover,
              "fetch with this file's settings: a local or private site needs its address in "
              "[daemon] allow_private");
-  auto* import_opml = app.add_subcommand("import-opml", "OPML subscriptions → [[source]] blocks");
+  auto* import_opml =
+      command(&app, "import-opml", "OPML subscriptions → [[source]] blocks", Config::none,
+              [&](const std::string&) { return cmd_import_opml(src_file, import_out); });
   import_opml->add_option("file", src_file, "OPML file")->required();
   import_opml->add_option("-c,--config", import_out,
                           "also append them to this file (only when given: never the default)");
-  auto* export_opml = app.add_subcommand("export-opml", "the feed sources as OPML");
-  add_config(export_opml);
+  add_config(command(&app, "export-opml", "the feed sources as OPML", Config::required,
+                     [](const std::string& c) { return cmd_export_opml(c); }));
 
   // Options of a parent also work after its subcommand (`rasid alerts retry --json`).
   for (CLI::App* sub : {retry, test, topics_test}) sub->fallthrough();
@@ -453,36 +481,20 @@ int main_unguarded(int argc, char** argv) {
     return rc == 0 ? 0 : kExitUsage;
   }
 
-  // Commands that cannot work without a configuration, and those that use one when there is.
-  const bool optional_config = *clean || *discover;
+  // The deepest command given: a subcommand is declared after its parent.
+  const Command* chosen = nullptr;
+  for (const Command& c : commands)
+    if (c.run && c.app->parsed()) chosen = &c;
+  if (chosen == nullptr) return kExitUsage;
   const std::string config_path = resolve_config(config_opt);
-  if (config_path.empty() && !optional_config && !*import_opml) {
+  if (config_path.empty() && chosen->config == Config::required) {
     std::fprintf(stderr,
                  "rasid: no configuration: give --config FILE, set RASID_CONFIG=FILE, or create "
                  "%s\n",
                  kDefaultConfig);
     return kExitUsage;
   }
-
-  if (*run) return run_service({config_path, false});
-  if (*once) return run_service({config_path, true});
-  if (*check) return cmd_check(config_path);
-  if (*clean) return cmd_clean(inputs, url, json, config_path, clean_source, same_site);
-  if (*sources) return cmd_sources(config_path, json);
-  if (*articles)
-    return cmd_articles(config_path, art_topic, art_since, art_query, art_limit, art_matched, json);
-  if (*search) return cmd_search(config_path, search_query, search_since, search_limit, json);
-  if (*topics_test)
-    return cmd_topics_test(config_path, tt_topic, search_query, search_since, search_limit, json);
-  if (*discover) return cmd_discover(src_url, config_path);
-  if (*import_opml) return cmd_import_opml(src_file, import_out);
-  if (*export_opml) return cmd_export_opml(config_path);
-  if (*alerts) {
-    if (*retry) return cmd_alerts_retry(config_path, endpoint);
-    if (*test) return cmd_alerts_test(config_path, test_name);
-    return cmd_alerts(config_path, json);
-  }
-  return kExitUsage;
+  return chosen->run(config_path);
 }
 
 }  // namespace

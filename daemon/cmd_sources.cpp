@@ -7,6 +7,7 @@
 #include "config/config.h"
 #include "daemon/commands.h"
 #include "daemon/runtime.h"
+#include "url/url.h"
 
 namespace rasid::daemon {
 
@@ -126,10 +127,10 @@ Result<Discovery> discover(const std::string& url, const fetch::Options& options
   }
 
   std::vector<Candidate> cands;
-  std::set<std::string> queued{parse::canonical_url(d.url)};
+  std::set<std::string> queued{url::canonical(d.url)};
   auto add = [&](const std::string& u, const char* via) {
     if (u.empty()) return;
-    if (queued.insert(parse::canonical_url(u)).second) cands.push_back({u, via});
+    if (queued.insert(url::canonical(u)).second) cands.push_back({u, via});
   };
   if (page_ok) {
     if (auto page = parse::Html::parse(first.utf8(), d.url); page) {
@@ -139,7 +140,7 @@ Result<Discovery> discover(const std::string& url, const fetch::Options& options
   }
   const std::string root = site_root(d.url);
   for (const char* p : kCommonFeedPaths) add(root + p, "path");
-  if (std::string base = parse::canonical_url(d.url); base != root + "/") {
+  if (std::string base = url::canonical(d.url); base != root + "/") {
     auto q = base.find('?');
     if (q != std::string::npos) base.resize(q);
     while (!base.empty() && base.back() == '/') base.pop_back();
@@ -162,7 +163,7 @@ Result<Discovery> discover(const std::string& url, const fetch::Options& options
     std::string at = r.final_url.empty() ? cands[i].url : r.final_url;
     auto f = parse::parse_feed_bytes(r.body, r.content_type, at, now);
     if (!f) continue;
-    if (!seen_urls.insert(parse::canonical_url(at)).second) continue;
+    if (!seen_urls.insert(url::canonical(at)).second) continue;
     if (!seen_content.insert(signature(f.value())).second) continue;
     d.feeds.push_back({at, f->title, f->format, static_cast<int>(f->entries.size()), cands[i].via});
   }
@@ -176,14 +177,14 @@ std::string sources_toml(const std::vector<parse::OpmlFeed>& feeds,
                          const std::vector<std::string>& known_feeds,
                          std::vector<std::string>& taken, int* written) {
   std::set<std::string> known;
-  for (const auto& k : known_feeds) known.insert(parse::canonical_url(k));
+  for (const auto& k : known_feeds) known.insert(url::canonical(k));
   std::set<std::string> names(taken.begin(), taken.end());
   std::string out;
   int n = 0;
   for (const auto& f : feeds) {
-    if (f.xml_url.empty() || !known.insert(parse::canonical_url(f.xml_url)).second) continue;
+    if (f.xml_url.empty() || !known.insert(url::canonical(f.xml_url)).second) continue;
     std::string base = collapse(f.title);
-    if (base.empty()) base = parse::url_host(f.xml_url);
+    if (base.empty()) base = url::host(f.xml_url);
     std::string name = base;
     for (int i = 2; names.count(name); ++i) name = base + " " + std::to_string(i);
     names.insert(name);
@@ -225,7 +226,7 @@ int cmd_discover(const std::string& url, const std::string& config_path) {
                 f.via == "given"  ? "the address is a feed"
                 : f.via == "link" ? "advertised by the page"
                                   : "common path");
-  std::string name = parse::url_host(d->url);
+  std::string name = url::host(d->url);
   if (!d->feeds.empty()) {
     const auto& best = d->feeds.front();
     std::printf("\n# suggested source\n[[source]]\nname = %s\nfeed = %s\n",

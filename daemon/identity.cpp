@@ -4,6 +4,7 @@
 #include <map>
 
 #include "text/text.h"
+#include "url/url.h"
 
 namespace rasid::daemon {
 
@@ -39,7 +40,7 @@ std::string guid_key(const parse::Entry& e) { return e.id.empty() ? "" : "id:" +
 
 std::string link_key(std::string_view link) {
   if (link.empty()) return {};
-  std::string c = parse::canonical_url(link);
+  std::string c = url::canonical(link);
   return c.empty() ? "" : "url:" + c;
 }
 
@@ -145,9 +146,9 @@ Result<IdentityDecision> identify_entries(const std::vector<parse::Entry>& entri
 }
 
 std::string article_canonical(std::string_view page_url, std::string_view declared) {
-  std::string page = parse::canonical_url(page_url);
+  std::string page = url::canonical(page_url);
   if (declared.empty()) return page;
-  std::string decl = parse::canonical_url(declared);
+  std::string decl = url::canonical(declared);
   if (!is_http(decl)) return page;
   // "Every page is the home page" is a template mistake, not a declaration.
   if (is_site_root(decl) && !is_site_root(page)) return page;

@@ -2,7 +2,7 @@
 //
 // An entry's key is, in order of preference:
 //   "id:<guid>"         its GUID / atom:id, while the source's GUIDs are trusted;
-//   "url:<canonical>"   its link, canonicalized (parse::canonical_url: no tracking parameters,
+//   "url:<canonical>"   its link, canonicalized (url::canonical: no tracking parameters,
 //                       no fragment, lower-case host, default port dropped);
 //   "hash:<16 hex>"     FNV-1a of title + "|" + ISO-8601 date, for entries with neither.
 //
@@ -66,7 +66,7 @@ Result<IdentityDecision> identify_entries(const std::vector<parse::Entry>& entri
                                           const SeenFn& seen);
 
 // The address an article page is stored under: the page's declared canonical when plausible,
-// else the page's own address. Both canonicalized (parse::canonical_url).
+// else the page's own address. Both canonicalized (url::canonical).
 std::string article_canonical(std::string_view page_url, std::string_view declared);
 
 }  // namespace rasid::daemon

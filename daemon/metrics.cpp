@@ -94,15 +94,20 @@ std::string prometheus_label(std::string_view v) {
 std::string poll_result_class(const PollOutcome& o) {
   if (o.ok) return o.not_modified ? "not_modified" : "ok";
   if (o.dead) return "gone";
-  const std::string& e = o.error;
-  if (e.rfind("HTTP ", 0) == 0) {
-    int status = std::atoi(e.c_str() + 5);
-    if (status == 429) return "rate_limited";
-    return status >= 500 ? "http_5xx" : "http_4xx";
+  switch (o.failure) {
+    case PollFailure::http_status:
+      if (o.http_status == 429) return "rate_limited";
+      return o.http_status >= 500 ? "http_5xx" : "http_4xx";
+    case PollFailure::parse:
+      return "parse";
+    case PollFailure::storage:
+      return "storage";
+    case PollFailure::cancelled:
+      return "cancelled";
+    case PollFailure::fetch:
+    case PollFailure::none:
+      break;
   }
-  if (e.rfind("feed:", 0) == 0 || e.rfind("page:", 0) == 0) return "parse";
-  if (e.rfind("storage:", 0) == 0) return "storage";
-  if (e == "cancelled") return "cancelled";
   return "network";
 }
 

@@ -42,7 +42,8 @@ class Histogram {
   std::uint64_t count_ = 0;
 };
 
-// The result class of one poll, a small closed set suitable as a label value:
+// The result class of one poll (from PollOutcome::failure, never from the error text), a small
+// closed set suitable as a label value:
 // ok, not_modified, http_4xx, http_5xx, rate_limited, gone, network, parse, storage, cancelled.
 std::string poll_result_class(const PollOutcome& outcome);
 

@@ -12,6 +12,7 @@
 #include "common/log.h"
 #include "daemon/metrics.h"
 #include "text/text.h"
+#include "url/url.h"
 
 namespace rasid::daemon {
 
@@ -160,6 +161,7 @@ void Pipeline::poll(const config::Source& source, std::function<void(PollOutcome
   auto st = store_.source(source.name);
   if (!st) {
     p->outcome.error = "storage: " + st.error();
+    p->outcome.failure = PollFailure::storage;
     log::error("source=" + source.name + " " + p->outcome.error);
     p->done(p->outcome);
     return;
@@ -196,6 +198,7 @@ void Pipeline::on_feed(std::shared_ptr<Poll> p, fetch::Response r) {
   st.last_attempt = storage::now_ms();
   if (r.error == fetch::Error::cancelled) {
     out.error = "cancelled";
+    out.failure = PollFailure::cancelled;
     p->done(out);
     return;
   }
@@ -209,6 +212,9 @@ void Pipeline::on_feed(std::shared_ptr<Poll> p, fetch::Response r) {
     out.error = r.error == fetch::Error::http_status
                     ? "HTTP " + std::to_string(r.status)
                     : std::string(fetch::to_string(r.error)) + ": " + r.error_message;
+    out.failure =
+        r.error == fetch::Error::http_status ? PollFailure::http_status : PollFailure::fetch;
+    out.http_status = r.status;
     out.dead = r.status == 410;
     if (r.status == 429 || r.status == 503) out.retry_after = r.retry_after();
     finish(p);
@@ -227,6 +233,7 @@ void Pipeline::on_feed(std::shared_ptr<Poll> p, fetch::Response r) {
         std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
     if (!feed) {
       out.error = "feed: " + feed.error();
+      out.failure = PollFailure::parse;
       // A feed that parses to nothing must not keep its validators: the next poll refetches.
       st.etag.clear();
       st.last_modified.clear();
@@ -242,6 +249,7 @@ void Pipeline::on_feed(std::shared_ptr<Poll> p, fetch::Response r) {
     auto page = parse::Html::parse(r.utf8(), r.final_url.empty() ? src.page : r.final_url);
     if (!page) {
       out.error = "page: " + page.error();
+      out.failure = PollFailure::parse;
       finish(p);
       return;
     }
@@ -366,7 +374,7 @@ void Pipeline::store_article(Poll& p, const parse::Entry& e, const std::string& 
     return;
   }
   a.body = join(paragraphs, '\n');
-  a.canonical = parse::canonical_url(a.canonical.empty() ? a.url : a.canonical);
+  a.canonical = url::canonical(a.canonical.empty() ? a.url : a.canonical);
   if (a.canonical.empty()) a.canonical = key;
   if (a.lang.empty()) a.lang = text::arabic_ratio(a.title + " " + a.body) > 0.5 ? "ar" : "";
   a.story_id = story_id_for(a.canonical);

@@ -29,6 +29,17 @@ namespace rasid::daemon {
 
 class Metrics;  // daemon/metrics.h
 
+// Where a failed poll failed: metrics and the schedule switch on this, never on the text of
+// PollOutcome::error, which is for people (logs, the status page).
+enum class PollFailure {
+  none,
+  cancelled,    // the daemon is stopping
+  http_status,  // the server answered with an error status (PollOutcome::http_status)
+  fetch,        // no usable answer: DNS, connect, TLS, timeout, size limit, refused URL
+  parse,        // the answer is not a feed (or, for a page source, not HTML)
+  storage,      // the database refused a read or write
+};
+
 struct PollOutcome {
   std::string source;
   bool ok = false;
@@ -39,7 +50,9 @@ struct PollOutcome {
   int duplicates = 0;
   int story_copies = 0;  // articles that joined an earlier story from another source
   int alerts = 0;
-  std::string error;
+  std::string error;  // for people; the kind is `failure`
+  PollFailure failure = PollFailure::none;
+  int http_status = 0;                               // with PollFailure::http_status
   std::optional<std::chrono::seconds> retry_after;   // 429/503
   std::optional<std::chrono::seconds> min_interval;  // ttl / sy:updatePeriod / Cache-Control
   // Median gap between the publication dates of the feed's recent entries (a hint only).

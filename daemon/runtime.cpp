@@ -1,6 +1,5 @@
 #include "daemon/runtime.h"
 
-#include <curl/curl.h>
 #include <libxml/xpath.h>
 
 #include <algorithm>
@@ -39,36 +38,21 @@ bool valid_xpath(const std::string& expr) {
   return true;
 }
 
-// libcurl's own URL parser: what a fetch of the URL will use.
-bool curl_accepts(const std::string& url, std::string* why) {
-  CURLU* u = curl_url();
-  if (!u) return true;  // out of memory: the fetch itself will say so
-  CURLUcode rc = curl_url_set(u, CURLUPART_URL, url.c_str(), 0);
-  curl_url_cleanup(u);
-  if (rc == CURLUE_OK) return true;
-  *why = std::string("libcurl refuses the URL: ") + curl_url_strerror(rc);
-  return false;
-}
-
 // "FILE:LINE: …" → LINE (0 when absent), to report problems in file order.
 long line_of(const std::string& message, const std::string& path) {
   if (message.compare(0, path.size() + 1, path + ":") != 0) return 0;
   return std::strtol(message.c_str() + path.size() + 1, nullptr, 10);
 }
 
-// Every check that needs more than config/ knows (the query language, XPath, libcurl's URL
-// parser, the fetcher's allow_private parser), on a Config that may be partial. Appends
-// "FILE:LINE: KEY: reason" messages; fills `rt` as far as it gets.
+// Every check that needs more than config/ knows (the query language, XPath, the fetcher's
+// allow_private parser; URLs are checked by config/ through url::request_form), on a Config that
+// may be partial. Appends "FILE:LINE: KEY: reason" messages; fills `rt` as far as it gets.
 void build(const config::Config& config, Runtime& rt, std::vector<std::string>& errors) {
   auto at = [&](int line) { return config.path + ":" + std::to_string(line) + ": "; };
   auto bad_xpath = [&](const config::Source& s, const char* key, const std::string& expr) {
     if (expr.empty() || valid_xpath(expr)) return;
     errors.push_back(at(s.line) + "source \"" + s.name + "\" " + key + ": invalid XPath \"" + expr +
                      "\"");
-  };
-  auto bad_url = [&](int line, const std::string& what, const std::string& url) {
-    std::string why;
-    if (!url.empty() && !curl_accepts(url, &why)) errors.push_back(at(line) + what + ": " + why);
   };
   for (const auto& a : config.daemon.allow_private)
     if (!fetch::parse_cidr(a))
@@ -78,10 +62,7 @@ void build(const config::Config& config, Runtime& rt, std::vector<std::string>& 
     for (const auto& d : s.clean.drop) bad_xpath(s, "clean.drop", d);
     bad_xpath(s, "clean.body", s.clean.body);
     bad_xpath(s, "link_selector", s.link_selector);
-    bad_url(s.line, "source \"" + s.name + "\" " + (s.feed.empty() ? "page" : "feed"),
-            s.feed.empty() ? s.page : s.feed);
   }
-  for (const auto& w : config.webhooks) bad_url(w.line, "webhook \"" + w.name + "\" url", w.url);
   for (const auto& t : config.topics) {
     if (t.query.empty()) continue;  // config/ has said why
     auto q = match::Query::parse(t.query);

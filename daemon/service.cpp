@@ -22,6 +22,7 @@
 #include "parse/parser.h"
 #include "storage/instance_lock.h"
 #include "storage/store.h"
+#include "url/url.h"
 
 namespace rasid::daemon {
 
@@ -207,7 +208,7 @@ class Service {
       return;
     }
     // A host that answered 429/503 with Retry-After is left alone by every source on it.
-    std::string host = parse::url_host(src->feed.empty() ? src->page : src->feed);
+    std::string host = url::host(src->feed.empty() ? src->page : src->feed);
     if (auto it = host_not_before_.find(host); it != host_not_before_.end()) {
       auto now = std::chrono::steady_clock::now();
       if (it->second > now) {
@@ -226,7 +227,7 @@ class Service {
       const auto* s = rt_->source(name);
       if (!s) return;
       if (o.retry_after) {
-        std::string host = parse::url_host(s->feed.empty() ? s->page : s->feed);
+        std::string host = url::host(s->feed.empty() ? s->page : s->feed);
         host_not_before_[host] = std::chrono::steady_clock::now() + *o.retry_after;
       }
       ScheduleInput in{s->interval, s->min_interval, s->max_interval, 0,

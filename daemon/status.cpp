@@ -1,5 +1,7 @@
 #include "daemon/status.h"
 
+#include <openssl/crypto.h>
+
 #include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -16,8 +18,11 @@
 #include <utility>
 
 #include "common/log.h"
+#include "config/values.h"
 #include "match/matcher.h"
 #include "parse/parser.h"
+#include "text/text.h"
+#include "url/url.h"
 
 namespace rasid::daemon {
 
@@ -46,52 +51,14 @@ std::string iso_ms(storage::Millis ms) {
   return buf;
 }
 
-int hex(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-std::string url_decode(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+') {
-      out += ' ';
-    } else if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
-      out += static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2]));
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
-
-std::string url_encode(std::string_view s) {
-  static const char* digits = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += digits[c >> 4];
-      out += digits[c & 15];
-    }
-  }
-  return out;
-}
-
 std::map<std::string, std::string> parse_query(std::string_view q) {
   std::map<std::string, std::string> out;
   while (!q.empty()) {
     auto amp = q.find('&');
     std::string_view part = q.substr(0, amp);
     auto eq = part.find('=');
-    std::string key = url_decode(part.substr(0, eq));
-    std::string value = eq == std::string_view::npos ? "" : url_decode(part.substr(eq + 1));
+    std::string key = url::decode(part.substr(0, eq), true);
+    std::string value = eq == std::string_view::npos ? "" : url::decode(part.substr(eq + 1), true);
     if (!key.empty() && !out.count(key)) out.emplace(std::move(key), std::move(value));
     if (amp == std::string_view::npos) break;
     q.remove_prefix(amp + 1);
@@ -99,15 +66,14 @@ std::map<std::string, std::string> parse_query(std::string_view q) {
   return out;
 }
 
-bool http_link(std::string_view url) {
-  return url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0;
+bool http_link(std::string_view link) {
+  std::string scheme = url::scheme(link);
+  return scheme == "http" || scheme == "https";
 }
 
+// Bearer token comparison in constant time for a given length (OpenSSL CRYPTO_memcmp).
 bool constant_time_equal(std::string_view a, std::string_view b) {
-  unsigned char diff = a.size() == b.size() ? 0 : 1;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    diff |= static_cast<unsigned char>(a[i] ^ (i < b.size() ? b[i] : 0));
-  return diff == 0;
+  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
 nlohmann::json parse_json(const std::string& text) {
@@ -134,7 +100,7 @@ std::string escape_marked(std::string_view text) {
         open--;
       }
     } else {
-      out += html_escape(std::string_view(&c, 1));
+      out += text::escape_html(std::string_view(&c, 1));
     }
   }
   while (open-- > 0) out += "</mark>";
@@ -320,7 +286,7 @@ std::string time_html(storage::Millis t, storage::Millis now, const Strings& s) 
   if (t <= 0) return std::string("<span class=\"muted\">") + s.never + "</span>";
   std::string iso = iso_ms(t);
   return "<time datetime=\"" + iso + "\" title=\"" + iso + "\">" +
-         html_escape(relative(t, now, s)) + "</time>";
+         text::escape_html(relative(t, now, s)) + "</time>";
 }
 
 // A date that may be years old (an article's publication): relative within a week, else the
@@ -444,9 +410,9 @@ Highlighted highlight(const Runtime& rt, const storage::ArticleWithMatches& a) {
               [](const match::Hit& x, const match::Hit& y) { return x.begin < y.begin; });
     out.snippet_html = escape_marked(match::snippet(doc.body, body_hits, 280, "\x01", "\x02"));
   } else if (!a.matches.empty()) {
-    out.snippet_html = html_escape(a.matches.front().snippet);
+    out.snippet_html = text::escape_html(a.matches.front().snippet);
   } else {
-    out.snippet_html = html_escape(match::snippet(doc.body, {}, 280, "", ""));
+    out.snippet_html = text::escape_html(match::snippet(doc.body, {}, 280, "", ""));
   }
   return out;
 }
@@ -471,8 +437,8 @@ void table_head(std::string& h, std::initializer_list<Column> columns) {
 // configuration and from the outside: escaped and isolated (<bdi>) so they cannot reorder the
 // sentence around them.
 std::string reason_html(const HealthReason& r, const Strings& s, storage::Millis now) {
-  if (std::string_view(s.lang) != "ar") return html_escape(r.detail);
-  auto bdi = [](const std::string& t) { return "<bdi>" + html_escape(t) + "</bdi>"; };
+  if (std::string_view(s.lang) != "ar") return text::escape_html(r.detail);
+  auto bdi = [](const std::string& t) { return "<bdi>" + text::escape_html(t) + "</bdi>"; };
   auto err = [&](const std::string& e) {
     return e.empty() ? std::string() : "؛ آخر خطأ: " + bdi(e);
   };
@@ -499,12 +465,12 @@ std::string reason_html(const HealthReason& r, const Strings& s, storage::Millis
   if (r.problem == "backlog")
     return ep + "تنبيهات تنتظر: " + n + "، أقدمها أُضيف " + time_html(r.at, now, s) +
            " دون محاولة فاشلة تفسّر الانتظار";
-  return html_escape(r.detail);
+  return text::escape_html(r.detail);
 }
 
 std::string page_href(const std::string& lang, const std::string& topic) {
   std::string h = "?lang=" + lang;
-  if (!topic.empty()) h += "&topic=" + url_encode(topic);
+  if (!topic.empty()) h += "&topic=" + url::encode(topic);
   return h;
 }
 
@@ -537,9 +503,9 @@ std::string render_page(const StatusContext& ctx, const std::map<std::string, st
   h += "<small>";
   h += s.subtitle;
   h += "</small></h1><a id=\"lang-toggle\" href=\"" +
-       html_escape(page_href(s.other_lang_code, topic)) + "\" hreflang=\"" + s.other_lang_code +
-       "\" lang=\"" + s.other_lang_code + "\" dir=\"" + s.other_lang_dir + "\">" +
-       s.other_lang_name + "</a></header>\n";
+       text::escape_html(page_href(s.other_lang_code, topic)) + "\" hreflang=\"" +
+       s.other_lang_code + "\" lang=\"" + s.other_lang_code + "\" dir=\"" + s.other_lang_dir +
+       "\">" + s.other_lang_name + "</a></header>\n";
 
   // Sources, failing first.
   std::vector<storage::SourceState> states;
@@ -565,8 +531,8 @@ std::string render_page(const StatusContext& ctx, const std::map<std::string, st
   if (!overall.reasons.empty()) {
     h += "<ul>";
     for (const auto& r : overall.reasons)
-      h += std::string("<li class=\"reason\" data-kind=\"") + html_escape(r.kind) +
-           "\" data-name=\"" + html_escape(r.name) + "\" data-level=\"" + to_string(r.level) +
+      h += std::string("<li class=\"reason\" data-kind=\"") + text::escape_html(r.kind) +
+           "\" data-name=\"" + text::escape_html(r.name) + "\" data-level=\"" + to_string(r.level) +
            "\">" + reason_html(r, s, now) + "</li>";
     h += "</ul>";
   }
@@ -586,20 +552,20 @@ std::string render_page(const StatusContext& ctx, const std::map<std::string, st
     for (const auto& st : states) {
       const auto* src = rt->source(st.name);
       std::string url = src ? (src->feed.empty() ? src->page : src->feed) : "";
-      std::string cls = html_escape(st.status);
-      h += "<tr class=\"src " + cls + "\" data-source=\"" + html_escape(st.name) +
+      std::string cls = text::escape_html(st.status);
+      h += "<tr class=\"src " + cls + "\" data-source=\"" + text::escape_html(st.name) +
            "\" data-status=\"" + cls + "\"><td>";
       if (http_link(url))
-        h += "<a href=\"" + html_escape(url) + "\" rel=\"noreferrer noopener\">" +
-             html_escape(st.name) + "</a>";
+        h += "<a href=\"" + text::escape_html(url) + "\" rel=\"noreferrer noopener\">" +
+             text::escape_html(st.name) + "</a>";
       else
-        h += html_escape(st.name);
+        h += text::escape_html(st.name);
       h += "</td><td><span class=\"pill " + cls + "\">" + status_label(st.status, s) + "</span>";
       if (st.consecutive_errors > 0)
         h += " <span class=\"muted\" title=\"" + std::string(s.streak) + "\">×" +
              std::to_string(st.consecutive_errors) + "</span>";
       h += "</td><td>" + time_html(st.last_success, now, s) + "</td><td class=\"err\">" +
-           html_escape(st.last_error) + "</td><td class=\"hide-narrow\">" +
+           text::escape_html(st.last_error) + "</td><td class=\"hide-narrow\">" +
            (st.next_check > 0 ? time_html(st.next_check, now, s) : std::string(s.now)) +
            "</td></tr>\n";
     }
@@ -612,17 +578,17 @@ std::string render_page(const StatusContext& ctx, const std::map<std::string, st
   if (topic.empty())
     h += s.articles;
   else
-    h += s.articles_topic + html_escape(topic);
+    h += s.articles_topic + text::escape_html(topic);
   h += "</h2><nav class=\"topics\" aria-label=\"";
   h += s.topics;
-  h += "\"><a href=\"" + html_escape(page_href(s.lang, "")) + "\"" +
+  h += "\"><a href=\"" + text::escape_html(page_href(s.lang, "")) + "\"" +
        (topic.empty() ? " class=\"on\"" : "") + ">" + s.all_topics + "</a>";
   std::map<std::string, int> day;
   if (auto c = store.match_counts(now - kDay))
     for (const auto& [t, n] : c.value()) day[t] = n;
   for (const auto& t : rt->config.topics)
-    h += "<a href=\"" + html_escape(page_href(s.lang, t.name)) + "\"" +
-         (t.name == topic ? " class=\"on\"" : "") + ">" + html_escape(t.name) + " <span>" +
+    h += "<a href=\"" + text::escape_html(page_href(s.lang, t.name)) + "\"" +
+         (t.name == topic ? " class=\"on\"" : "") + ">" + text::escape_html(t.name) + " <span>" +
          std::to_string(day[t.name]) + "</span></a>";
   h += "</nav>\n";
   storage::ArticleQuery aq;
@@ -632,7 +598,7 @@ std::string render_page(const StatusContext& ctx, const std::map<std::string, st
   aq.limit = 30;
   auto arts = store.articles_with_matches(aq);
   if (!arts) {
-    h += "<p class=\"err\">" + html_escape(arts.error()) + "</p>";
+    h += "<p class=\"err\">" + text::escape_html(arts.error()) + "</p>";
   } else if (arts->empty()) {
     h += std::string("<p class=\"muted\">") + s.nothing + "</p>";
   } else {
@@ -650,35 +616,35 @@ std::string render_page(const StatusContext& ctx, const std::map<std::string, st
       h += "<li class=\"article\" data-id=\"" + std::to_string(art.id) + "\"";
       if (art.story_id) h += " data-story=\"" + std::to_string(art.story_id) + "\"";
       if (!art.lang.empty()) {
-        std::string al = html_escape(art.lang);
+        std::string al = text::escape_html(art.lang);
         h += " lang=\"" + al + "\" dir=\"" + (art.lang == "ar" ? "rtl" : "auto") + "\"";
       }
       h += "><h3>";
       if (http_link(art.url))
-        h += "<a href=\"" + html_escape(art.url) + "\" rel=\"noreferrer noopener\">" +
+        h += "<a href=\"" + text::escape_html(art.url) + "\" rel=\"noreferrer noopener\">" +
              hl.title_html + "</a>";
       else
         h += hl.title_html;
       h += "</h3><div class=\"meta\" lang=\"";
       h += s.lang;
-      h += "\"><span class=\"source\">" + html_escape(art.source) + "</span>";
+      h += "\"><span class=\"source\">" + text::escape_html(art.source) + "</span>";
       // When it was published (a feed may carry years-old items); when rasid fetched it second.
       if (storage::Millis pub = published_ms(art.published); pub > 0)
         h += std::string("<span class=\"published\">") + s.published + " " +
              date_html(pub, now, s) + "</span>";
       else if (!art.published.empty())
         h += std::string("<span class=\"published\">") + s.published + " <bdi>" +
-             html_escape(art.published) + "</bdi></span>";
+             text::escape_html(art.published) + "</bdi></span>";
       h += std::string("<span class=\"fetched muted\">") + s.fetched + " " +
            time_html(art.fetched_at, now, s) + "</span>";
       for (const auto& m : a.matches)
-        h += "<a class=\"topic\" href=\"" + html_escape(page_href(s.lang, m.topic)) + "\">" +
-             html_escape(m.topic) + "</a>";
+        h += "<a class=\"topic\" href=\"" + text::escape_html(page_href(s.lang, m.topic)) + "\">" +
+             text::escape_html(m.topic) + "</a>";
       if (art.story_id) {
         if (auto others = store.story_sources(art.story_id)) {
           std::string list;
           for (const auto& o : others.value())
-            if (o != art.source) list += (list.empty() ? "" : "، ") + html_escape(o);
+            if (o != art.source) list += (list.empty() ? "" : "، ") + text::escape_html(o);
           if (!list.empty())
             h += std::string("<span class=\"also\">") + s.also_reported + list + "</span>";
         }
@@ -689,11 +655,11 @@ std::string render_page(const StatusContext& ctx, const std::map<std::string, st
         for (const auto& c : copies) {
           if (c.id == art.id) continue;
           h += "<li data-id=\"" + std::to_string(c.id) + "\"><span class=\"source\">" +
-               html_escape(c.source) + "</span>";
-          const std::string title = html_escape(c.title.empty() ? c.url : c.title);
+               text::escape_html(c.source) + "</span>";
+          const std::string title = text::escape_html(c.title.empty() ? c.url : c.title);
           if (http_link(c.url))
-            h += "<a href=\"" + html_escape(c.url) + "\" rel=\"noreferrer noopener\">" + title +
-                 "</a>";
+            h += "<a href=\"" + text::escape_html(c.url) + "\" rel=\"noreferrer noopener\">" +
+                 title + "</a>";
           else
             h += title;
           h += " <span class=\"muted\">" + time_html(c.fetched_at, now, s) + "</span></li>";
@@ -716,7 +682,7 @@ std::string render_page(const StatusContext& ctx, const std::map<std::string, st
     for (const auto& c : counts.value()) any = any || c.pending || c.failed;
   }
   if (!counts) {
-    h += "<p class=\"err\">" + html_escape(counts.error()) + "</p>";
+    h += "<p class=\"err\">" + text::escape_html(counts.error()) + "</p>";
   } else if (counts->empty()) {
     h += std::string("<p class=\"muted\">") + s.nothing + "</p>";
   } else {
@@ -727,10 +693,11 @@ std::string render_page(const StatusContext& ctx, const std::map<std::string, st
                    {s.last_error, false}});
     for (const auto& c : counts.value()) {
       h += "<tr class=\"endpoint" + std::string(c.failed ? " failing" : "") +
-           "\" data-endpoint=\"" + html_escape(c.webhook) + "\"><td>" + html_escape(c.webhook) +
-           "</td><td>" + std::to_string(c.pending) + "</td><td>" + std::to_string(c.failed) +
-           "</td><td class=\"hide-narrow\">" + std::to_string(c.delivered) +
-           "</td><td class=\"err\">" + html_escape(c.last_error) + "</td></tr>";
+           "\" data-endpoint=\"" + text::escape_html(c.webhook) + "\"><td>" +
+           text::escape_html(c.webhook) + "</td><td>" + std::to_string(c.pending) + "</td><td>" +
+           std::to_string(c.failed) + "</td><td class=\"hide-narrow\">" +
+           std::to_string(c.delivered) + "</td><td class=\"err\">" +
+           text::escape_html(c.last_error) + "</td></tr>";
     }
     h += "</tbody></table></div>";
   }
@@ -749,8 +716,8 @@ std::string render_page(const StatusContext& ctx, const std::map<std::string, st
         h += std::string("<li class=\"article alert ") + state + "\"><div class=\"meta\">" +
              "<span class=\"pill " + (std::string(state) == "failed" ? "failing" : "new") + "\">" +
              (std::string(state) == "failed" ? s.failed : s.pending) + "</span>" + "<span>" +
-             html_escape(r.webhook) + "</span><span class=\"topic\">" + html_escape(r.topic) +
-             "</span>" +
+             text::escape_html(r.webhook) + "</span><span class=\"topic\">" +
+             text::escape_html(r.topic) + "</span>" +
              (update ? std::string("<span class=\"event\">") + s.story_update + "</span>" : "") +
              time_html(r.created, now, s) + "<span class=\"attempts\">" + s.attempts + ": " +
              std::to_string(r.attempts) + "</span>";
@@ -759,8 +726,9 @@ std::string render_page(const StatusContext& ctx, const std::map<std::string, st
                (r.next_attempt > now ? time_html(r.next_attempt, now, s) : std::string(s.now)) +
                "</span>";
         h += "</div>";
-        if (!title.empty()) h += "<p class=\"snippet\">" + html_escape(title) + "</p>";
-        if (!r.last_error.empty()) h += "<p class=\"err\">" + html_escape(r.last_error) + "</p>";
+        if (!title.empty()) h += "<p class=\"snippet\">" + text::escape_html(title) + "</p>";
+        if (!r.last_error.empty())
+          h += "<p class=\"err\">" + text::escape_html(r.last_error) + "</p>";
         h += "</li>";
       }
     }
@@ -982,69 +950,15 @@ std::string health_line(const OverallHealth& health) {
   return line;
 }
 
-std::string html_escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + 16);
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t')
-          out += ' ';
-        else if (c == 0x7f)
-          out += ' ';
-        else
-          out += c;
-    }
-  }
-  return out;
-}
-
 std::optional<storage::Millis> parse_since(std::string_view t, storage::Millis now,
                                            storage::Millis default_window) {
   if (t.empty()) return now - default_window;
-  // Relative: digits + unit.
+  // Relative: the config file's duration syntax ("24h", "7d", "2w", "1h30m").
+  if (auto secs = config::parse_duration(t)) return now - *secs * 1000;
+  // Unix seconds.
   std::size_t i = 0;
   long long n = 0;
   while (i < t.size() && i < 12 && t[i] >= '0' && t[i] <= '9') n = n * 10 + (t[i++] - '0');
-  if (i > 0 && i == t.size() - 1 && i < 12) {
-    long long unit = 0;
-    switch (t.back()) {
-      case 's':
-        unit = 1000;
-        break;
-      case 'm':
-        unit = 60'000;
-        break;
-      case 'h':
-        unit = 3'600'000;
-        break;
-      case 'd':
-        unit = 86'400'000;
-        break;
-      case 'w':
-        unit = 7 * 86'400'000LL;
-        break;
-      default:
-        return std::nullopt;
-    }
-    if (n > 3650LL * 86400) return std::nullopt;
-    return now - n * unit;
-  }
   if (i > 0 && i == t.size() && i <= 11) return n * 1000;  // Unix seconds
   // ISO-8601: YYYY-MM-DD[THH:MM[:SS]][Z]
   std::tm tm{};
@@ -1109,21 +1023,22 @@ nlohmann::json sources_json(storage::Store& store, const Runtime& rt) {
     if (!st) continue;
     // Pages the source's site template (clean/template.h) is learned from.
     auto learned = store.site_template_pages(s.name);
-    arr.push_back({{"name", s.name},
-                   {"url", s.feed.empty() ? s.page : s.feed},
-                   {"kind", s.feed.empty() ? "page" : "feed"},
-                   {"status", st->status},
-                   {"last_success", iso_ms(st->last_success)},
-                   {"last_attempt", iso_ms(st->last_attempt)},
-                   {"last_error", st->last_error},
-                   {"consecutive_errors", st->consecutive_errors},
-                   {"next_check", iso_ms(st->next_check)},
-                   {"interval_s", s.interval.count()},
-                   // The interval in force for the next poll (adaptive, back-off or a server's
-                   // floor applied) and why it differs from the configured one.
-                   {"interval_in_force_s", st->in_force_s > 0 ? st->in_force_s : s.interval.count()},
-                   {"interval_reason", st->interval_reason},
-                   {"template_pages", learned ? learned.value() : 0}});
+    arr.push_back(
+        {{"name", s.name},
+         {"url", s.feed.empty() ? s.page : s.feed},
+         {"kind", s.feed.empty() ? "page" : "feed"},
+         {"status", st->status},
+         {"last_success", iso_ms(st->last_success)},
+         {"last_attempt", iso_ms(st->last_attempt)},
+         {"last_error", st->last_error},
+         {"consecutive_errors", st->consecutive_errors},
+         {"next_check", iso_ms(st->next_check)},
+         {"interval_s", s.interval.count()},
+         // The interval in force for the next poll (adaptive, back-off or a server's
+         // floor applied) and why it differs from the configured one.
+         {"interval_in_force_s", st->in_force_s > 0 ? st->in_force_s : s.interval.count()},
+         {"interval_reason", st->interval_reason},
+         {"template_pages", learned ? learned.value() : 0}});
   }
   return arr;
 }
@@ -1172,7 +1087,7 @@ StatusReply handle_status_request(const StatusContext& ctx, std::string_view met
     return r;
   }
   auto qpos = target.find('?');
-  std::string path = url_decode(target.substr(0, qpos));
+  std::string path = url::decode(target.substr(0, qpos), false);
   auto q =
       parse_query(qpos == std::string_view::npos ? std::string_view() : target.substr(qpos + 1));
 

@@ -162,12 +162,4 @@ std::string fts_query_from_words(std::string_view words);
 nlohmann::json sources_json(storage::Store& store, const Runtime& rt);
 Result<nlohmann::json> articles_json(storage::Store& store, const storage::ArticleQuery& query);
 
-// `rasid articles [--topic NAME] [--since 24h] [-q words] [-n N] [--json]`: the same view as
-// /api/articles for boxes without a browser. Exit code 0, or 1 with the reason on stderr.
-int cmd_articles(const std::string& config_path, const std::string& topic, const std::string& since,
-                 const std::string& words, int limit, bool json);
-
-// HTML text/attribute escaping (& < > " '); C0 controls other than \t \n become spaces.
-std::string html_escape(std::string_view text);
-
 }  // namespace rasid::daemon

@@ -9,11 +9,6 @@
 namespace rasid::daemon {
 
 int cmd_articles(const std::string& config_path, const std::string& topic, const std::string& since,
-                 const std::string& words, int limit, bool json) {
-  return cmd_articles(config_path, topic, since, words, limit, true, json);
-}
-
-int cmd_articles(const std::string& config_path, const std::string& topic, const std::string& since,
                  const std::string& words, int limit, bool matched_only, bool json) {
   auto rt = load_runtime(config_path);
   if (!rt) {

@@ -19,7 +19,10 @@
 #include <stdexcept>
 #include <unordered_map>
 
+#include "common/log.h"
 #include "fetch/guard.h"
+#include "text/text.h"
+#include "url/url.h"
 
 namespace rasid::fetch {
 namespace {
@@ -36,42 +39,12 @@ void global_init() {
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 std::string trim(std::string_view s) {
   size_t b = 0, e = s.size();
   while (b < e && (s[b] == ' ' || s[b] == '\t' || s[b] == '\r' || s[b] == '\n')) ++b;
   while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t' || s[e - 1] == '\r' || s[e - 1] == '\n'))
     --e;
   return std::string(s.substr(b, e - b));
-}
-
-// Host key for the per-host limit; "" when the URL is unusable.
-std::string host_of(const std::string& url, std::string* why) {
-  CURLU* u = curl_url();
-  std::string host;
-  if (curl_url_set(u, CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) {
-    *why = "malformed URL";
-  } else {
-    char* scheme = nullptr;
-    char* h = nullptr;
-    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0);
-    std::string s = scheme ? lower(scheme) : "";
-    if (s != "http" && s != "https") {
-      *why = "scheme not allowed: " + s;
-    } else if (curl_url_get(u, CURLUPART_HOST, &h, 0) != CURLUE_OK || h == nullptr || !*h) {
-      *why = "URL without host";
-    } else {
-      host = lower(h);
-    }
-    curl_free(scheme);
-    curl_free(h);
-  }
-  curl_url_cleanup(u);
-  return host;
 }
 
 // libcurl's OpenSSL backend reports OpenSSL's X509_V_ERR_* codes; other backends mean other
@@ -171,6 +144,7 @@ struct Fetcher::Impl {
     Request req;
     Callback done;
     Response resp;
+    std::string target;  // url::request_form(req.url): what libcurl is given
     std::string host;
     std::string queue;  // key of its queue in `hosts`: the host, or "\x01" + Request::queue
     Clock::time_point started;
@@ -219,14 +193,23 @@ struct Fetcher::Impl {
     if (opts.max_per_host < 1) opts.max_per_host = 1;
     multi = curl_multi_init();
     if (!multi) throw std::runtime_error("fetch: curl_multi_init failed");
-    curl_multi_setopt(multi, CURLMOPT_SOCKETFUNCTION, &Impl::socket_cb);
-    curl_multi_setopt(multi, CURLMOPT_SOCKETDATA, this);
-    curl_multi_setopt(multi, CURLMOPT_TIMERFUNCTION, &Impl::timer_cb);
-    curl_multi_setopt(multi, CURLMOPT_TIMERDATA, this);
+    // Without its callbacks the multi handle never runs a transfer: a refused option is fatal.
+    auto set = [this](CURLMcode mc, const char* what) {
+      if (mc == CURLM_OK) return;
+      (void)curl_multi_cleanup(multi);
+      multi = nullptr;
+      throw std::runtime_error(std::string("fetch: curl_multi_setopt ") + what + ": " +
+                               curl_multi_strerror(mc));
+    };
+    set(curl_multi_setopt(multi, CURLMOPT_SOCKETFUNCTION, &Impl::socket_cb), "SOCKETFUNCTION");
+    set(curl_multi_setopt(multi, CURLMOPT_SOCKETDATA, this), "SOCKETDATA");
+    set(curl_multi_setopt(multi, CURLMOPT_TIMERFUNCTION, &Impl::timer_cb), "TIMERFUNCTION");
+    set(curl_multi_setopt(multi, CURLMOPT_TIMERDATA, this), "TIMERDATA");
     // HTTP/2 is allowed, multiplexing is not: multiplexed transfers stalled against a real
     // HTTP/2 server, and one connection per transfer keeps a slow stream from holding others.
-    curl_multi_setopt(multi, CURLMOPT_PIPELINING, CURLPIPE_NOTHING);
-    curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, static_cast<long>(opts.max_total) * 2);
+    set(curl_multi_setopt(multi, CURLMOPT_PIPELINING, CURLPIPE_NOTHING), "PIPELINING");
+    set(curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, static_cast<long>(opts.max_total) * 2),
+        "MAXCONNECTS");
   }
 
   // Tears everything down and returns the callbacks still owed (run by ~Fetcher after the Impl
@@ -245,7 +228,9 @@ struct Fetcher::Impl {
       return std::make_pair(std::move(t->done), std::move(r));
     };
     for (auto& [easy, t] : running) {
-      curl_multi_remove_handle(multi, easy);
+      // Teardown: whatever libcurl answers, the handle is cleaned up next and the multi handle
+      // goes with it, so the CURLMcode has no one to act on it.
+      (void)curl_multi_remove_handle(multi, easy);
       cleanup_easy(*t);
       owed.push_back(cancelled(t));
     }
@@ -253,7 +238,7 @@ struct Fetcher::Impl {
     for (auto& [name, h] : hosts)
       for (auto& t : h.waiting) owed.push_back(cancelled(t));
     hosts.clear();
-    curl_multi_cleanup(multi);
+    (void)curl_multi_cleanup(multi);  // teardown, as above
     multi = nullptr;
     for (auto& [fd, s] : socks) {
       s->removed = true;
@@ -271,8 +256,11 @@ struct Fetcher::Impl {
     t->started = Clock::now();
     t->req = std::move(req);
     t->done = std::move(done);
+    // The request goes out in url::request_form (an IDN host in punycode, raw bytes escaped),
+    // and the queue key is url::host, the function that also keys Retry-After in the service.
     std::string why;
-    t->host = host_of(t->req.url, &why);
+    t->target = url::request_form(t->req.url, &why);
+    t->host = t->target.empty() ? std::string() : url::host(t->target);
     if (t->host.empty()) {
       t->resp.error = Error::bad_url;
       t->resp.error_message = why;
@@ -379,7 +367,7 @@ struct Fetcher::Impl {
   void configure(Transfer& t) {
     CURL* e = t.easy;
     const Request& r = t.req;
-    curl_easy_setopt(e, CURLOPT_URL, r.url.c_str());
+    curl_easy_setopt(e, CURLOPT_URL, t.target.c_str());
     curl_easy_setopt(e, CURLOPT_PRIVATE, &t);
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t.errbuf);
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
@@ -497,7 +485,7 @@ struct Fetcher::Impl {
     }
     auto colon = line.find(':');
     if (colon == std::string_view::npos) return len;
-    std::string name = lower(trim(line.substr(0, colon)));
+    std::string name = text::ascii_lower(trim(line.substr(0, colon)));
     std::string value = trim(line.substr(colon + 1));
     if (name.empty()) return len;
     auto [it, fresh] = t->resp.headers.emplace(name, value);
@@ -623,8 +611,35 @@ struct Fetcher::Impl {
 
   void on_action(curl_socket_t fd, int flags) {
     int still_running = 0;
-    curl_multi_socket_action(multi, fd, flags, &still_running);
+    CURLMcode mc = curl_multi_socket_action(multi, fd, flags, &still_running);
+    // CURLM_BAD_SOCKET: the event was for a socket libcurl has closed meanwhile; nothing is
+    // lost. Any other failure (out of memory, internal error) means libcurl did not drive the
+    // transfers and may never finish them: they end now, as Error::other with libcurl's words,
+    // instead of hanging until the caller's own timeout (or forever).
+    if (mc != CURLM_OK && mc != CURLM_BAD_SOCKET)
+      abort_running(std::string("libcurl multi interface: ") + curl_multi_strerror(mc));
     collect();
+  }
+
+  void abort_running(const std::string& why) {
+    log::error("fetch: " + why + "; ending " + std::to_string(running.size()) + " transfers");
+    auto all = std::move(running);
+    running.clear();
+    for (auto& [e, t] : all) {
+      if (CURLMcode mc = curl_multi_remove_handle(multi, e); mc != CURLM_OK)
+        log::warn(std::string("fetch: curl_multi_remove_handle: ") + curl_multi_strerror(mc));
+      t->resp.error = Error::other;
+      t->resp.error_message = why;
+      if (t->resp.final_url.empty()) t->resp.final_url = t->req.url;
+      cleanup_easy(*t);
+      if (auto h = hosts.find(t->queue); h != hosts.end()) {
+        --h->second.active;
+        maybe_forget(h);
+      }
+      --active;
+      deliver(std::move(t));
+    }
+    pump();
   }
 
   void collect() {
@@ -635,7 +650,9 @@ struct Fetcher::Impl {
       CURL* e = m->easy_handle;
       CURLcode code = m->data.result;
       auto node = running.extract(e);
-      curl_multi_remove_handle(multi, e);
+      // Fails only for a handle libcurl does not know, which a DONE message rules out.
+      if (CURLMcode mc = curl_multi_remove_handle(multi, e); mc != CURLM_OK)
+        log::warn(std::string("fetch: curl_multi_remove_handle: ") + curl_multi_strerror(mc));
       if (node.empty()) {
         curl_easy_cleanup(e);
         continue;

@@ -123,7 +123,8 @@ struct Options {
   int max_total = 16;    // global in-flight transfers; more are queued
   int max_per_host = 2;  // in-flight transfers per host; more are queued
   // Politeness: at least this long between the starts of two transfers to one host (0 = off).
-  // Hosts are told apart by name as written in the URL ("www.a.com" and "a.com" are two).
+  // Hosts are told apart by url::host (lower-case, punycode, no trailing dot: the key the service
+  // gives Retry-After); "www.a.com" and "a.com" are two.
   std::chrono::milliseconds min_host_interval{0};
 };
 

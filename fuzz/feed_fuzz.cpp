@@ -9,6 +9,7 @@
 
 #include "parse/parser.h"
 #include "text/text.h"
+#include "url/url.h"
 
 namespace {
 void require_utf8(const std::string& s) {
@@ -38,9 +39,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (const auto& l : e.links) require_utf8(l.href);
     if (!e.link.empty() && e.link.find(':') == std::string::npos) std::abort();
   }
+  // The url module on what feeds give it: canonical form is a fixed point, a request URL is
+  // ASCII, a host key never has upper case.
   for (const auto& e : f->entries) {
-    rasid::parse::canonical_url(e.link);
-    rasid::parse::url_host(e.link);
+    std::string c = rasid::url::canonical(e.link);
+    if (rasid::url::canonical(c) != c) std::abort();
+    std::string h = rasid::url::host(e.link);
+    for (char ch : h)
+      if (ch >= 'A' && ch <= 'Z') std::abort();
+    std::string why;
+    for (char ch : rasid::url::request_form(e.link, &why))
+      if (static_cast<unsigned char>(ch) >= 0x80 || ch == ' ') std::abort();
+    rasid::url::resolve(e.link, e.id);
   }
   return 0;
 }

@@ -20,8 +20,8 @@
 #include "parse/feed_html.h"
 #include "parse/feed_internal.h"
 #include "parse/parser.h"
-#include "parse/url_parts.h"
 #include "text/text.h"
+#include "url/url.h"
 
 namespace rasid::parse {
 namespace {
@@ -112,11 +112,7 @@ std::string trim(std::string_view s) {
   return std::string(s);
 }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
+std::string lower(std::string_view s) { return text::ascii_lower(s); }
 
 bool has_element_children(pugi::xml_node n) {
   for (auto c : n.children())
@@ -142,7 +138,7 @@ void serialize(pugi::xml_node n, std::string& out, int depth = 0) {
     switch (c.type()) {
       case pugi::node_pcdata:
       case pugi::node_cdata:
-        out += escape_html(c.value());
+        out += text::escape_html(c.value());
         break;
       case pugi::node_element: {
         std::string_view name = local_of(c.name());
@@ -154,7 +150,7 @@ void serialize(pugi::xml_node n, std::string& out, int depth = 0) {
           out += ' ';
           out += an;
           out += "=\"";
-          out += escape_html(a.value(), true);
+          out += text::escape_html(a.value());
           out += '"';
         }
         if (!c.first_child()) {
@@ -333,7 +329,7 @@ const Scope* FeedParser::enter(pugi::xml_node el, const Scope* parent, Scope& st
     else if (n.starts_with("xmlns:"))
       storage.decls.emplace_back(n.substr(6), a.value());
     else if (n == "xml:base")
-      storage.base = resolve_any(storage.base, trim(a.value()));
+      storage.base = url::resolve(storage.base, trim(a.value()));
   }
   return &storage;
 }
@@ -473,7 +469,7 @@ Person FeedParser::atom_person(pugi::xml_node el, const Scope* sc) {
     else if (local == "email")
       p.email = trimmed(text(c));
     else if (local == "uri" || local == "url" || local == "homepage")
-      p.uri = resolve_any(csc ? csc->base : url_, trimmed(text(c)));
+      p.uri = url::resolve(csc ? csc->base : url_, trimmed(text(c)));
   }
   if (p.name.empty() && p.email.empty() && !has_element_children(el))
     p = person_from_text(text(el));
@@ -504,7 +500,7 @@ void FeedParser::atom_link(pugi::xml_node el, const Scope* sc, Record& r) {
   if (!h) h = el.attribute("url");
   if (!h) return;
   std::string href = trim(h.value());
-  l.href = resolve_any(sc ? sc->base : url_, href);
+  l.href = url::resolve(sc ? sc->base : url_, href);
   l.rel = trim(el.attribute("rel").value());
   if (l.rel.empty()) l.rel = "alternate";
   l.type = trim(el.attribute("type").value());
@@ -549,11 +545,11 @@ void FeedParser::element(pugi::xml_node el, const Scope* parent_scope, Record& r
         atom_link(el, sc, r);
       } else if (!atom_) {
         // an RSS <link> in a default namespace that happens to be Atom's is still text
-        r.link = resolve_any(base, trimmed(text(el)));
+        r.link = url::resolve(base, trimmed(text(el)));
       }
     } else if (local == "id") {
       std::string id = trimmed(text(el));
-      if (!id.empty()) r.id = split_url(id).scheme.empty() ? resolve_any(base, id) : id;
+      if (!id.empty()) r.id = url::scheme(id).empty() ? url::resolve(base, id) : id;
     } else if (local == "author") {
       r.authors.push_back(atom_person(el, sc));
     } else if (local == "published" || local == "issued") {
@@ -568,7 +564,7 @@ void FeedParser::element(pugi::xml_node el, const Scope* parent_scope, Record& r
       if (term.empty()) term = trimmed(text(el));
       if (!term.empty()) r.categories.push_back(term);
     } else if ((local == "logo" || local == "icon") && r.image.empty()) {
-      r.image = resolve_any(base, trimmed(text(el)));
+      r.image = url::resolve(base, trimmed(text(el)));
     }
     return;
   }
@@ -587,7 +583,7 @@ void FeedParser::element(pugi::xml_node el, const Scope* parent_scope, Record& r
         } else {
           std::string href = trimmed(text(el));
           if (!href.empty()) {
-            r.link = resolve_any(base, href);
+            r.link = url::resolve(base, href);
             r.links.push_back({r.link, "alternate", "text/html", "", 0});
           }
         }
@@ -616,7 +612,7 @@ void FeedParser::element(pugi::xml_node el, const Scope* parent_scope, Record& r
         if (!c.empty()) r.categories.push_back(c);
       } else if (local == "enclosure") {
         Enclosure e;
-        e.url = resolve_any(base, trim(el.attribute("url").value()));
+        e.url = url::resolve(base, trim(el.attribute("url").value()));
         e.type = trim(el.attribute("type").value());
         std::string len = trim(el.attribute("length").value());
         if (!len.empty() && len.size() < 18 && std::all_of(len.begin(), len.end(), ::isdigit))
@@ -633,7 +629,7 @@ void FeedParser::element(pugi::xml_node el, const Scope* parent_scope, Record& r
           r.ttl = std::stoi(t);
       } else if (local == "image" && feed_level) {
         for (auto c : el.children())
-          if (local_of(c.name()) == "url") r.image = resolve_any(base, trimmed(text(c)));
+          if (local_of(c.name()) == "url") r.image = url::resolve(base, trimmed(text(c)));
       }
       return;
     }
@@ -681,13 +677,13 @@ void FeedParser::element(pugi::xml_node el, const Scope* parent_scope, Record& r
         std::string type = el.attribute("type").value();
         bool image =
             medium == "image" || type.starts_with("image/") || (medium.empty() && type.empty());
-        if (!u.empty() && image && r.image.empty()) r.image = resolve_any(base, u);
+        if (!u.empty() && image && r.image.empty()) r.image = url::resolve(base, u);
         if (!u.empty() && !image && ++depth_ < kMaxDepth)
           children(el, sc, r, false);  // a video's thumbnail
         if (!u.empty() && !image) --depth_;
       } else if (local == "thumbnail") {
         std::string u = trim(el.attribute("url").value());
-        if (!u.empty() && r.image.empty()) r.image = resolve_any(base, u);
+        if (!u.empty() && r.image.empty()) r.image = url::resolve(base, u);
       }
       return;
     case Ns::sy:
@@ -705,7 +701,7 @@ void FeedParser::element(pugi::xml_node el, const Scope* parent_scope, Record& r
         if (!a.empty()) r.authors.push_back(person_from_text(a));
       } else if (local == "image" && r.image.empty()) {
         std::string u = trim(el.attribute("href").value());
-        if (!u.empty()) r.image = resolve_any(base, u);
+        if (!u.empty()) r.image = url::resolve(base, u);
       } else if (local == "summary" && !r.summary) {
         r.summary = rss_text(el, sc, false);
       }
@@ -733,7 +729,7 @@ Entry FeedParser::to_entry(Record&& r) {
   e.id = std::move(r.id);
   e.id_is_permalink = r.has_guid && r.guid_permalink;
   if (r.link.empty() && r.has_guid && r.guid_permalink) {
-    std::string scheme = split_url(e.id).scheme;
+    std::string scheme = url::scheme(e.id);
     if (scheme == "http" || scheme == "https") {
       r.link = e.id;
       r.links.push_back({e.id, "alternate", "text/html", "", 0});
@@ -838,7 +834,7 @@ Result<Feed> FeedParser::run(std::string_view in) {
     else if (n.starts_with("xmlns:"))
       top.decls.emplace_back(n.substr(6), a.value());
     else if (n == "xml:base")
-      top.base = resolve_any(url_, trim(a.value()));
+      top.base = url::resolve(url_, trim(a.value()));
   }
   const Scope* sc = &top;
   std::string_view root_local = local_of(root.name());

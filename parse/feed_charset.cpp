@@ -25,11 +25,7 @@
 namespace rasid::parse {
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
+std::string lower(std::string_view s) { return text::ascii_lower(s); }
 
 // "UTF_16" and "utf-16" are the same label.
 std::string label(std::string_view s) {
@@ -67,42 +63,6 @@ ContentType parse_content_type(std::string_view v) {
     semi = next;
   }
   return ct;
-}
-
-// Decodes UTF-16/32 by hand (they need no tables); invalid units become U+FFFD.
-std::string decode_utf16(std::string_view b, bool be) {
-  std::string out;
-  out.reserve(b.size());
-  for (std::size_t i = 0; i + 1 < b.size(); i += 2) {
-    auto unit = [&](std::size_t k) -> unsigned {
-      unsigned char x = static_cast<unsigned char>(b[k]), y = static_cast<unsigned char>(b[k + 1]);
-      return be ? (x << 8 | y) : (y << 8 | x);
-    };
-    unsigned long cp = unit(i);
-    if (cp >= 0xD800 && cp <= 0xDBFF && i + 3 < b.size()) {
-      unsigned lo = unit(i + 2);
-      if (lo >= 0xDC00 && lo <= 0xDFFF) {
-        cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-        i += 2;
-      }
-    }
-    append_utf8(out, cp);
-  }
-  return out;
-}
-
-std::string decode_utf32(std::string_view b, bool be) {
-  std::string out;
-  out.reserve(b.size() / 2);
-  for (std::size_t i = 0; i + 3 < b.size(); i += 4) {
-    auto u = [&](std::size_t k) {
-      return static_cast<unsigned long>(static_cast<unsigned char>(b[k]));
-    };
-    unsigned long cp = be ? (u(i) << 24 | u(i + 1) << 16 | u(i + 2) << 8 | u(i + 3))
-                          : (u(i + 3) << 24 | u(i + 2) << 16 | u(i + 1) << 8 | u(i));
-    append_utf8(out, cp);
-  }
-  return out;
 }
 
 bool is_multibyte_unicode(std::string_view enc) {
@@ -153,11 +113,11 @@ const SingleByte* single_byte_table(const std::string& canon) {
 // text in it.
 bool try_decode(std::string_view bytes, const std::string& enc, std::string& out) {
   if (enc == "utf-16be" || enc == "utf-16le") {
-    out = decode_utf16(bytes, enc == "utf-16be");
+    out = text::decode_as(bytes, enc == "utf-16be" ? "UTF-16BE" : "UTF-16LE");
     return true;
   }
   if (enc == "utf-32be" || enc == "utf-32le") {
-    out = decode_utf32(bytes, enc == "utf-32be");
+    out = text::decode_as(bytes, enc == "utf-32be" ? "UTF-32BE" : "UTF-32LE");
     return true;
   }
   if (enc == "us-ascii" || enc == "ascii") {

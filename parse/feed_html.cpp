@@ -15,8 +15,8 @@
 #include <utility>
 #include <vector>
 
-#include "parse/url_parts.h"
 #include "text/text.h"
+#include "url/url.h"
 
 namespace rasid::parse {
 namespace {
@@ -27,11 +27,7 @@ bool is_name_char(char c) {
 }
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
+std::string lower(std::string_view s) { return text::ascii_lower(s); }
 
 template <std::size_t N>
 bool in(const std::array<std::string_view, N>& set, std::string_view v) {
@@ -301,33 +297,6 @@ std::string decode_entities(std::string_view s) {
   return out;
 }
 
-std::string escape_html(std::string_view s, bool attr) {
-  std::string out;
-  out.reserve(s.size() + 8);
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        if (attr) {
-          out += "&quot;";
-          break;
-        }
-        [[fallthrough]];
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 bool looks_like_html(std::string_view s) {
   static constexpr std::array<std::string_view, 40> kTags = {
       "a",      "abbr",  "acronym", "address", "b",   "big", "blockquote", "br",
@@ -382,7 +351,7 @@ std::string clean_html_fragment(std::string_view s, std::string_view base) {
         std::size_t end = s.find("]]>", i + 9);
         std::string_view body =
             s.substr(i + 9, end == std::string_view::npos ? std::string_view::npos : end - i - 9);
-        if (skip_until.empty()) out += escape_html(body);
+        if (skip_until.empty()) out += text::escape_html(body);
         i = end == std::string_view::npos ? s.size() : end + 3;
         continue;
       }
@@ -497,7 +466,7 @@ std::string clean_html_fragment(std::string_view s, std::string_view base) {
         continue;
       if (in(kUrlAttrs, a.name)) {
         if (unsafe_url(a.value)) continue;
-        if (!base.empty()) a.value = resolve_any(base, a.value);
+        if (!base.empty()) a.value = url::resolve(base, a.value);
       }
       out += ' ';
       out += a.name;

@@ -27,9 +27,6 @@ std::string decode_entities(std::string_view s);
 // an entity/character reference), the guess feed readers make for RSS titles.
 bool looks_like_html(std::string_view s);
 
-// Escapes & < > (and " when `attr`) for XML/HTML output.
-std::string escape_html(std::string_view s, bool attr = false);
-
 // True when `s` is valid UTF-8 without surrogates or U+FFFE/U+FFFF (ASCII runs checked 8 bytes
 // at a time).
 bool fast_valid_utf8(std::string_view s);

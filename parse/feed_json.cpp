@@ -8,8 +8,8 @@
 #include "parse/feed_html.h"
 #include "parse/feed_internal.h"
 #include "parse/parser.h"
-#include "parse/url_parts.h"
 #include "text/text.h"
+#include "url/url.h"
 
 namespace rasid::parse {
 namespace {
@@ -32,7 +32,7 @@ std::vector<Person> persons(const json& o, std::string_view base) {
     Person p;
     p.name = text::collapse_space(str(a, "name"));
     std::string u = str(a, "url");
-    if (!u.empty()) p.uri = resolve_any(base, u);
+    if (!u.empty()) p.uri = url::resolve(base, u);
     if (p.uri.starts_with("mailto:")) p.email = p.uri.substr(7);
     if (!p.name.empty() || !p.uri.empty()) out.push_back(std::move(p));
   };
@@ -59,15 +59,15 @@ Result<Feed> parse_json_feed(std::string_view utf8, std::string_view url, std::o
   if (std::string fu = str(doc, "feed_url"); !fu.empty() && base.empty()) base = fu;
   f.title_detail = {str(doc, "title"), "text/plain"};
   f.title = text::collapse_space(f.title_detail.value);
-  f.link = resolve_any(base, str(doc, "home_page_url"));
+  f.link = url::resolve(base, str(doc, "home_page_url"));
   if (!f.link.empty()) f.links.push_back({f.link, "alternate", "text/html", "", 0});
   if (std::string fu = str(doc, "feed_url"); !fu.empty())
-    f.links.push_back({resolve_any(base, fu), "self", "application/feed+json", "", 0});
+    f.links.push_back({url::resolve(base, fu), "self", "application/feed+json", "", 0});
   f.subtitle_detail = {str(doc, "description"), "text/plain"};
   f.language = str(doc, "language");
   f.image = str(doc, "icon");
   if (f.image.empty()) f.image = str(doc, "favicon");
-  if (!f.image.empty()) f.image = resolve_any(base, f.image);
+  if (!f.image.empty()) f.image = url::resolve(base, f.image);
   f.authors = persons(doc, base);
   std::vector<Person> feed_authors = f.authors;
 
@@ -85,11 +85,11 @@ Result<Feed> parse_json_feed(std::string_view utf8, std::string_view url, std::o
       std::string u = str(it, "url");
       if (u.empty()) u = str(it, "external_url");
       if (!u.empty()) {
-        e.link = resolve_any(base, u);
+        e.link = url::resolve(base, u);
         e.links.push_back({e.link, "alternate", "text/html", "", 0});
       }
       if (std::string ext = str(it, "external_url"); !ext.empty() && ext != u)
-        e.links.push_back({resolve_any(base, ext), "related", "text/html", "", 0});
+        e.links.push_back({url::resolve(base, ext), "related", "text/html", "", 0});
       std::string title = str(it, "title");
       e.title_detail = {title, looks_like_html(title) ? "text/html" : "text/plain"};
       e.title =
@@ -104,7 +104,7 @@ Result<Feed> parse_json_feed(std::string_view utf8, std::string_view url, std::o
       e.summary = e.summary_detail.value;
       e.image = str(it, "image");
       if (e.image.empty()) e.image = str(it, "banner_image");
-      if (!e.image.empty()) e.image = resolve_any(base, e.image);
+      if (!e.image.empty()) e.image = url::resolve(base, e.image);
       e.published_text = str(it, "date_published");
       e.updated_text = str(it, "date_modified");
       if (!e.published_text.empty()) e.published = parse_date(e.published_text);
@@ -124,7 +124,7 @@ Result<Feed> parse_json_feed(std::string_view utf8, std::string_view url, std::o
         for (const auto& a : *att) {
           if (!a.is_object()) continue;
           Enclosure en;
-          en.url = resolve_any(base, str(a, "url"));
+          en.url = url::resolve(base, str(a, "url"));
           en.type = str(a, "mime_type");
           if (auto sz = a.find("size_in_bytes"); sz != a.end() && sz->is_number_integer())
             en.length = sz->get<long long>();

@@ -20,17 +20,11 @@
 
 #include "parse/feed_html.h"
 #include "parse/parser.h"
-#include "parse/url_parts.h"
 #include "text/text.h"
+#include "url/url.h"
 
 namespace rasid::parse {
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 std::string attr(xmlNode* n, const char* name) {
   xmlChar* v = xmlGetProp(n, BAD_CAST name);
@@ -53,11 +47,11 @@ std::string page_base(const Html& page) {
     xmlNode* n = stack.back();
     stack.pop_back();
     if (n->type != XML_ELEMENT_NODE) continue;
-    if (lower(name_of(n)) == "base") {
+    if (text::ascii_lower(name_of(n)) == "base") {
       std::string href = attr(n, "href");
-      if (!href.empty()) return resolve_any(base, href);
+      if (!href.empty()) return url::resolve(base, href);
     }
-    if (lower(name_of(n)) == "body") continue;
+    if (text::ascii_lower(name_of(n)) == "body") continue;
     std::vector<xmlNode*> kids;
     for (xmlNode* c = n->children; c; c = c->next) kids.push_back(c);
     for (auto it = kids.rbegin(); it != kids.rend(); ++it) stack.push_back(*it);
@@ -81,11 +75,12 @@ bool same_site(std::string_view a, std::string_view b) {
 
 // Containers whose links are chrome, by element name or by class/id words.
 bool chrome_container(xmlNode* n) {
-  std::string name = lower(name_of(n));
+  std::string name = text::ascii_lower(name_of(n));
   if (name == "nav" || name == "header" || name == "footer" || name == "aside" || name == "menu" ||
       name == "form")
     return true;
-  std::string ci = lower(attr(n, "class") + " " + attr(n, "id") + " " + attr(n, "role"));
+  std::string ci =
+      text::ascii_lower(attr(n, "class") + " " + attr(n, "id") + " " + attr(n, "role"));
   if (ci.size() <= 2) return false;
   static constexpr std::array<std::string_view, 16> kWords = {
       "navbar", "navigation",   "menu",     "breadcrumb", "footer",     "header",
@@ -140,12 +135,12 @@ bool listing_word(std::string_view seg) {
       "newsletter", "subscribe", "archive",  "user",    "users",      "profile",  "account",
       "وسم",        "كاتب",      "كتاب",     "قسم",     "تصنيف",      "الكاتب",   "اتصل-بنا",
       "من-نحن",     "بحث"};
-  std::string d = lower(percent_decode(seg));
+  std::string d = text::ascii_lower(percent_decode(seg));
   return std::find(kWords.begin(), kWords.end(), d) != kWords.end();
 }
 
 bool file_like(std::string_view last) {
-  std::string l = lower(last);
+  std::string l = text::ascii_lower(last);
   static constexpr std::array<std::string_view, 16> kExt = {
       ".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".pdf",  ".css",
       ".js",  ".xml",  ".mp3", ".mp4", ".zip",  ".ico", ".json", ".rss"};
@@ -155,7 +150,7 @@ bool file_like(std::string_view last) {
 }
 
 // How much the path looks like an article: 0 = not at all.
-int article_score(const UrlParts& u) {
+int article_score(const url::Location& u) {
   std::vector<std::string> segs = segments(u.path);
   if (segs.empty()) {
     // "/?p=123" and "index.php?id=123" style
@@ -168,7 +163,7 @@ int article_score(const UrlParts& u) {
     if (listing_word(s)) return 0;
   if (file_like(segs.back())) return 0;
   if (u.has_query) {
-    std::string q = lower(u.query);
+    std::string q = text::ascii_lower(u.query);
     if (q.starts_with("page=") || q.find("&page=") != std::string::npos) return 0;
   }
   int score = 0;
@@ -192,7 +187,7 @@ int article_score(const UrlParts& u) {
     for (char c : d) non_ascii += static_cast<unsigned char>(c) >= 0x80;
     if (non_ascii >= 16) score += 1;  // an Arabic slug (8+ letters)
   }
-  std::string last = lower(segs.back());
+  std::string last = text::ascii_lower(segs.back());
   if (last.ends_with(".html") || last.ends_with(".htm") || last.ends_with(".aspx") ||
       last.ends_with(".php"))
     score += segs.size() >= 2 || u.has_query ? 1 : 0;
@@ -203,7 +198,7 @@ int article_score(const UrlParts& u) {
 void collect_anchors(xmlNode* n, std::vector<xmlNode*>& out) {
   for (xmlNode* c = n; c; c = c->next) {
     if (c->type != XML_ELEMENT_NODE) continue;
-    if (lower(name_of(c)) == "a") out.push_back(c);
+    if (text::ascii_lower(name_of(c)) == "a") out.push_back(c);
     if (c->children) collect_anchors(c->children, out);
   }
 }
@@ -222,8 +217,8 @@ std::vector<std::string> article_links(const Html& page, std::string_view select
   std::vector<std::string> out;
   if (page.doc() == nullptr || page.root() == nullptr) return out;
   std::string base = page_base(page);
-  std::string host = url_host(page.url().empty() ? base : page.url());
-  std::string self = canonical_url(page.url());
+  std::string host = url::host(page.url().empty() ? base : page.url());
+  std::string self = url::canonical(page.url());
 
   std::vector<xmlNode*> anchors;
   bool selected = !selector.empty();
@@ -236,7 +231,7 @@ std::vector<std::string> article_links(const Html& page, std::string_view select
       for (int i = 0; i < res->nodesetval->nodeNr; ++i) {
         xmlNode* n = res->nodesetval->nodeTab[i];
         if (n->type != XML_ELEMENT_NODE) continue;
-        if (lower(name_of(n)) == "a")
+        if (text::ascii_lower(name_of(n)) == "a")
           anchors.push_back(n);
         else if (n->children)
           collect_anchors(n->children, anchors);
@@ -258,17 +253,17 @@ std::vector<std::string> article_links(const Html& page, std::string_view select
   for (xmlNode* a : anchors) {
     std::string href = attr(a, "href");
     if (href.empty() || href[0] == '#') continue;
-    std::string abs = resolve_url(base, href);
+    std::string abs = url::resolve_http(base, href);
     if (abs.empty()) continue;
-    std::string canon = canonical_url(abs);
+    std::string canon = url::canonical(abs);
     if (canon == self || seen.count(canon)) continue;
-    if (!host.empty() && !same_site(url_host(canon), host)) continue;
-    UrlParts u = split_url(canon);
+    if (!host.empty() && !same_site(url::host(canon), host)) continue;
+    url::Location u = url::location(canon);
     int score = article_score(u);
     if (!selected) {
       if (score == 0) continue;
       if (in_chrome(a)) continue;
-      std::string rel = lower(attr(a, "rel"));
+      std::string rel = text::ascii_lower(attr(a, "rel"));
       if (rel.find("tag") != std::string::npos || rel.find("author") != std::string::npos ||
           rel.find("nofollow") != std::string::npos)
         continue;
@@ -302,10 +297,10 @@ std::vector<std::string> feed_links(const Html& page) {
     xmlNode* n = stack.back();
     stack.pop_back();
     if (n->type != XML_ELEMENT_NODE) continue;
-    std::string name = lower(name_of(n));
+    std::string name = text::ascii_lower(name_of(n));
     if (name == "link" || name == "a") {
-      std::string rel = " " + lower(attr(n, "rel")) + " ";
-      std::string type = lower(text::collapse_space(attr(n, "type")));
+      std::string rel = " " + text::ascii_lower(attr(n, "rel")) + " ";
+      std::string type = text::ascii_lower(text::collapse_space(attr(n, "type")));
       if (auto semi = type.find(';'); semi != std::string::npos) type = type.substr(0, semi);
       bool feed_type = type == "application/rss+xml" || type == "application/atom+xml" ||
                        type == "application/rdf+xml" || type == "application/feed+json" ||
@@ -314,7 +309,7 @@ std::vector<std::string> feed_links(const Html& page) {
                        (type == "application/json" && name == "link") ||
                        (type == "text/xml" && name == "link");
       if (rel.find(" alternate ") != std::string::npos && feed_type) {
-        std::string href = resolve_url(base, attr(n, "href"));
+        std::string href = url::resolve_http(base, attr(n, "href"));
         if (!href.empty() && seen.insert(href).second) out.push_back(href);
       }
     }

@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "parse/parser.h"
-#include "parse/url_parts.h"
 #include "text/text.h"
+#include "url/url.h"
 
 namespace rasid::parse {
 namespace {
@@ -37,9 +37,9 @@ void walk(pugi::xml_node parent, const std::string& path, std::string_view base,
     if (!xml.empty()) {
       OpmlFeed f;
       f.title = title;
-      f.xml_url = base.empty() ? xml : resolve_any(base, xml);
+      f.xml_url = base.empty() ? xml : url::resolve(base, xml);
       std::string html = attr_ci(o, "htmlUrl");
-      f.html_url = html.empty() || base.empty() ? html : resolve_any(base, html);
+      f.html_url = html.empty() || base.empty() ? html : url::resolve(base, html);
       f.category = path;
       if (f.category.empty()) {
         std::string cat = attr_ci(o, "category");

@@ -175,13 +175,4 @@ Result<std::vector<OpmlFeed>> parse_opml(std::string_view utf8, std::string_view
 // Writes OPML 2.0: one folder outline per category (nested by '/'), feeds in the given order.
 std::string write_opml(const std::vector<OpmlFeed>& feeds, std::string_view title);
 
-// ---- URLs -----------------------------------------------------------------------------------
-
-// Resolves `ref` against `base` (RFC 3986). Returns "" when the result is not http(s).
-std::string resolve_url(std::string_view base, std::string_view ref);
-// Canonical form for identity: lower-case scheme and host, no default port, no fragment,
-// tracking parameters (utm_*, fbclid, gclid, …) removed, percent-encoding normalized.
-std::string canonical_url(std::string_view url);
-std::string url_host(std::string_view url);
-
 }  // namespace rasid::parse

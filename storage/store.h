@@ -63,7 +63,7 @@ struct NewArticle {
   std::string source;
   std::string entry_key;  // identity decided by the pipeline (GUID, canonical URL or hash)
   std::string url;
-  std::string canonical;  // canonical URL (parse::canonical_url); unique
+  std::string canonical;  // canonical URL (url::canonical); unique
   std::string title;
   std::string body;       // clean text, paragraphs separated by '\n'
   std::string published;  // ISO-8601 or ""

@@ -2,6 +2,7 @@
 #include <unicode/ucnv.h>
 #include <unicode/ucnv_cb.h>
 #include <unicode/ucsdet.h>
+#include <unicode/ustring.h>
 
 #include <algorithm>
 #include <array>
@@ -21,8 +22,7 @@ std::string lower_trim(std::string_view s) {
   auto ws = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; };
   while (b < e && (ws(s[b]) || s[b] == '"' || s[b] == '\'')) ++b;
   while (e > b && (ws(s[e - 1]) || s[e - 1] == '"' || s[e - 1] == '\'')) --e;
-  std::string out(s.substr(b, e - b));
-  for (char& c : out) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+  std::string out = ascii_lower(s.substr(b, e - b));
   return out;
 }
 
@@ -231,20 +231,14 @@ bool convert(std::string_view bytes, const std::string& name, std::string& out,
   }
   if (U_FAILURE(st)) return false;
   u16.resize(static_cast<std::size_t>(n));
-  // UTF-16 → UTF-8 by hand (lone surrogates → U+FFFD).
-  std::string utf8;
-  utf8.reserve(u16.size() * 2);
-  for (std::size_t i = 0; i < u16.size(); ++i) {
-    std::uint32_t cp = u16[i];
-    if (cp >= 0xD800 && cp <= 0xDBFF && i + 1 < u16.size() && u16[i + 1] >= 0xDC00 &&
-        u16[i + 1] <= 0xDFFF) {
-      cp = 0x10000 + ((cp - 0xD800) << 10) + (u16[i + 1] - 0xDC00);
-      ++i;
-    } else if (cp >= 0xD800 && cp <= 0xDFFF) {
-      cp = 0xFFFD;
-    }
-    detail::append_utf8(utf8, cp);
-  }
+  // UTF-16 → UTF-8 by ICU; a lone surrogate becomes U+FFFD.
+  std::string utf8(u16.size() * 3 + 1, '\0');
+  int32_t len = 0;
+  st = U_ZERO_ERROR;
+  u_strToUTF8WithSub(utf8.data(), static_cast<int32_t>(utf8.size()), &len, u16.data(), n, 0xFFFD,
+                     nullptr, &st);
+  if (U_FAILURE(st)) return false;
+  utf8.resize(static_cast<std::size_t>(len));
   out = sanitize_utf8(utf8);
   errors = count.n;
   return true;
@@ -270,12 +264,6 @@ std::size_t utf8_errors(std::string_view s, std::size_t& non_ascii_seqs) {
 }
 
 // ---- declarations --------------------------------------------------------------------------
-
-std::string ascii_lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
-  return out;
-}
 
 // The value after "charset=" in a Content-Type-like string; "" when absent.
 std::string charset_param(std::string_view v) {
@@ -380,6 +368,13 @@ std::string to_utf8(std::string_view bytes, std::string_view charset_label) {
   std::string out;
   std::size_t errors = 0;
   if (!convert(bytes, name, out, errors)) return sanitize_utf8(bytes);
+  return out;
+}
+
+std::string decode_as(std::string_view bytes, const std::string& icu_name) {
+  std::string out;
+  std::size_t errors = 0;
+  if (!convert(bytes, icu_name, out, errors)) return sanitize_utf8(bytes);
   return out;
 }
 

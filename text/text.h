@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,6 +24,26 @@ std::string sanitize_utf8(std::string_view s);
 // Collapses runs of Unicode whitespace (incl. NBSP, U+200B..U+200F bidi marks) into one space
 // and trims both ends.
 std::string collapse_space(std::string_view s);
+
+// ---- ASCII -------------------------------------------------------------------------------------
+
+// A–Z → a–z, every other byte as is (protocol tokens: header names, schemes, hosts, charset
+// labels, HTML tag names). Locale-independent, unlike std::tolower.
+std::string ascii_lower(std::string_view s);
+
+// ---- Markup ------------------------------------------------------------------------------------
+
+// Text for HTML content or a quoted attribute value (status pages, Telegram HTML alerts):
+// & < > " ' become &amp; &lt; &gt; &quot; &#39;; C0 controls other than \t \n, and DEL, which
+// HTML 5 forbids in text (13.2.5 "control-character-in-input-stream"), become spaces.
+std::string escape_html(std::string_view s);
+
+// ---- Base64 (RFC 4648 section 4, standard alphabet; OpenSSL EVP_EncodeBlock / EVP_DecodeBlock) --
+
+std::string encode_base64(std::string_view bytes);
+// Strict: only the alphabet, whole 4-character groups (padded), "=" only at the end, no
+// whitespace; nullopt otherwise. Webhook secrets (whsec_…) are checked by config/ and decoded by alert/ with it.
+std::optional<std::string> decode_base64(std::string_view text);
 
 // ---- Normalization (for matching and search, never for display) -----------------------------
 //
@@ -74,6 +95,10 @@ struct Decoded {
 Decoded decode(std::string_view bytes, std::string_view content_type = {});
 // Converts from a named charset; unknown labels fall back to UTF-8 with replacement.
 std::string to_utf8(std::string_view bytes, std::string_view charset_label);
+// Converts from an ICU converter name ("UTF-16BE", "UTF-32LE", …) with no WHATWG label mapping
+// (WHATWG has no UTF-32); unpaired surrogates, out-of-range units and a truncated last unit
+// become U+FFFD. An unknown name: the bytes as sanitized UTF-8.
+std::string decode_as(std::string_view bytes, const std::string& icu_name);
 // WHATWG label → ICU converter name ("" when unknown).
 std::string canonical_charset(std::string_view label);
 

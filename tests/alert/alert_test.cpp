@@ -43,17 +43,6 @@ TEST(AlertSign, MalformedSecretsGiveEmptySignature) {
   EXPECT_EQ(sigs.size(), 4u);
 }
 
-TEST(AlertSign, Base64RoundTrip) {
-  std::string out;
-  for (std::string in : {"", "f", "fo", "foo", "foob", "fooba", "foobar", "\xff\x00\x10"}) {
-    const auto enc = detail::base64(in);
-    ASSERT_TRUE(detail::unbase64(enc, out)) << enc;
-    EXPECT_EQ(out, in);
-  }
-  ASSERT_TRUE(detail::unbase64("Zm9vYg", out));  // padding optional
-  EXPECT_EQ(out, "foob");
-}
-
 TEST(AlertId, DeterministicAndDistinct) {
   const auto id = webhook_id("desk", "syria-iran", 42);
   EXPECT_EQ(id, webhook_id("desk", "syria-iran", 42));

@@ -222,6 +222,17 @@ TEST(Metadata, OgTitleJsonLdDateAuthorCanonical) {
   EXPECT_EQ(a.url, "https://news.example/a/1");
 }
 
+// clean/meta.cpp resolved canonical and og:url links with its own code, which kept "dir/../x";
+// they now go through url::resolve_http (RFC 3986 dot-segment removal).
+TEST(Metadata, CanonicalLinkWithDotSegmentsIsResolved) {
+  Article a = must_extract(
+      page("<div>" + paragraphs() + "</div>", "", "<link rel=\"canonical\" href=\"dir/../x\">"));
+  EXPECT_EQ(a.canonical, "https://news.example/a/x");
+  Article b = must_extract(page("<div>" + paragraphs() + "</div>", "",
+                                "<meta property=\"og:url\" content=\"./b/../../y\">"));
+  EXPECT_EQ(b.canonical, "https://news.example/y");
+}
+
 TEST(Metadata, DateSources) {
   auto date_of = [](const std::string& head, const std::string& body_extra) {
     return must_extract(page(body_extra + "<div>" + paragraphs() + "</div>", "", head)).published;

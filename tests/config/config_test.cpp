@@ -822,5 +822,26 @@ story_update = true
   EXPECT_THAT(e, HasSubstr("c.toml:4: webhook.story_updates: must be true or false, not a string"));
   EXPECT_THAT(e, HasSubstr("c.toml:8: webhook.story_update:")) << "a typo is an error";
 }
+
+// The secret check and the signer decode with one base64 (text::decode_base64, OpenSSL's). The
+// signer had its own decoder, which took unpadded secrets the check refused.
+TEST(ConfigValues, SecretIsCheckedWithTheSignersDecoder) {
+  std::string why;
+  EXPECT_TRUE(valid_secret("whsec_MfKQ9r8GKYqrTwjUPD8ILA==", &why)) << why;  // 16 bytes
+  EXPECT_FALSE(valid_secret("whsec_MfKQ9r8GKYqrTwjUPD8I", &why));
+  EXPECT_THAT(why, HasSubstr("secret too short"));
+  EXPECT_FALSE(valid_secret("whsec_MfKQ9r8G=YqrTwjUPD8ILA==", &why));
+  EXPECT_THAT(why, HasSubstr("whsec_<base64>"));
+}
+
+// An internationalized host is a valid source: its URL is checked in punycode (url::request_form).
+TEST(ConfigErrors, InternationalizedHostIsAccepted) {
+  auto ok = parse("[[source]]\nname=\"a\"\nfeed=\"https://مثال.إختبار/feed\"\n", "c.toml");
+  EXPECT_TRUE(ok.ok()) << ok.error();
+  auto bad = parse("[[source]]\nname=\"a\"\nfeed=\"https://\u0301x.example/feed\"\n", "c.toml");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_THAT(bad.error(), HasSubstr("host is not a valid domain name"));
+}
+
 }  // namespace
 }  // namespace rasid::config

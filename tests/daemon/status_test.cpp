@@ -28,6 +28,7 @@
 #include "tests/e2e/fixtures.h"
 #include "tests/support/http_server.h"
 #include "tests/support/process.h"
+#include "text/text.h"
 
 namespace rasid::testing {
 namespace {
@@ -37,11 +38,11 @@ using namespace std::chrono_literals;
 // ---- pieces without a network ------------------------------------------------------------------
 
 TEST(StatusPieces, HtmlEscapeCoversTextAndAttributes) {
-  EXPECT_EQ(daemon::html_escape("<script>alert(1)</script>"),
+  EXPECT_EQ(text::escape_html("<script>alert(1)</script>"),
             "&lt;script&gt;alert(1)&lt;/script&gt;");
-  EXPECT_EQ(daemon::html_escape("a\"b'c&d"), "a&quot;b&#39;c&amp;d");
-  EXPECT_EQ(daemon::html_escape(std::string("x\x01y\x1bz", 5)), "x y z");
-  EXPECT_EQ(daemon::html_escape("سوريا\nإيران"), "سوريا\nإيران");
+  EXPECT_EQ(text::escape_html("a\"b'c&d"), "a&quot;b&#39;c&amp;d");
+  EXPECT_EQ(text::escape_html(std::string("x\x01y\x1bz", 5)), "x y z");
+  EXPECT_EQ(text::escape_html("سوريا\nإيران"), "سوريا\nإيران");
 }
 
 TEST(StatusPieces, SinceAcceptsDurationsDatesAndRefusesJunk) {
@@ -50,6 +51,10 @@ TEST(StatusPieces, SinceAcceptsDurationsDatesAndRefusesJunk) {
   EXPECT_EQ(daemon::parse_since("24h", now, 0).value(), now - 24 * 3600 * 1000LL);
   EXPECT_EQ(daemon::parse_since("7d", now, 0).value(), now - 7 * 86400 * 1000LL);
   EXPECT_EQ(daemon::parse_since("30m", now, 0).value(), now - 30 * 60 * 1000LL);
+  EXPECT_EQ(daemon::parse_since("2w", now, 0).value(), now - 14 * 86400 * 1000LL);
+  // The config file's duration syntax, parsed by config::parse_duration: the status server's
+  // own parser refused compound durations the config file accepts.
+  EXPECT_EQ(daemon::parse_since("1h30m", now, 0).value(), now - 5400 * 1000LL);
   EXPECT_EQ(daemon::parse_since("2024-05-01", now, 0).value(), 1714521600000LL);
   EXPECT_EQ(daemon::parse_since("2024-05-01T10:00:00Z", now, 0).value(), 1714557600000LL);
   EXPECT_EQ(daemon::parse_since("2024-05-01T10:00Z", now, 0).value(), 1714557600000LL);
@@ -85,16 +90,28 @@ TEST(StatusPieces, PrometheusPiecesAreWellFormed) {
   o.not_modified = true;
   EXPECT_EQ(daemon::poll_result_class(o), "not_modified");
   o = {};
-  o.error = "HTTP 503";
+  o.failure = daemon::PollFailure::http_status;
+  o.http_status = 503;
   EXPECT_EQ(daemon::poll_result_class(o), "http_5xx");
-  o.error = "HTTP 429";
+  o.http_status = 429;
   EXPECT_EQ(daemon::poll_result_class(o), "rate_limited");
-  o.error = "HTTP 404";
+  o.http_status = 404;
   EXPECT_EQ(daemon::poll_result_class(o), "http_4xx");
-  o.error = "feed: not a feed";
+  o.failure = daemon::PollFailure::parse;
   EXPECT_EQ(daemon::poll_result_class(o), "parse");
-  o.error = "timeout: 30 s";
+  o.failure = daemon::PollFailure::fetch;
   EXPECT_EQ(daemon::poll_result_class(o), "network");
+  o.failure = daemon::PollFailure::storage;
+  EXPECT_EQ(daemon::poll_result_class(o), "storage");
+  // The class comes from the kind, not the words: a message worded otherwise (as people read
+  // it) does not move the poll to another class. The old prefix test called this "network".
+  o.failure = daemon::PollFailure::parse;
+  o.error = "not a feed: root element <html>";
+  EXPECT_EQ(daemon::poll_result_class(o), "parse");
+  o.failure = daemon::PollFailure::fetch;
+  o.error = "HTTP 503 from the proxy";  // a fetch error whose text starts like a status
+  EXPECT_EQ(daemon::poll_result_class(o), "network");
+  o = {};
   o.dead = true;
   EXPECT_EQ(daemon::poll_result_class(o), "gone");
   EXPECT_GT(daemon::process_rss_bytes(), 1u << 20);

@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -16,6 +17,7 @@
 #include <thread>
 
 #include "tests/support/http_server.h"
+#include "url/url.h"
 
 namespace rasid::fetch {
 namespace {
@@ -613,6 +615,59 @@ TEST(Fetcher, ProxyOptionSendsRequestsThroughTheProxy) {
   EXPECT_EQ(r.body, "via proxy");
   std::lock_guard<std::mutex> lock(mu);
   EXPECT_EQ(target, "http://feeds.example.invalid/rss.xml");
+}
+
+// An IDN host goes out in punycode (url::request_form), whatever the process locale: libcurl's
+// own conversion (libidn2) fails under LANG=C, and before the url module the host went as
+// written. The proxy sees the request line, so no name needs to resolve here.
+TEST(Fetcher, InternationalizedHostIsRequestedInPunycode) {
+  std::mutex mu;
+  std::string target;
+  std::string host;
+  HttpServer proxy([&](const HttpRequest& r) {
+    std::lock_guard<std::mutex> lock(mu);
+    target = r.target;
+    host = r.header("host");
+    return ok_resp("via proxy");
+  });
+  Options o = loopback_options();
+  o.proxy = proxy.url("/");
+  Response r = get("http://مثال.إختبار/أخبار?q=1", o);
+  EXPECT_TRUE(r.ok()) << r.error_message;
+  std::lock_guard<std::mutex> lock(mu);
+  EXPECT_EQ(target, "http://xn--mgbh0fb.xn--kgbechtv/%D8%A3%D8%AE%D8%A8%D8%A7%D8%B1?q=1");
+  EXPECT_EQ(host, "xn--mgbh0fb.xn--kgbechtv");
+}
+
+// The per-host queue is keyed by url::host, the function the service keys Retry-After with: the
+// Unicode and punycode spellings of one IDN host, and a name with a trailing dot, are one host
+// and are spaced as one. Before, the queue used libcurl's host as written (three hosts here)
+// while Retry-After used parse::url_host (which dropped the dot): the two keys disagreed.
+TEST(Fetcher, HostSpellingsShareOneQueueKeyedLikeRetryAfter) {
+  std::mutex mu;
+  std::vector<std::chrono::steady_clock::time_point> seen;
+  HttpServer proxy([&](const HttpRequest&) {
+    std::lock_guard<std::mutex> lock(mu);
+    seen.push_back(std::chrono::steady_clock::now());
+    return ok_resp("ok");
+  });
+  Options o = loopback_options();
+  o.proxy = proxy.url("/");
+  o.max_per_host = 4;
+  o.min_host_interval = 200ms;
+  const std::vector<std::string> spellings = {"http://مثال.إختبار/a",
+                                              "http://XN--MGBH0FB.xn--kgbechtv/b",
+                                              "http://xn--mgbh0fb.xn--kgbechtv./c"};
+  for (const auto& u : spellings) EXPECT_EQ(url::host(u), "xn--mgbh0fb.xn--kgbechtv") << u;
+  std::vector<Request> reqs;
+  for (const auto& u : spellings) reqs.push_back(req(u));
+  auto out = fetch_all(reqs, o);
+  for (const auto& r : out) EXPECT_TRUE(r.ok()) << r.error_message;
+  std::lock_guard<std::mutex> lock(mu);
+  ASSERT_EQ(seen.size(), 3u);
+  std::sort(seen.begin(), seen.end());
+  for (size_t i = 1; i < seen.size(); ++i)
+    EXPECT_GE(seen[i] - seen[i - 1], 150ms) << "request " << i << " was not spaced as one host";
 }
 
 TEST(Fetcher, ProxyFromTheEnvironmentIsIgnored) {

@@ -52,53 +52,6 @@ TEST(Date, RejectsGarbage) {
   EXPECT_EQ(iso("Thu, 01 Jan 2004 \xC3\xA9:48:21 GMT"), "none");
 }
 
-TEST(Url, Resolve) {
-  const std::string b = "http://a/b/c/d;p?q";
-  EXPECT_EQ(resolve_url(b, "g"), "http://a/b/c/g");
-  EXPECT_EQ(resolve_url(b, "./g"), "http://a/b/c/g");
-  EXPECT_EQ(resolve_url(b, "g/"), "http://a/b/c/g/");
-  EXPECT_EQ(resolve_url(b, "/g"), "http://a/g");
-  EXPECT_EQ(resolve_url(b, "//g"), "http://g/");
-  EXPECT_EQ(resolve_url(b, "?y"), "http://a/b/c/d;p?y");
-  EXPECT_EQ(resolve_url(b, "g?y#s"), "http://a/b/c/g?y#s");
-  EXPECT_EQ(resolve_url(b, ""), "http://a/b/c/d;p?q");
-  EXPECT_EQ(resolve_url(b, ".."), "http://a/b/");
-  EXPECT_EQ(resolve_url(b, "../../../g"), "http://a/g");
-  EXPECT_EQ(resolve_url(b, "  https://x.org/a  "), "https://x.org/a");
-  EXPECT_EQ(resolve_url(b, "javascript:alert(1)"), "");
-  EXPECT_EQ(resolve_url(b, "mailto:a@b.c"), "");
-  EXPECT_EQ(resolve_url("", "relative"), "");
-}
-
-TEST(Url, CanonicalStripsTrackingAndFragment) {
-  EXPECT_EQ(canonical_url("HTTPS://WWW.Example.COM:443/a/b?utm_source=x&id=5&fbclid=abc#top"),
-            "https://www.example.com/a/b?id=5");
-  EXPECT_EQ(canonical_url("http://example.com:80"), "http://example.com/");
-  EXPECT_EQ(canonical_url("http://example.com:8080/x"), "http://example.com:8080/x");
-  EXPECT_EQ(canonical_url("http://example.com/a?gclid=1&mc_cid=2&mc_eid=3&igshid=4&ref_src=5"),
-            "http://example.com/a");
-  EXPECT_EQ(canonical_url("http://example.com/%7euser/./x/../y"), "http://example.com/~user/y");
-  EXPECT_EQ(canonical_url("http://example.com/a%2fb"), "http://example.com/a%2Fb");
-}
-
-TEST(Url, CanonicalArabicPathIsPercentEncodedUtf8) {
-  const std::string raw = "https://example.com/أخبار/سياسة?q=مصر";
-  const std::string enc =
-      "https://example.com/%D8%A3%D8%AE%D8%A8%D8%A7%D8%B1/%D8%B3%D9%8A%D8%A7%D8%B3%D8%A9"
-      "?q=%D9%85%D8%B5%D8%B1";
-  EXPECT_EQ(canonical_url(raw), enc);
-  EXPECT_EQ(canonical_url(enc), enc);
-  // lower-case escapes are the same URL
-  EXPECT_EQ(canonical_url("https://example.com/%d8%a3"), "https://example.com/%D8%A3");
-  EXPECT_EQ(canonical_url(canonical_url(raw)), canonical_url(raw));
-}
-
-TEST(Url, Host) {
-  EXPECT_EQ(url_host("https://User@WWW.Example.com:8443/x"), "www.example.com");
-  EXPECT_EQ(url_host("http://[::1]:80/"), "[::1]");
-  EXPECT_EQ(url_host("/relative"), "");
-}
-
 #include "parse/feed_html.h"
 
 TEST(Utf8, FastValidatorAgreesWithTheDefinition) {

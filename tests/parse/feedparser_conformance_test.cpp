@@ -13,6 +13,7 @@
 
 #include "tests/parse/feedparser_dump.h"
 #include "tests/support/http_server.h"
+#include "url/url.h"
 
 namespace {
 
@@ -98,7 +99,7 @@ std::string run_case(const std::string& file) {
   // from disk and have no base URL.
   std::string name = file.substr(file.rfind('/') + 1);
   std::string url = name.starts_with("http_") ? "http://127.0.0.1:8097/tests/" + file : "";
-  if (!location.empty()) url = rasid::parse::resolve_url(url, location);
+  if (!location.empty()) url = rasid::url::resolve_http(url, location);
   json dump = rasid::testing::feedparser_dump(bytes, content_type, url);
   const json& checks = it->second.checks;
   if (!checks.is_array()) return "";  // smoke: parsing without crashing is the check

@@ -5,6 +5,7 @@
 
 #include "parse/parser.h"
 #include "tests/support/http_server.h"
+#include "url/url.h"
 
 using namespace rasid::parse;
 using rasid::testing::read_file;
@@ -19,7 +20,7 @@ Html load(const std::string& name, const std::string& url) {
   return std::move(h).value();
 }
 const std::string kP = "https://akhbar.example/news/2024/1/";
-std::string enc(const std::string& s) { return canonical_url(s); }
+std::string enc(const std::string& s) { return rasid::url::canonical(s); }
 }  // namespace
 
 TEST(ArticleLinks, TypicalArabicSectionPageWithoutSelector) {

@@ -38,6 +38,47 @@ std::vector<std::string> norms(const std::vector<Token>& t) {
 
 // ---- UTF-8 hygiene ---------------------------------------------------------------------------
 
+// The one HTML escaper (status pages, Telegram alerts): both quotes, so a value is safe in a
+// quoted attribute whichever quote the markup uses, and no control characters, which HTML forbids.
+TEST(Markup, EscapeHtml) {
+  EXPECT_EQ(escape_html("<a href=\"x\">Tom's & co</a>"),
+            "&lt;a href=&quot;x&quot;&gt;Tom&#39;s &amp; co&lt;/a&gt;");
+  EXPECT_EQ(escape_html("a\x01" "b\x7f" "\tc\nd"), "a b \tc\nd");
+  EXPECT_EQ(escape_html("خبر &amp;"), "خبر &amp;amp;");  // text, not markup: escaped again
+}
+
+// Moved from tests/alert (the alert module's own decoder is gone; OpenSSL decodes).
+TEST(Base64, RoundTripAndStrictness) {
+  const std::vector<std::string> inputs = {"",      "f",      "fo",
+                                           "foo",   "foob",   "fooba",
+                                           "foobar", std::string("\xff\x00\x10", 3)};
+  for (const std::string& in : inputs) {
+    const auto enc = encode_base64(in);
+    auto out = decode_base64(enc);
+    ASSERT_TRUE(out) << enc;
+    EXPECT_EQ(*out, in);
+  }
+  EXPECT_EQ(decode_base64("Zm9vYg==").value_or("?"), "foob");
+  EXPECT_FALSE(decode_base64("Zm9vYg"));                       // padding is required
+  EXPECT_FALSE(decode_base64("Zm9vY"));
+  EXPECT_FALSE(decode_base64("Zm=9v"));                      // padding inside
+  EXPECT_FALSE(decode_base64(" Zm9v"));                      // no whitespace
+  EXPECT_FALSE(decode_base64("Zm9v!A=="));                   // outside the alphabet
+}
+
+// UTF-16/32 through ICU (parse/feed_charset.cpp decoded them by hand and wrote a UTF-32 unit
+// above U+10FFFF, or an unpaired surrogate, as bytes that are not UTF-8).
+TEST(Charset, DecodeAsUtf16And32ReplacesWhatIsNotUnicode) {
+  const std::string meem_be("\x00\x00\x06\x45", 4);
+  std::string out = decode_as(meem_be + std::string("\x7F\xFF\xFF\xFF", 4) + meem_be, "UTF-32BE");
+  EXPECT_EQ(out, "\u0645\uFFFD\u0645");
+  out = decode_as(std::string("\x45\x06\x00\xD8\x45\x06", 6), "UTF-16LE");  // lone high surrogate
+  EXPECT_TRUE(is_valid_utf8(out));
+  EXPECT_EQ(out, "\u0645\uFFFD\u0645");
+  out = decode_as(std::string("\x06\x45\xD8\x3D\xDE\x00", 6), "UTF-16BE");  // a pair
+  EXPECT_EQ(out, "\u0645\U0001F600");
+}
+
 TEST(Utf8, ValidAndInvalid) {
   EXPECT_TRUE(is_valid_utf8(""));
   EXPECT_TRUE(is_valid_utf8("plain ascii text that is longer than eight bytes"));
