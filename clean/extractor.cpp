@@ -67,6 +67,8 @@ constexpr std::size_t kNearEmptyWords = 50;
 // (zyte F1 0.963 / 0.968); 1/16 keeps zyte at 0.970 and still reaches pages whose repeated
 // widget wrappers carry the article.
 constexpr std::size_t kFallbackShare = 16;
+// The share of the page's prose an element must hold to be the article's dominant block.
+constexpr double kDominantShare = 0.6;
 // A result this long is an article whatever its words say (PageKind).
 constexpr std::size_t kNotArticleWords = 150;
 
@@ -338,6 +340,7 @@ class Extractor {
   void class_removal();
   int pick_candidate();
   std::vector<int> with_siblings(int top);
+  int dominant_prose(int top, const std::vector<int>& selected) const;
   struct Block {
     std::string text;
     std::uint32_t chars = 0;
@@ -366,6 +369,7 @@ class Extractor {
   std::vector<int> date_nodes_;  // elements whose class/id/itemprop speak of dates
   std::size_t out_bytes_ = 0;
   std::size_t prose_words_ = 0;
+  std::string byline_;  // the author named by a byline line of the body ("بقلم …")
   bool aggregated_ = false;
 };
 
@@ -685,6 +689,42 @@ std::vector<int> Extractor::with_siblings(int top) {
   return out;
 }
 
+// Density and position before hints: when the chosen blocks hold under half of the page's
+// prose and one element below <body> holds most of it (a list article whose items sit in
+// separate containers, a text split by ad slots), that element contains the choice and is the
+// article. It must not be link-dense; the walk and the filter then remove the chrome inside.
+int Extractor::dominant_prose(int top, const std::vector<int>& selected) const {
+  double total = nodes_[0].prose;
+  if (total <= 0) return top;
+  double chosen = 0;
+  for (int s : selected) chosen += nodes_[s].prose;
+  if (chosen * 3 >= total) return top;
+  // The deepest element holding at least kDominantShare of the prose.
+  int d = 0;
+  while (true) {
+    int next = -1;
+    for (int c = nodes_[d].first_child; c >= 0; c = nodes_[c].next_sibling)
+      if (!nodes_[c].removed && nodes_[c].prose >= kDominantShare * total) next = c;
+    if (next < 0) break;
+    d = next;
+  }
+  const Node& n = nodes_[d];
+  if (n.tag == Tag::html || n.tag == Tag::body || d == 0) return top;
+  double ld = n.chars ? static_cast<double>(n.link_chars) / n.chars : 1;
+  if (ld > 0.3) return top;
+  // It must contain the choice (the same part of the page, only wider).
+  for (int p = top; p >= 0; p = nodes_[p].parent)
+    if (p == d) {
+      if (debug_enabled())
+        std::fprintf(stderr, "dominant prose: <%s class='%s'> prose=%u of %.0f (chosen %.0f)\n",
+                     reinterpret_cast<const char*>(n.x->name),
+                     std::string(dom::attr(n.x, "class")).substr(0, 60).c_str(), n.prose, total,
+                     chosen);
+      return d;
+    }
+  return top;
+}
+
 bool Extractor::conditional_drop(int idx, int root) const {
   if (idx == root) return false;
   const Node& n = nodes_[idx];
@@ -808,6 +848,15 @@ std::vector<std::string> Extractor::filter(std::vector<Block>& blocks, const std
       if (prose && !is_heading) {
         section = false;
       } else {
+        continue;
+      }
+    }
+    if (k.words <= 14) {
+      // A byline written in the text ("بقلم سارة العتيبي", "كتب: …"): its name is the author
+      // when the page declares none, and the line leaves the body.
+      std::string who = meta::byline_author(b.text);
+      if (!who.empty()) {
+        if (byline_.empty()) byline_ = std::move(who);
         continue;
       }
     }
@@ -954,6 +1003,9 @@ Result<Article> Extractor::run(const Rules& rules) {
     int top = pick_candidate();
     if (top >= 0) {
       selected = with_siblings(top);
+      top = dominant_prose(top, selected);
+      if (top >= 0) selected = with_siblings(top);
+      top = selected.empty() ? -1 : top;
       if (debug_enabled()) {
         for (int sidx : selected) {
           const Node& d = nodes_[sidx];
@@ -979,6 +1031,7 @@ Result<Article> Extractor::run(const Rules& rules) {
     flush(blocks, cur);
   }
   a.paragraphs = filter(blocks, a.title, m);
+  if (a.author.empty()) a.author = byline_;
 
   if (a.published.empty()) {
     // Visible dates. Arabic sites often print today's date in the page header, so the page's

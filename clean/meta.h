@@ -49,4 +49,13 @@ std::string date_from_url(std::string_view url);
 // Resolves a possibly relative reference against `base` (http/https only; "" otherwise).
 std::string absolute_url(std::string_view base, std::string_view ref);
 
+// The author named by a byline line written in the text: "بقلم سارة العتيبي", "بقلم: سارة
+// العتيبي", "كتب: محمد علي", "كتبت هدى سالم", "تقرير: رامي خليل", "إعداد: …", "By Jane Doe"
+// → the name (what follows a separator such as "|", " - ", "،" or a digit is cut: "بقلم سارة
+// العتيبي | 12 مارس" → "سارة العتيبي"); "" when the line is not a byline. A sentence that merely
+// begins with "كتب" ("كتب الوزير رسالة إلى المزارعين.") is not one: without a colon, "كتب"/
+// "كتبت" make a byline only as a short line without punctuation; "تقرير"/"إعداد"/"تحرير" need
+// the colon (they open headlines too).
+std::string byline_author(std::string_view line);
+
 }  // namespace rasid::clean::meta

@@ -130,5 +130,82 @@ TEST(NeverEmpty, AdClassOnTheArticleContainer) {
   EXPECT_EQ(a.paragraphs.size(), 6u) << a.text();
 }
 
+TEST(NeverEmpty, TextAfterAStrayHtmlEndTagStays) {
+  // A template printed twice: the article follows a stray </body></html>, which HTML5 parsing
+  // keeps in the body.
+  Article a = clean_page(
+      "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>خطة</title></head><body>"
+      "<nav><a href=\"/\">الرئيسية</a></nav></body></html><main><article><h1>خطة</h1>" +
+      prose(5) + "</article></main></body></html>");
+  EXPECT_EQ(a.paragraphs.size(), 5u) << a.text();
+}
+
+TEST(NeverEmpty, ListArticleSplitOverDeepContainersIsReadWhole) {
+  // An intro block and eight items, each item's paragraph five wrappers deep: scoring reaches
+  // no common ancestor, and the intro alone would be a third of the text.
+  std::string nest_open, nest_close;
+  for (int i = 0; i < 5; ++i) {
+    nest_open += "<div class=\"w" + std::to_string(i) + "\">";
+    nest_close += "</div>";
+  }
+  std::string body = "<main><h1>خطة لدعم مزارعي القمح</h1><div class=\"list\">" + nest_open +
+                     prose(3) + nest_close;
+  for (int i = 0; i < 8; ++i)
+    body += "<div class=\"item\"><h2>البند " + std::to_string(i + 1) + "</h2>" + nest_open +
+            prose(1) + nest_close + "</div>";
+  body += "</div></main><aside><ul><li><a href=\"/1\">خبر آخر</a></li></ul></aside>";
+  Article a = clean_page(wrap("خطة لدعم مزارعي القمح", body));
+  std::size_t n = 0;
+  for (const auto& p : a.paragraphs) n += p.find("أعلنت وزارة الزراعة") == 0 ? 1 : 0;
+  EXPECT_EQ(n, 11u) << a.text();
+  EXPECT_EQ(a.text().find("خبر آخر"), std::string::npos);
+}
+
+std::string byline_page(const std::string& byline, const std::string& author_meta = {}) {
+  std::string head =
+      author_meta.empty() ? "" : "<meta name=\"author\" content=\"" + author_meta + "\">";
+  return "<!DOCTYPE html><html lang=\"ar\"><head><meta charset=\"utf-8\">" + head +
+         "<title>خطة لدعم مزارعي القمح</title></head><body><main><article>"
+         "<h1>خطة لدعم مزارعي القمح</h1>" +
+         byline + prose(4) + "</article></main></body></html>";
+}
+
+TEST(Byline, WrittenBylinesBecomeTheAuthorAndLeaveTheBody) {
+  struct Case {
+    std::string html, author;
+  } cases[] = {
+      {"<p>بقلم سارة العتيبي</p>", "سارة العتيبي"},
+      {"<p>بقلم: سارة العتيبي</p>", "سارة العتيبي"},
+      {"<div class=\"writer\">كتب: محمد الأحمد</div>", "محمد الأحمد"},
+      {"<p>كتبت هدى سالم</p>", "هدى سالم"},
+      {"<p><strong>تقرير:</strong> رامي خليل</p>", "رامي خليل"},
+      {"<p>بقلم سارة العتيبي | 12 مارس 2024</p>", "سارة العتيبي"},
+      {"<p>By Jane Doe</p>", "Jane Doe"},
+  };
+  for (const auto& c : cases) {
+    Article a = clean_page(byline_page(c.html));
+    EXPECT_EQ(a.author, c.author) << c.html;
+    ASSERT_EQ(a.paragraphs.size(), 4u) << c.html << "\n" << a.text();
+    EXPECT_EQ(a.text().find(c.author), std::string::npos) << a.text();
+  }
+}
+
+TEST(Byline, ADeclaredAuthorIsKeptAndTheLineStillGoes) {
+  Article a = clean_page(byline_page("<p>بقلم سارة العتيبي</p>", "Sara Alotaibi"));
+  EXPECT_EQ(a.author, "Sara Alotaibi");
+  EXPECT_EQ(a.text().find("بقلم"), std::string::npos);
+}
+
+TEST(Byline, SentencesContainingKatabaAreUntouched) {
+  const std::string s1 = "كتب الوزير رسالة إلى المزارعين يعدهم فيها بدعم إضافي قبل الموسم.";
+  const std::string s2 = "وكتب المحلل في تقريره أن الأسعار سترتفع، وأن التجار يخزنون القمح.";
+  const std::string s3 = "تقرير جديد يكشف حجم الخسائر في المحاصيل";
+  Article a = clean_page(byline_page("<p>" + s1 + "</p><p>" + s2 + "</p><h2>" + s3 + "</h2>"));
+  EXPECT_EQ(a.author, "");
+  EXPECT_NE(a.text().find(s1), std::string::npos) << a.text();
+  EXPECT_NE(a.text().find(s2), std::string::npos) << a.text();
+  EXPECT_NE(a.text().find(s3), std::string::npos) << a.text();
+}
+
 }  // namespace
 }  // namespace rasid::clean
