@@ -312,6 +312,14 @@ void Pipeline::store_article(Poll& p, const parse::Entry& e, const std::string& 
   if (page) {
     a.url = page->final_url.empty() ? e.link : page->final_url;
     auto art = clean::extract_bytes(page->body, a.url, page->content_type, clean_rules(src));
+    if (art && art->kind != clean::PageKind::article) {
+      // Not the article: nothing of it is stored or matched, and the entry stays unseen so the
+      // next poll fetches it again (as after a transient failure).
+      p.outcome.page_error = "article " + a.url + ": not an article (" +
+                             std::string(clean::to_string(art->kind)) + ")";
+      log::warn("source=" + src.name + " " + p.outcome.page_error + "; will retry");
+      return;
+    }
     if (art) {
       paragraphs = art->paragraphs;
       if (!art->title.empty()) a.title = art->title;
@@ -440,7 +448,7 @@ void Pipeline::finish(std::shared_ptr<Poll> p) {
     if (st.last_success > 0 && now > st.last_success)
       out.since_last_poll = std::chrono::seconds((now - st.last_success) / 1000);
     st.last_success = now;
-    st.last_error.clear();
+    st.last_error = out.page_error;
     st.consecutive_errors = 0;
     st.status = "ok";
     st.initialized = true;
