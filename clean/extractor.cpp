@@ -689,40 +689,30 @@ std::vector<int> Extractor::with_siblings(int top) {
   return out;
 }
 
-// Density and position before hints: when the chosen blocks hold under half of the page's
-// prose and one element below <body> holds most of it (a list article whose items sit in
-// separate containers, a text split by ad slots), that element contains the choice and is the
-// article. It must not be link-dense; the walk and the filter then remove the chrome inside.
+// Density and position before hints: when the chosen blocks hold under a third of the page's
+// prose and an ancestor of the choice below <body> holds most of it (a list article whose items
+// sit in separate containers, a text split by ad slots), that ancestor is the article. It must not
+// be link-dense; the walk and the filter then remove the chrome inside.
 int Extractor::dominant_prose(int top, const std::vector<int>& selected) const {
   double total = nodes_[0].prose;
   if (total <= 0) return top;
   double chosen = 0;
   for (int s : selected) chosen += nodes_[s].prose;
   if (chosen * 3 >= total) return top;
-  // The deepest element holding at least kDominantShare of the prose.
-  int d = 0;
-  while (true) {
-    int next = -1;
-    for (int c = nodes_[d].first_child; c >= 0; c = nodes_[c].next_sibling)
-      if (!nodes_[c].removed && nodes_[c].prose >= kDominantShare * total) next = c;
-    if (next < 0) break;
-    d = next;
-  }
+  // The nearest ancestor of the choice holding at least kDominantShare of the prose.
+  int d = top;
+  while (d >= 0 && nodes_[d].prose < kDominantShare * total) d = nodes_[d].parent;
+  if (d < 0) return top;
   const Node& n = nodes_[d];
   if (n.tag == Tag::html || n.tag == Tag::body || d == 0) return top;
   double ld = n.chars ? static_cast<double>(n.link_chars) / n.chars : 1;
   if (ld > 0.3) return top;
-  // It must contain the choice (the same part of the page, only wider).
-  for (int p = top; p >= 0; p = nodes_[p].parent)
-    if (p == d) {
-      if (debug_enabled())
-        std::fprintf(stderr, "dominant prose: <%s class='%s'> prose=%u of %.0f (chosen %.0f)\n",
-                     reinterpret_cast<const char*>(n.x->name),
-                     std::string(dom::attr(n.x, "class")).substr(0, 60).c_str(), n.prose, total,
-                     chosen);
-      return d;
-    }
-  return top;
+  if (debug_enabled())
+    std::fprintf(stderr, "dominant prose: <%s class='%s'> prose=%u of %.0f (chosen %.0f)\n",
+                 reinterpret_cast<const char*>(n.x->name),
+                 std::string(dom::attr(n.x, "class")).substr(0, 60).c_str(), n.prose, total,
+                 chosen);
+  return d;
 }
 
 bool Extractor::conditional_drop(int idx, int root) const {

@@ -141,19 +141,24 @@ TEST(NeverEmpty, TextAfterAStrayHtmlEndTagStays) {
 }
 
 TEST(NeverEmpty, ListArticleSplitOverDeepContainersIsReadWhole) {
-  // An intro block and eight items, each item's paragraph five wrappers deep: scoring reaches
-  // no common ancestor, and the intro alone would be a third of the text.
+  // An intro next to a small promo box, and eight items in another branch, each item's
+  // paragraph five wrappers deep: scoring picks the intro, the items are neither its siblings
+  // nor reached by scoring, and the intro alone is under a third of the text.
   std::string nest_open, nest_close;
   for (int i = 0; i < 5; ++i) {
     nest_open += "<div class=\"w" + std::to_string(i) + "\">";
     nest_close += "</div>";
   }
-  std::string body = "<main><h1>خطة لدعم مزارعي القمح</h1><div class=\"list\">" + nest_open +
-                     prose(3) + nest_close;
+  std::string body =
+      "<main><h1>خطة لدعم مزارعي القمح</h1><div class=\"list\"><div class=\"head\">"
+      "<div class=\"intro\">" +
+      nest_open + prose(3) + nest_close +
+      "</div><div class=\"box\"><a href=\"/n\">النشرة البريدية</a></div></div>"
+      "<div class=\"items\">";
   for (int i = 0; i < 8; ++i)
     body += "<div class=\"item\"><h2>البند " + std::to_string(i + 1) + "</h2>" + nest_open +
             prose(1) + nest_close + "</div>";
-  body += "</div></main><aside><ul><li><a href=\"/1\">خبر آخر</a></li></ul></aside>";
+  body += "</div></div></main><aside><ul><li><a href=\"/1\">خبر آخر</a></li></ul></aside>";
   Article a = clean_page(wrap("خطة لدعم مزارعي القمح", body));
   std::size_t n = 0;
   for (const auto& p : a.paragraphs) n += p.find("أعلنت وزارة الزراعة") == 0 ? 1 : 0;
