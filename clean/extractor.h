@@ -8,8 +8,8 @@
 // or to pick the body) handle the rare site it gets wrong.
 //
 // Never empty (issue 13): hints may weigh but not veto the page's prose. When the chosen blocks
-// hold under a third of the page's paragraph text, the element below <body> holding 60% of it
-// is taken; when the first pass keeps under 50 words (or under 1/16 of the page's paragraph
+// hold under a third of the page's paragraph text, their nearest ancestor below <body> holding
+// 60% of it is taken; when the first pass keeps under 50 words (or under 1/16 of the page's paragraph
 // words), a second pass in which class/id hints, hidden markers and form controls remove
 // nothing decides by density and position alone, and wins when it finds more (Readability's
 // retry with relaxed flags and trafilatura's fallback cascade were the anchors). Figures:
