@@ -1,6 +1,7 @@
 #!/bin/sh
 # Extraction quality and speed: rasid's cleaner and Readability.js side by side on one corpus.
-#   bench/extraction.sh [CORPUS_DIR ...]        (default: ../shared/corpus/zyte and arabic-dev)
+#   bench/extraction.sh [CORPUS_DIR ...]        (default: ../shared/corpus/zyte and arabic-dev;
+#   a corpus named wcxb* is scored with --metric words, the WCXB benchmark's own)
 # Env: RASID_CLEAN_CMD (default "build/rasid clean --json", falling back to build-clean/clean_cli
 # --json when the daemon binary is not built), SCORER (default ../shared/bench/score_extraction.py).
 # Readability.js (@mozilla/readability + linkedom) is installed with npm into bench/.readability
@@ -34,8 +35,10 @@ fi
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 for corpus in "$@"; do
   name=$(basename "$corpus")
+  # WCXB is scored with its own metric (word F1 over title + text).
+  case "$name" in wcxb*) metric="--metric words" ;; *) metric="" ;; esac
   printf '%-12s %-14s ' "$name" "rasid"
-  python3 "$scorer" --corpus "$corpus" --cmd "$RASID_CLEAN_CMD"
+  python3 "$scorer" --corpus "$corpus" $metric --cmd "$RASID_CLEAN_CMD"
   printf '%-12s %-14s ' "$name" "readability.js"
-  python3 "$scorer" --corpus "$corpus" --cmd "node $here/readability_cli.js --json"
+  python3 "$scorer" --corpus "$corpus" $metric --cmd "node $here/readability_cli.js --json"
 done

@@ -7,10 +7,19 @@
 // and English chrome vocabulary as one signal among these. Per-source rules (XPath to drop nodes
 // or to pick the body) handle the rare site it gets wrong.
 //
+// Never empty (issue 13): hints may weigh but not veto the page's prose. When the chosen blocks
+// hold under a third of the page's paragraph text, their nearest ancestor below <body> holding
+// 60% of it is taken; when the first pass keeps under 50 words (or under 1/16 of the page's paragraph
+// words), a second pass in which class/id hints, hidden markers and form controls remove
+// nothing decides by density and position alone, and wins when it finds more (Readability's
+// retry with relaxed flags and trafilatura's fallback cascade were the anchors). Figures:
+// BENCHMARKS.md, Extraction.
+//
 // Thread-safe; no shared state. Never throws on any input; hostile pages (deep nesting, huge text,
 // invalid bytes) end with a result or an error in bounded time and memory.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,6 +28,21 @@
 #include "parse/parser.h"
 
 namespace rasid::clean {
+
+// What the response is. Anything but `article` is a page that answered 200 without the article:
+// the caller must not store, match or alert on it (issue 13: "responses that are not articles").
+// Decided after extraction, and only when the article text is short (under 150 words; a paywall
+// teaser counts), from the page's title, headings and text (vocab.h lists the phrases):
+enum class PageKind : std::uint8_t {
+  article,
+  bot_challenge,  // "Just a moment…", "Checking your browser", DDoS-Guard, "verify you are human"
+  consent_wall,   // a cookie/consent dialog standing in for the page
+  not_found,   // a soft 404: "Page not found" / "الصفحة غير موجودة" served with 200
+  login_wall,  // a sign-in or subscription stub ("subscribe to continue reading")
+  script_shell,  // no visible text at all: the page is built by JavaScript
+};
+// "article", "bot_challenge", "consent_wall", "not_found", "login_wall", "script_shell".
+std::string_view to_string(PageKind k);
 
 struct Article {
   std::string url;        // the address it was read from
@@ -32,6 +56,7 @@ struct Article {
   std::string site_name;
   // The parser's depth limit (256) cut the page: what follows the cut is missing.
   bool truncated = false;
+  PageKind kind = PageKind::article;
 
   std::string text() const;  // paragraphs joined by '\n'
 };
@@ -59,8 +84,9 @@ Result<Article> extract_bytes(std::string_view bytes, std::string_view url,
 
 // One line of `rasid clean --json` output (no trailing newline):
 //   {"file","url","title","text","published" (null when unknown),"author","lang","canonical"}
-// plus "truncated":true when the page was cut by the depth limit; or, for a failed extraction,
-// {"file","error"}. Always valid UTF-8 JSON.
+// plus "truncated":true when the page was cut by the depth limit; for a response that is not an
+// article, {"file","url","kind","error":"clean: not an article (KIND)"} (no title or text: nothing
+// of it is the article's); for a failed extraction, {"file","error"}. Always valid UTF-8 JSON.
 std::string to_json_line(const std::string& file, const Result<Article>& article);
 
 }  // namespace rasid::clean

@@ -10,6 +10,10 @@ std::string to_json_line(const std::string& file, const Result<Article>& article
   j["file"] = file;
   if (!article.ok()) {
     j["error"] = article.error();
+  } else if (article.value().kind != PageKind::article) {
+    j["url"] = article.value().url;
+    j["kind"] = std::string(to_string(article.value().kind));
+    j["error"] = "clean: not an article (" + std::string(to_string(article.value().kind)) + ")";
   } else {
     const Article& a = article.value();
     j["url"] = a.url;

@@ -1,5 +1,6 @@
 #include "clean/meta.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <nlohmann/json.hpp>
@@ -634,6 +635,66 @@ std::string choose_title(const Meta& m, const std::vector<std::string>& h1s) {
   for (const auto& h : h1s)
     if (!h.empty()) return h;
   return {};
+}
+
+std::string byline_author(std::string_view line) {
+  std::string t = util::collapse(line);
+  std::string_view v = t;
+  // Leading dashes or bullets ("— بقلم …").
+  while (!v.empty() && (v[0] == '-' || v[0] == ' ' || v[0] == '*')) v.remove_prefix(1);
+  if (v.rfind("\xE2\x80\x94", 0) == 0 || v.rfind("\xE2\x80\x93", 0) == 0) v.remove_prefix(3);
+  while (!v.empty() && v[0] == ' ') v.remove_prefix(1);
+  struct Prefix {
+    std::string_view word;
+    bool needs_colon;  // the word opens ordinary sentences or headlines too
+    bool short_only;   // without a colon, only a short line without punctuation
+  };
+  static constexpr Prefix kPrefixes[] = {
+      {"Written by", false, false},  {"By", false, false},    {"بقلم", false, false},
+      {"كتبت", false, true},         {"كتب", false, true},    {"تقرير", true, false},
+      {"إعداد وتحرير", true, false}, {"إعداد", true, false},  {"اعداد", true, false},
+      {"تحرير", true, false},        {"مراسلة", true, false}, {"مراسل", true, false},
+  };
+  for (const auto& p : kPrefixes) {
+    if (v.size() <= p.word.size() || v.compare(0, p.word.size(), p.word) != 0) continue;
+    std::string_view rest = v.substr(p.word.size());
+    if (rest[0] != ' ' && rest[0] != ':') continue;  // "كتبه", "Byzantine"
+    while (!rest.empty() && rest[0] == ' ') rest.remove_prefix(1);
+    bool colon = !rest.empty() && rest[0] == ':';
+    if (colon) rest.remove_prefix(1);
+    while (!rest.empty() && rest[0] == ' ') rest.remove_prefix(1);
+    if (p.needs_colon && !colon) return "";
+    util::Counts line_counts = util::count(v);
+    if (line_counts.words > 14) return "";  // a sentence, not a byline
+    if (p.short_only && !colon &&
+        (line_counts.words > 4 || line_counts.commas > 0 || line_counts.sentence_ends > 0))
+      return "";
+    // The name ends at a separator, a date or a parenthesis.
+    std::size_t end = rest.size();
+    for (std::string_view sep : {" | ", " - ", " \xE2\x80\x93 ", " \xE2\x80\x94 ", "\xD8\x8C", ",",
+                                 " / ", "(", "|", " \xD9\x81\xD9\x8A "})  // "، ", " في "
+      end = std::min(end, rest.find(sep));
+    for (std::size_t i = 0; i < end; ++i) {
+      unsigned char c = static_cast<unsigned char>(rest[i]);
+      bool ascii_digit = c >= '0' && c <= '9';
+      bool arabic_digit = c == 0xD9 && i + 1 < rest.size() &&
+                          static_cast<unsigned char>(rest[i + 1]) >= 0xA0 &&
+                          static_cast<unsigned char>(rest[i + 1]) <= 0xA9;
+      if (ascii_digit || arabic_digit) {
+        end = i;
+        break;
+      }
+    }
+    std::string name = util::collapse(rest.substr(0, end));
+    while (!name.empty() && (name.back() == ':' || name.back() == '.')) name.pop_back();
+    util::Counts k = util::count(name);
+    if (k.words == 0 || k.words > 5 || k.sentence_ends > 0) return "";
+    if (k.arabic + k.latin == 0) return "";
+    if ((p.word == "By" || p.word == "Written by") && !(name[0] >= 'A' && name[0] <= 'Z'))
+      return "";
+    return name;
+  }
+  return "";
 }
 
 }  // namespace rasid::clean::meta

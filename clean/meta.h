@@ -46,4 +46,13 @@ std::string find_date(std::string_view text);
 // "" when none.
 std::string date_from_url(std::string_view url);
 
+// The author named by a byline line written in the text: "بقلم سارة العتيبي", "بقلم: سارة
+// العتيبي", "كتب: محمد علي", "كتبت هدى سالم", "تقرير: رامي خليل", "إعداد: …", "By Jane Doe"
+// → the name (what follows a separator such as "|", " - ", "،" or a digit is cut: "بقلم سارة
+// العتيبي | 12 مارس" → "سارة العتيبي"); "" when the line is not a byline. A sentence that merely
+// begins with "كتب" ("كتب الوزير رسالة إلى المزارعين.") is not one: without a colon, "كتب"/
+// "كتبت" make a byline only as a short line without punctuation; "تقرير"/"إعداد"/"تحرير" need
+// the colon (they open headlines too).
+std::string byline_author(std::string_view line);
+
 }  // namespace rasid::clean::meta

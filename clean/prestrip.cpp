@@ -53,6 +53,13 @@ std::string prestrip(std::string_view s) {
     if (at(s, p + 1, "!--")) {
       std::size_t e = s.find("-->", p + 4);
       skip_to = e == std::string_view::npos ? s.size() : e + 3;
+    } else if ((at(s, p + 1, "/body") && name_end(s, p + 6)) ||
+               (at(s, p + 1, "/html") && name_end(s, p + 6))) {
+      // HTML5 puts what follows </body> or </html> into the body (the end tags are implied at
+      // the end); libxml2 loses it. Pages that print their template twice or append the
+      // article after a stray </html> keep their text when these end tags go.
+      std::size_t gt = s.find('>', p);
+      skip_to = gt == std::string_view::npos ? s.size() : gt + 1;
     } else {
       for (std::string_view name : {std::string_view("script"), std::string_view("style"),
                                     std::string_view("svg"), std::string_view("template")}) {

@@ -636,7 +636,98 @@ const std::unordered_set<std::string_view>& weak_negative_words() {
   return s;
 }
 
+bool any_phrase(std::string_view f, const std::vector<std::string>& phrases) {
+  for (const auto& p : phrases)
+    if (contains_phrase(f, p)) return true;
+  return false;
+}
+
 }  // namespace
+
+bool bot_challenge_phrase(std::string_view f) {
+  static const auto v = folded({
+      "just a moment",
+      "checking your browser",
+      "checking if the site connection is secure",
+      "attention required cloudflare",
+      "verify you are human",
+      "verifying you are human",
+      "enable javascript and cookies to continue",
+      "ddos protection by",
+      "ddos-guard",
+      "please wait while we are checking your browser",
+      "access denied",
+      "performance security by cloudflare",
+      "جار التحقق من المتصفح",
+      "يتم التحقق من متصفحك",
+      "تحقق من أنك إنسان",
+  });
+  return any_phrase(f, v);
+}
+
+bool consent_phrase(std::string_view f) {
+  static const auto v = folded({
+      "we value your privacy",
+      "before you continue",
+      "accept all cookies",
+      "reject all cookies",
+      "manage cookie preferences",
+      "cookie consent",
+      "consent to the use of cookies",
+      "we and our partners use cookies",
+      "نستخدم ملفات تعريف الارتباط",
+      "ملفات تعريف الارتباط",
+      "نستخدم الكوكيز",
+      "قبول جميع ملفات",
+      "نحن نحترم خصوصيتك",
+  });
+  return any_phrase(f, v);
+}
+
+bool login_wall_phrase(std::string_view f) {
+  static const auto v = folded({
+      "subscribe to continue reading",
+      "subscribe to read",
+      "to continue reading",
+      "sign in to continue",
+      "log in to continue",
+      "sign in to read",
+      "log in to read",
+      "this content is for subscribers",
+      "this article is for subscribers",
+      "subscribers only",
+      "already a subscriber",
+      "create a free account to continue",
+      "للمشتركين فقط",
+      "اشترك لمتابعة القراءة",
+      "اشترك للمتابعة",
+      "سجل الدخول للمتابعة",
+      "سجل دخولك للمتابعة",
+      "تسجيل الدخول لمتابعة القراءة",
+      "هذا المحتوى متاح للمشتركين",
+      "هذا المحتوى حصري للمشتركين",
+  });
+  return any_phrase(f, v);
+}
+
+bool not_found_phrase(std::string_view f) {
+  static const auto v = folded({
+      "page not found",
+      "404 not found",
+      "error 404",
+      "404 error",
+      "not found",
+      "page does not exist",
+      "page you requested could not be found",
+      "الصفحة غير موجودة",
+      "الصفحة المطلوبة غير موجودة",
+      "لم يتم العثور على الصفحة",
+      "الصفحة التي تبحث عنها غير موجودة",
+      "خطأ 404",
+  });
+  if (f == "404") return true;
+  return any_phrase(f, v);
+}
 
 int class_word_weight(std::string_view w) {
   if (positive_words().count(w) != 0) return 1;

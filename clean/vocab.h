@@ -19,6 +19,17 @@ enum class Chrome {
 // a long sentence mentioning "شارك" is an article sentence.
 Chrome classify(std::string_view block);
 
+// Phrases of responses that are not articles (clean::PageKind), matched on folded text with
+// word boundaries. Sources: the texts the services themselves serve — Cloudflare's "Just a
+// moment…" / "Checking your browser before accessing" / "Attention Required!" interstitials,
+// DDoS-Guard's "DDoS protection by DDoS-Guard", IAB TCF consent walls ("We value your privacy",
+// "Before you continue"), publishers' paywall and sign-in stubs, and 404 pages in English and
+// Arabic ("الصفحة غير موجودة", "لم يتم العثور على الصفحة").
+bool bot_challenge_phrase(std::string_view folded);
+bool consent_phrase(std::string_view folded);
+bool login_wall_phrase(std::string_view folded);
+bool not_found_phrase(std::string_view folded);  // for titles and headings
+
 // Class/id words (split on -, _ and camelCase boundaries, lower-cased).
 // > 0 for words of article bodies ("content", "article", "entry" …), < 0 for chrome words
 // ("share", "related", "comment", "sidebar" …), 0 otherwise.

@@ -165,6 +165,12 @@ int cmd_clean(const std::vector<std::string>& inputs, const std::string& url, bo
       rc = 1;
       continue;
     }
+    if (art->kind != clean::PageKind::article) {
+      std::fprintf(stderr, "%s: not an article (%s)\n", in.c_str(),
+                   std::string(clean::to_string(art->kind)).c_str());
+      rc = 1;
+      continue;
+    }
     if (inputs.size() > 1) std::printf("==> %s <==\n", in.c_str());
     std::printf("%s\n\n", art->title.c_str());
     for (const auto& p : art->paragraphs) std::printf("%s\n", p.c_str());

@@ -333,6 +333,14 @@ void Pipeline::store_article(Poll& p, const parse::Entry& e, const std::string& 
         observed ? Result<clean::Observed>(*observed)
                  : clean::extract_observed(page->body, a.url, page->content_type, clean_rules(src));
     Result<clean::Article> art = Error{obs ? "" : obs.error()};
+    if (obs && obs->article.kind != clean::PageKind::article) {
+      // Not the article: nothing of it is stored, learned or matched, and the entry stays unseen
+      // so the next poll fetches it again (as after a transient failure).
+      p.outcome.page_error = "article " + a.url + ": not an article (" +
+                             std::string(clean::to_string(obs->article.kind)) + ")";
+      log::warn("source=" + src.name + " " + p.outcome.page_error + "; will retry");
+      return;
+    }
     if (obs) {
       clean::SiteTemplate& tmpl = site_template(src.name);
       if (!observed) tmpl.learn(obs->sample);
@@ -562,7 +570,7 @@ void Pipeline::finish(std::shared_ptr<Poll> p) {
     if (st.last_success > 0 && now > st.last_success)
       out.since_last_poll = std::chrono::seconds((now - st.last_success) / 1000);
     st.last_success = now;
-    st.last_error.clear();
+    st.last_error = out.page_error;
     st.consecutive_errors = 0;
     st.status = "ok";
     st.initialized = true;

@@ -9,7 +9,10 @@
 //
 // Failure model: a source's failure is recorded in its SourceState (reason, streak) and never
 // affects another source. An article page that fails transiently is left unseen and retried at
-// the next poll; a page that is gone (4xx) falls back to the feed's own text.
+// the next poll; a page that is gone (4xx) falls back to the feed's own text. A page that answers
+// without being the article (clean::PageKind: bot challenge, consent wall, soft 404, login wall,
+// script shell) is neither stored nor matched nor alerted on: it is left unseen like a transient
+// failure, and its kind becomes the source's last error (the poll itself still succeeds).
 #pragma once
 
 #include <functional>
@@ -53,6 +56,9 @@ struct PollOutcome {
   std::string error;  // for people; the kind is `failure`
   PollFailure failure = PollFailure::none;
   int http_status = 0;                               // with PollFailure::http_status
+  // "article URL: not an article (bot_challenge)": the last article page of this poll that was
+  // not an article (clean::PageKind); kept as the source's last_error while the poll succeeds.
+  std::string page_error;
   std::optional<std::chrono::seconds> retry_after;   // 429/503
   std::optional<std::chrono::seconds> min_interval;  // ttl / sy:updatePeriod / Cache-Control
   // Median gap between the publication dates of the feed's recent entries (a hint only).

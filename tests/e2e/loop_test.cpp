@@ -45,6 +45,13 @@ class World {
     }
     if (r.path.rfind("/news/", 0) == 0) {
       std::string slug = r.path.substr(6);
+      if (challenge_)  // a bot wall in front of every article, answered with 200
+        return {200,
+                {{"Content-Type", "text/html; charset=utf-8"}},
+                "<!DOCTYPE html><html><head><title>Just a moment...</title></head><body>"
+                "<div class=\"main-wrapper\"><h1>news.example</h1><h2>Checking if the site "
+                "connection is secure</h2><noscript>Enable JavaScript and cookies to continue"
+                "</noscript></div></body></html>"};
       for (const auto& a : items_)
         if (a.slug == slug) return {200, {}, article_page(a, server_.url(""))};
       return {404, {}, "not found"};
@@ -91,6 +98,10 @@ class World {
     std::lock_guard<std::mutex> lock(mu_);
     fail_hooks_ = n;
   }
+  void set_challenge(bool on) {
+    std::lock_guard<std::mutex> lock(mu_);
+    challenge_ = on;
+  }
   int not_modified() {
     std::lock_guard<std::mutex> lock(mu_);
     return not_modified_;
@@ -104,6 +115,7 @@ class World {
   int feed_requests_ = 0;
   int not_modified_ = 0;
   int fail_hooks_ = 0;
+  bool challenge_ = false;
 };
 
 class LoopTest : public RasidOnceTest {};
@@ -203,6 +215,39 @@ TEST_F(LoopTest, ReceiverFailingThenRecoveringGetsEveryAlertOnce) {
   EXPECT_EQ(topics_of(ds), (std::multiset<std::string>{"syria-iran", "wheat"}));
   once();
   EXPECT_EQ(w.deliveries().size(), 2u);
+}
+
+TEST_F(LoopTest, BotChallengeInsteadOfTheArticleIsAnErrorNotAnArticle) {
+  World w;
+  write_file(cfg_, w.config(db_, true));
+  w.set_challenge(true);
+  once();
+  EXPECT_TRUE(w.deliveries().empty()) << "a challenge page is never matched or alerted on";
+  {
+    auto store = storage::Store::open(db_);
+    ASSERT_TRUE(store.ok());
+    auto arts = store.value()->recent_articles(0, 100);
+    ASSERT_TRUE(arts.ok());
+    EXPECT_TRUE(arts->empty()) << "nothing of a challenge page is stored";
+    auto st = store.value()->source("khabar");
+    ASSERT_TRUE(st.ok());
+    EXPECT_NE(st->last_error.find("not an article (bot_challenge)"), std::string::npos)
+        << st->last_error;
+  }
+  // The wall is gone and the feed has changed: the entries were left unseen, so they are
+  // fetched again, stored and alerted on.
+  w.set_challenge(false);
+  w.add_item({"tokyo",
+              "معرض للكتاب في طوكيو",
+              {"افتتح في طوكيو معرض للكتاب يشارك فيه ناشرون من عشرين بلداً، ويستمر أسبوعاً."},
+              "Mon, 23 Nov 2026 08:00:00 +0300"});
+  once();
+  EXPECT_EQ(topics_of(w.deliveries()), (std::multiset<std::string>{"syria-iran", "wheat"}));
+  auto store = storage::Store::open(db_);
+  ASSERT_TRUE(store.ok());
+  auto st = store.value()->source("khabar");
+  ASSERT_TRUE(st.ok());
+  EXPECT_EQ(st->last_error, "");
 }
 
 TEST_F(LoopTest, BrokenFeedIsReportedAndOtherSourcesGoOn) {
