@@ -306,7 +306,7 @@ std::optional<Date> build(Fields f, const DateContext& ctx) {
   int sec = f.second > 59 ? 59 : f.second;  // leap seconds fold into :59
   Date d;
   d.at = sys_seconds{*day} + hours{f.hour} + minutes{f.minute} + seconds{sec};
-  d.day_only = !f.have_time;
+  d.day_only = !f.have_time && !f.offset_seconds;  // a zone written with a day: its midnight
   if (f.offset_seconds) {
     d.at -= seconds{*f.offset_seconds};
     d.offset = duration_cast<minutes>(seconds{*f.offset_seconds});

@@ -55,6 +55,16 @@ TEST(DateValue, KeepsTheWritersOffsetAndPrecision) {
   EXPECT_EQ(value("2020-01-02T03:04:05Z"), "2020-01-02T03:04:05Z");
   EXPECT_EQ(value("Mon, 05 Feb 2024 10:00:00 -0530"), "2024-02-05T10:00:00-05:30");
   EXPECT_EQ(value("2021/11/22"), "2021-11-22");
+  // A zone written with a day and no time: that zone's midnight (found by fuzz/date_fuzz.cpp:
+  // printed as a bare day, it used to read back as a different instant).
+  EXPECT_EQ(value("Thu, 01 Jan 21 GMT"), "2021-01-01T00:00:00Z");
+  EXPECT_EQ(value("1 Jan 2021 +0300"), "2021-01-01T00:00:00+03:00");
+  for (const char* s : {"Thu, 01 Jan 21 GMT", "1 Jan 2021 +0300", "2024-03-12", "2019-07-08 10:00",
+                        "Mon, 05 Feb 2024 10:00:00 -0530", "2 تير 1399"}) {
+    auto once = parse_date(s);
+    ASSERT_TRUE(once) << s;
+    EXPECT_EQ(parse_date(format_iso8601(*once)), once) << s;
+  }
   Date d = *parse_date("2023-03-05T09:15:00+03:00");
   EXPECT_EQ(d.at, sys_days{2023y / 3 / 5} + 6h + 15min);
   EXPECT_EQ(d.offset, minutes{180});
