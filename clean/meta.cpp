@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cctype>
+#include <chrono>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -35,6 +36,24 @@ std::string strip_suffix(std::string_view title, std::string_view site) {
   if (!site.empty() && util::fold(tail) == util::fold(site)) return head;
   if (util::count(tail).words <= 4 && util::count(head).words >= 2) return head;
   return t;
+}
+
+// A machine-readable date field (JSON-LD, <meta>, <time datetime>): ISO 8601 only, as the
+// formats define them, within 1900–2100. Sloppy CMS values ("Jun 24, 2025", "0001-01-01") are
+// more often an update date or a placeholder than the article's date; the visible date is
+// better evidence then.
+std::optional<text::Date> machine_date(std::string_view v) {
+  while (!v.empty() && (v.front() == ' ' || v.front() == '\n' || v.front() == '\t'))
+    v.remove_prefix(1);
+  if (v.size() < 10) return std::nullopt;
+  for (int i = 0; i < 4; ++i)
+    if (v[i] < '0' || v[i] > '9') return std::nullopt;
+  auto d = text::parse_date(v);
+  if (!d) return std::nullopt;
+  int y = static_cast<int>(
+      std::chrono::year_month_day{std::chrono::floor<std::chrono::days>(d->at)}.year());
+  if (y < 1900 || y > 2100) return std::nullopt;
+  return d;
 }
 
 std::string ld_string(const json& v) {
@@ -85,8 +104,8 @@ void walk_ld(const json& v, Meta& m, int depth, bool& found_article) {
     };
     std::string h = get("headline");
     if (!h.empty() && (m.ld_headline.empty() || !webpage)) m.ld_headline = h;
-    auto d = text::parse_date(get("datePublished"));
-    if (!d) d = text::parse_date(get("dateCreated"));
+    auto d = machine_date(get("datePublished"));
+    if (!d) d = machine_date(get("dateCreated"));
     if (d && (!m.published || !webpage)) m.published = d;
     std::string a = get("author");
     if (!a.empty() && m.author.empty()) m.author = a;
@@ -109,7 +128,6 @@ struct Collector {
   std::optional<text::Date> time_published;  // the best-placed <time> outside the furniture
   int time_rank = -1;
   std::optional<text::Date> furniture_time;  // the first <time> in the furniture
-  bool seen_h1 = false;
   std::string og_url;
   std::string meta_author;
   std::string og_site;
@@ -139,7 +157,7 @@ struct Collector {
                  key == "publish-date" || key == "dc.date.issued" || key == "dcterms.created" ||
                  key == "sailthru.date" || key == "parsely-pub-date" || key == "date" ||
                  key == "dc.date" || key == "article.published") {
-        if (!meta_published) meta_published = text::parse_date(val);
+        if (!meta_published) meta_published = machine_date(val);
       } else if (key == "author" || key == "article:author" || key == "dc.creator" ||
                  key == "sailthru.author" || key == "parsely-author") {
         if (meta_author.empty() && val.find("://") == std::string_view::npos)
@@ -167,7 +185,7 @@ struct Collector {
       }
     } else if (nm == "time") {
       std::string_view dt = dom::attr(n, "datetime");
-      auto d = text::parse_date(dt);
+      auto d = machine_date(dt);
       if (!d) d = text::find_date(dom::text(n, 256));
       if (!d) return;
       Place place = place_of(n);
@@ -177,15 +195,13 @@ struct Collector {
       }
       bool strong = dom::has_attr(n, "pubdate") ||
                     dom::lower(dom::attr(n, "itemprop")).find("datepublished") != std::string::npos;
-      // Inside the article first, then marked as the publication date, then after the title;
-      // the first in the page among equals.
-      int rank = (place == Place::article ? 4 : 0) + (strong ? 2 : 0) + (seen_h1 ? 1 : 0);
+      // Inside the article first, then marked as the publication date; the first in the page
+      // among equals (a list of related stories follows the article).
+      int rank = (place == Place::article ? 2 : 0) + (strong ? 1 : 0);
       if (rank > time_rank) {
         time_published = d;
         time_rank = rank;
       }
-    } else if (nm == "h1") {
-      seen_h1 = true;
     } else if (nm == "html") {
       std::string lang(dom::attr(n, "lang"));
       if (lang.empty()) lang = std::string(dom::attr(n, "xml:lang"));
@@ -268,18 +284,27 @@ void class_words(std::string_view v, F&& f) {
   }
 }
 
+// header: page furniture unless inside the article (a site header, footer or side box).
 enum class Mark { none, article, header, furniture };
 
 // What one element says about the place of what it holds. The words are the usual names of
 // page landmarks (HTML sectioning elements, ARIA roles, WordPress/CMS class conventions).
 Mark mark_of(const xmlNode* n) {
   std::string_view nm = dom::name(n);
-  if (nm == "nav" || nm == "aside" || nm == "footer") return Mark::furniture;
+  if (nm == "nav") return Mark::furniture;
   if (nm == "article" || nm == "main") return Mark::article;
-  if (nm == "header") return Mark::header;
+  // Inside an article these are its own (its header, its footer, its box of details).
+  if (nm == "header" || nm == "footer" || nm == "aside") {
+    bool furniture = false;
+    for (const char* a : {"class", "id"})
+      class_words(dom::attr(n, a), [&](const std::string& w) {
+        furniture = furniture || w == "sidebar" || w == "widget" || w == "related" || w == "menu";
+      });
+    return furniture ? Mark::furniture : Mark::header;
+  }
   std::string role = dom::lower(dom::attr(n, "role"));
-  if (role == "navigation" || role == "complementary" || role == "contentinfo" || role == "banner")
-    return role == "banner" ? Mark::header : Mark::furniture;
+  if (role == "navigation") return Mark::furniture;
+  if (role == "banner" || role == "contentinfo" || role == "complementary") return Mark::header;
   if (role == "main" || role == "article") return Mark::article;
   std::string_view ip = dom::attr(n, "itemprop");
   if (dom::iequals(ip, "articleBody")) return Mark::article;
@@ -289,17 +314,33 @@ Mark mark_of(const xmlNode* n) {
     return Mark::article;
   Mark mark = Mark::none;
   for (const char* a : {"class", "id"}) {
-    class_words(dom::attr(n, a), [&](const std::string& w) {
-      if (w == "sidebar" || w == "widget" || w == "menu" || w == "nav" || w == "navbar" ||
-          w == "navigation" || w == "ticker" || w == "breadcrumb" || w == "breadcrumbs" ||
-          w == "related" || w == "today" || w == "footer" || w == "topbar")
-        mark = Mark::furniture;
-      else if (mark == Mark::none && (w == "header" || w == "masthead"))
-        mark = Mark::header;
-      else if ((mark == Mark::none || mark == Mark::header) &&
-               (w == "article" || w == "post" || w == "entry" || w == "story"))
-        mark = Mark::article;  // "entry-header", "post-meta": the article's own
-    });
+    std::string_view v = dom::attr(n, a);
+    std::size_t i = 0;
+    while (i < v.size()) {
+      std::size_t j = v.find(' ', i);
+      if (j == std::string_view::npos) j = v.size();
+      std::string_view token = v.substr(i, j - i);
+      i = j + 1;
+      // A layout container names the landmark it places ("c-layout-sidebar-left" holds the
+      // article beside a sidebar): not a landmark itself.
+      bool layout = false;
+      class_words(token, [&](const std::string& w) {
+        layout = layout || w == "layout" || w == "container" || w == "wrap" || w == "wrapper" ||
+                 w == "with" || w == "has";
+      });
+      if (layout) continue;
+      class_words(token, [&](const std::string& w) {
+        if (w == "sidebar" || w == "widget" || w == "menu" || w == "nav" || w == "navbar" ||
+            w == "navigation" || w == "ticker" || w == "breadcrumb" || w == "breadcrumbs" ||
+            w == "related" || w == "today" || w == "topbar")
+          mark = Mark::furniture;
+        else if (mark == Mark::none && (w == "header" || w == "masthead" || w == "footer"))
+          mark = Mark::header;
+        else if ((mark == Mark::none || mark == Mark::header) &&
+                 (w == "article" || w == "post" || w == "entry" || w == "story"))
+          mark = Mark::article;  // "entry-header", "post-meta": the article's own
+      });
+    }
     if (mark == Mark::furniture) break;
   }
   return mark;
@@ -340,10 +381,12 @@ Place place_of(const xmlNode* n) {
         return Place::furniture;  // a teaser in a sidebar is furniture, whatever it holds
       case Mark::article:
         article = true;
-        header = false;  // the article's own header
+        // What sits in the article's own header/footer/aside is the article's; <main> holds
+        // the page's sidebars too.
+        if (nm != "main") header = false;
         break;
       case Mark::header:
-        if (!article) header = true;
+        header = true;  // furniture unless an article holds it (a teaser in an aside is not)
         break;
       case Mark::none:
         break;

@@ -40,11 +40,11 @@ Meta read(const parse::Html& page);
 // headline; else <title> without its " | Site" part.
 std::string choose_title(const Meta& m, const std::vector<std::string>& h1s);
 
-// Where an element sits on the page. `furniture`: inside nav, aside, footer, a sidebar, widget,
-// menu, ticker, breadcrumb, "related" or "today" block, or a header that is not the article's
-// own (<header>, class "header"/"masthead"/"topbar" outside an <article>/<main>/articleBody);
-// `article`: inside <article>, <main>, [itemprop=articleBody], an *Article itemtype, or a block
-// whose class names the post/entry/article/story; `neutral` otherwise.
+// Where an element sits on the page. `furniture`: inside nav, a sidebar, widget, menu, ticker,
+// breadcrumb, "related" or "today" block, or inside a header, footer or aside (tag, ARIA role or
+// class "header"/"masthead"/"footer") that is not the article's own; `article`: inside
+// <article>, <main>, [itemprop=articleBody], an *Article itemtype, or a block whose class names
+// the post/entry/article/story; `neutral` otherwise.
 enum class Place { article, neutral, furniture };
 Place place_of(const xmlNode* n);
 
