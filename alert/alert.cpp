@@ -111,7 +111,7 @@ std::string payload_json(const Alert& a) {
                   {"url", clean(a.url)},
                   {"canonical", clean(a.canonical)},
                   {"source", clean(a.source)},
-                  {"published", clean(a.published)},
+                  {"published", a.published ? text::format_iso8601(*a.published) : std::string()},
                   {"language", clean(a.lang)},
                   {"direction", dir}};
   if (a.event == "story.updated") {

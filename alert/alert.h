@@ -33,6 +33,7 @@
 
 #include "fetch/fetcher.h"
 #include "storage/store.h"
+#include "text/date.h"
 
 namespace rasid::alert {
 
@@ -78,8 +79,9 @@ struct Alert {
   std::string event = "article.matched";
   std::string topic;
   std::int64_t story_id = 0;
-  std::string title, url, canonical, source, published, lang, dir;
-  std::string snippet;                        // matched terms marked «…»
+  std::string title, url, canonical, source, lang, dir;
+  std::optional<text::Date> published;  // "published" in the payload: ISO 8601, "" when unknown
+  std::string snippet;                  // matched terms marked «…»
   std::vector<std::string> also_reported_by;  // other sources of the same story
   std::string refers_to;                      // story.updated only
   std::vector<Outlet> outlets;                // story.updated only

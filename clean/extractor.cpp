@@ -24,6 +24,7 @@
 #include "clean/prestrip.h"
 #include "clean/textutil.h"
 #include "clean/vocab.h"
+#include "text/date.h"
 #include "text/text.h"
 
 namespace rasid::clean {
@@ -870,8 +871,7 @@ std::vector<std::string> Extractor::filter(std::vector<Block>& blocks, const std
     // Date and byline lines ("Published Monday, November 18, 2019 8:22AM EST"); not the
     // signature line of a quoted post ("— Name (@handle) November 18, 2019").
     bool quoted = b.tag == Tag::blockquote || b.text.rfind("\xE2\x80\x94", 0) == 0;
-    if (!quoted && k.words <= 12 && !util::ends_like_sentence(b.text) &&
-        !meta::find_date(b.text).empty())
+    if (!quoted && k.words <= 12 && !util::ends_like_sentence(b.text) && text::find_date(b.text))
       continue;
     if (((k.words <= 16 && !util::ends_like_sentence(b.text)) || k.words <= 6) && byline_like(f))
       continue;
@@ -1023,29 +1023,54 @@ Result<Article> Extractor::run(const Rules& rules) {
   a.paragraphs = filter(blocks, a.title, m);
   if (a.author.empty()) a.author = byline_;
 
-  if (a.published.empty()) {
-    // Visible dates. Arabic sites often print today's date in the page header, so the page's
-    // first date is the last resort: date-like elements after the title come first, then the
-    // text around the title, then date-like elements anywhere, then the page.
+  if (!a.published) {
+    // Visible dates, the article's before the page's: a site header, a nav bar or a "today
+    // is" line print today's date before the article's own. Date-like elements after the title
+    // outside the page furniture come first, then the text around the title, the URL, date-like
+    // elements anywhere outside the furniture, the page's text without its furniture, a <time>
+    // in the furniture, and the page's first date last. A date written without a year takes
+    // the year of the page's other dates, never a day after now (the page was just fetched).
+    std::optional<text::Date> url_date = text::date_from_url(a.canonical);
+    if (!url_date) url_date = text::date_from_url(a.url);
+    std::optional<std::optional<text::Date>> page_date;  // the page's first dated day, lazily
+    auto first_page_date = [&]() {
+      if (!page_date) page_date = text::find_date(dom::text(root, 64 << 10));
+      return *page_date;
+    };
+    std::optional<text::DateContext> ctx;  // built when a yearless date needs it
+    auto find = [&](std::string_view t) {
+      auto d = text::find_date(t);
+      if (d) return d;
+      if (!ctx) {
+        ctx.emplace();
+        ctx->reference = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+        if (auto hint = url_date ? url_date : first_page_date())
+          ctx->year = static_cast<int>(
+              std::chrono::year_month_day{std::chrono::floor<std::chrono::days>(hint->at)}.year());
+      }
+      return text::find_date(t, *ctx);
+    };
     auto try_nodes = [&](bool after_title) {
       for (int d : date_nodes_) {
-        if (a.published.size() > 0) return;
+        if (a.published) return;
         if (after_title != (first_h1_ >= 0 && d > first_h1_)) continue;
-        a.published = meta::find_date(dom::text(nodes_[d].x, 512));
+        if (meta::place_of(nodes_[d].x) == meta::Place::furniture) continue;
+        a.published = find(dom::text(nodes_[d].x, 512));
       }
     };
     try_nodes(true);
-    if (a.published.empty() && first_h1_ >= 0) {
+    if (!a.published && first_h1_ >= 0) {
       int scope = nodes_[first_h1_].parent;
-      for (int up = 0; up < 2 && scope >= 0 && a.published.empty(); ++up) {
-        a.published = meta::find_date(dom::text(nodes_[scope].x, 4096));
+      for (int up = 0; up < 2 && scope >= 0 && !a.published; ++up) {
+        a.published = find(meta::text_without_furniture(nodes_[scope].x, 4096));
         scope = nodes_[scope].parent;
       }
     }
-    if (a.published.empty()) a.published = meta::date_from_url(a.canonical);
-    if (a.published.empty()) a.published = meta::date_from_url(a.url);
-    if (a.published.empty()) try_nodes(false);
-    if (a.published.empty()) a.published = meta::find_date(dom::text(root, 64 << 10));
+    if (!a.published) a.published = url_date;
+    if (!a.published) try_nodes(false);
+    if (!a.published) a.published = find(meta::text_without_furniture(root, 64 << 10));
+    if (!a.published) a.published = m.furniture_date;
+    if (!a.published) a.published = first_page_date();
   }
   a.kind = page_kind(a, m);
   if (a.lang.empty()) {

@@ -20,12 +20,14 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "common/result.h"
 #include "parse/parser.h"
+#include "text/date.h"
 
 namespace rasid::clean {
 
@@ -49,7 +51,10 @@ struct Article {
   std::string canonical;  // <link rel=canonical> / og:url, absolute; "" when absent
   std::string title;
   std::vector<std::string> paragraphs;  // body text, one paragraph each, whitespace collapsed
-  std::string published;                // ISO-8601 ("2015-11-23T20:41:00+03:00"), "" when unknown
+  // When it was published, as the page wrote it (text/date.h); nullopt when unknown. The
+  // article's own dates (JSON-LD, article:published_time, its <time>, its byline) beat the
+  // page's furniture (a header's "today", a sidebar).
+  std::optional<text::Date> published;
   std::string author;
   std::string lang;  // "ar", "en", … ("" when unknown)
   std::string dir;   // "rtl" / "ltr"
@@ -83,7 +88,8 @@ Result<Article> extract_bytes(std::string_view bytes, std::string_view url,
                               std::string_view content_type = {}, const Rules& rules = {});
 
 // One line of `rasid clean --json` output (no trailing newline):
-//   {"file","url","title","text","published" (null when unknown),"author","lang","canonical"}
+//   {"file","url","title","text","published" (ISO 8601 as text::format_iso8601 writes it, null
+//   when unknown),"author","lang","canonical"}
 // plus "truncated":true when the page was cut by the depth limit; for a response that is not an
 // article, {"file","url","kind","error":"clean: not an article (KIND)"} (no title or text: nothing
 // of it is the article's); for a failed extraction, {"file","error"}. Always valid UTF-8 JSON.

@@ -19,7 +19,7 @@ std::string to_json_line(const std::string& file, const Result<Article>& article
     j["url"] = a.url;
     j["title"] = a.title;
     j["text"] = a.text();
-    j["published"] = a.published.empty() ? json(nullptr) : json(a.published);
+    j["published"] = a.published ? json(text::format_iso8601(*a.published)) : json(nullptr);
     j["author"] = a.author;
     j["lang"] = a.lang;
     j["canonical"] = a.canonical;

@@ -1,23 +1,31 @@
 // clean/meta.h — page metadata: title, published date, author, canonical URL, language,
-// direction, site name. Read from <head> (meta, link, JSON-LD) and, for dates, from the visible
-// text (Arabic month names of both calendars' naming traditions, Arabic-Indic digits).
+// direction, site name. Read from <head> (meta, link, JSON-LD) and <time> elements; dates are
+// read by text/date.h (the program's one date reader), never here.
+//
+// Dates tied to the article beat page furniture: JSON-LD datePublished, article:published_time
+// and its relatives, then the <time> elements ranked by their place (inside the article, not in
+// page furniture, marked pubdate/datePublished, after the title). A <time> in the furniture (a
+// site header's "today", a nav bar, a sidebar teaser) is kept apart as a last resort.
 // Internal to clean/.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "parse/parser.h"
+#include "text/date.h"
 
 namespace rasid::clean::meta {
 
 struct Meta {
-  std::string html_title;   // <title>
-  std::string og_title;     // og:title / twitter:title
-  std::string ld_headline;  // JSON-LD headline
-  std::string site_name;    // og:site_name / JSON-LD publisher
-  std::string published;    // ISO-8601 as declared (offset kept), "" when none
+  std::string html_title;                    // <title>
+  std::string og_title;                      // og:title / twitter:title
+  std::string ld_headline;                   // JSON-LD headline
+  std::string site_name;                     // og:site_name / JSON-LD publisher
+  std::optional<text::Date> published;       // tied to the article (see above)
+  std::optional<text::Date> furniture_date;  // a <time> in page furniture: last resort
   std::string author;
   std::string canonical;  // absolute
   std::string lang;       // primary subtag, lower case
@@ -32,19 +40,18 @@ Meta read(const parse::Html& page);
 // headline; else <title> without its " | Site" part.
 std::string choose_title(const Meta& m, const std::vector<std::string>& h1s);
 
-// "2021-11-22T18:05:00+02:00", "2021-11-22 18:05", "2021-11-22" … → normalized ISO-8601
-// ("YYYY-MM-DD" or "YYYY-MM-DDTHH:MM:SS" + "Z"/"±HH:MM" when a zone was given); "" when `s`
-// is not such a date.
-std::string normalize_iso(std::string_view s);
+// Where an element sits on the page. `furniture`: inside nav, a sidebar, widget, menu, ticker,
+// breadcrumb, "related" or "today" block, or inside a header, footer or aside (tag, ARIA role or
+// class "header"/"masthead"/"footer") that is not the article's own; `article`: inside
+// <article>, <main>, [itemprop=articleBody], an *Article itemtype, or a block whose class names
+// the post/entry/article/story; `neutral` otherwise.
+enum class Place { article, neutral, furniture };
+Place place_of(const xmlNode* n);
 
-// First calendar date written in visible text: "الإثنين 2021/11/22", "26 كانون الثاني 2021",
-// "23 نوفمبر/تشرين الثاني 2015", "٢٣ نوفمبر ٢٠١٥", "25.02.2025", "January 5, 2021" …
-// → "YYYY-MM-DD"; "" when none.
-std::string find_date(std::string_view text);
-
-// A date written in a URL path: "/2021/04/13/slug", "/2021-04-13/", "/20250225/" → "YYYY-MM-DD";
-// "" when none.
-std::string date_from_url(std::string_view url);
+// The page's text without its furniture and without "today is" lines (a short element whose
+// text starts with "اليوم" / "today"), where an article date is looked for when nothing tied to
+// the article has one. At most `max` bytes.
+std::string text_without_furniture(const xmlNode* root, std::size_t max);
 
 // The author named by a byline line written in the text: "بقلم سارة العتيبي", "بقلم: سارة
 // العتيبي", "كتب: محمد علي", "كتبت هدى سالم", "تقرير: رامي خليل", "إعداد: …", "By Jane Doe"

@@ -13,6 +13,7 @@
 #include "daemon/runtime.h"
 #include "daemon/status.h"
 #include "parse/parser.h"
+#include "text/date.h"
 #include "text/text.h"
 
 namespace rasid::daemon {
@@ -48,16 +49,12 @@ std::string alternative(const match::Query::Requirement& r) {
 
 std::string iso_ms(storage::Millis ms) {
   if (ms <= 0) return "";
-  std::time_t t = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
+  return text::format_iso8601(std::chrono::floor<std::chrono::seconds>(
+      std::chrono::sys_time<std::chrono::milliseconds>{std::chrono::milliseconds{ms}}));
 }
 
 std::string date_of(const storage::Article& a) {
-  return a.published.empty() ? iso_ms(a.fetched_at) : a.published;
+  return a.published ? text::format_iso8601(*a.published) : iso_ms(a.fetched_at);
 }
 
 match::Document document(const storage::Article& a) {
@@ -83,7 +80,7 @@ nlohmann::json hit_json(const SearchHit& h) {
           {"source", a.source},
           {"title", a.title},
           {"title_marked", h.title},
-          {"published", a.published},
+          {"published", a.published ? text::format_iso8601(*a.published) : ""},
           {"fetched_at", iso_ms(a.fetched_at)},
           {"url", a.url},
           {"snippet", h.snippet}};
@@ -174,9 +171,9 @@ std::string fts_prefilter(const match::Query& query) {
 }
 
 storage::Millis newness(const storage::Article& a) {
-  if (auto t = parse::parse_date(a.published)) {
+  if (const auto& t = a.published) {
     storage::Millis ms =
-        std::chrono::duration_cast<std::chrono::milliseconds>(t->time_since_epoch()).count();
+        std::chrono::duration_cast<std::chrono::milliseconds>(t->at.time_since_epoch()).count();
     // A date after the article was fetched is a feed's mistake: it must not pin it on top.
     if (a.fetched_at <= 0 || ms <= a.fetched_at) return ms;
   }

@@ -11,6 +11,7 @@
 #include "clean/extractor.h"
 #include "common/log.h"
 #include "daemon/metrics.h"
+#include "text/date.h"
 #include "text/text.h"
 #include "url/url.h"
 
@@ -324,7 +325,7 @@ void Pipeline::store_article(Poll& p, const parse::Entry& e, const std::string& 
   a.url = e.link;
   a.title = e.title;
   a.author = e.author;
-  if (e.published) a.published = parse::format_iso8601(*e.published);
+  if (e.published) a.published = text::Date{*e.published, std::chrono::minutes{0}, false};
 
   std::vector<std::string> paragraphs;
   if (page) {
@@ -357,7 +358,7 @@ void Pipeline::store_article(Poll& p, const parse::Entry& e, const std::string& 
       paragraphs = art->paragraphs;
       if (!art->title.empty()) a.title = art->title;
       a.canonical = article_canonical(a.url, art->canonical);
-      if (a.published.empty()) a.published = art->published;
+      if (!a.published) a.published = art->published;
       if (a.author.empty()) a.author = art->author;
       a.lang = art->lang;
     } else {

@@ -23,6 +23,7 @@
 #include "parse/parser.h"
 #include "text/text.h"
 #include "url/url.h"
+#include "text/date.h"
 
 namespace rasid::daemon {
 
@@ -43,12 +44,8 @@ constexpr int kCopiesShown = 20;
 
 std::string iso_ms(storage::Millis ms) {
   if (ms <= 0) return "";
-  std::time_t t = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
+  return text::format_iso8601(std::chrono::floor<std::chrono::seconds>(
+      std::chrono::sys_time<std::chrono::milliseconds>{std::chrono::milliseconds{ms}}));
 }
 
 std::map<std::string, std::string> parse_query(std::string_view q) {
@@ -298,12 +295,10 @@ std::string date_html(storage::Millis t, storage::Millis now, const Strings& s) 
          "</time>";
 }
 
-// An article's publication date ("" or ISO-8601 as stored) → Unix ms, 0 when unknown.
-storage::Millis published_ms(const std::string& text) {
-  if (text.empty()) return 0;
-  auto t = parse::parse_date(text);
-  if (!t) return 0;
-  return static_cast<storage::Millis>(t->time_since_epoch().count()) * 1000;
+// An article's publication date → Unix ms, 0 when unknown.
+storage::Millis published_ms(const std::optional<text::Date>& d) {
+  if (!d) return 0;
+  return static_cast<storage::Millis>(d->at.time_since_epoch().count()) * 1000;
 }
 
 const char* status_label(const std::string& st, const Strings& s) {
@@ -632,9 +627,6 @@ std::string render_page(const StatusContext& ctx, const std::map<std::string, st
       if (storage::Millis pub = published_ms(art.published); pub > 0)
         h += std::string("<span class=\"published\">") + s.published + " " +
              date_html(pub, now, s) + "</span>";
-      else if (!art.published.empty())
-        h += std::string("<span class=\"published\">") + s.published + " <bdi>" +
-             text::escape_html(art.published) + "</bdi></span>";
       h += std::string("<span class=\"fetched muted\">") + s.fetched + " " +
            time_html(art.fetched_at, now, s) + "</span>";
       for (const auto& m : a.matches)
@@ -1069,7 +1061,7 @@ Result<nlohmann::json> articles_json(storage::Store& store, const storage::Artic
                    {"url", a.url},
                    {"canonical", a.canonical},
                    {"source", a.source},
-                   {"published", a.published},
+                   {"published", a.published ? text::format_iso8601(*a.published) : ""},
                    {"fetched_at", iso_ms(a.fetched_at)},
                    {"lang", a.lang},
                    {"story_id", a.story_id},

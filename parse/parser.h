@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "text/date.h"
 
 typedef struct _xmlDoc xmlDoc;
 typedef struct _xmlNode xmlNode;
@@ -122,10 +123,14 @@ FeedText decode_feed(std::string_view bytes, std::string_view content_type = {})
 Result<Feed> parse_feed_bytes(std::string_view bytes, std::string_view content_type,
                               std::string_view url, std::optional<Time> now = std::nullopt);
 
-// Dates as found in feeds and pages: RFC 822 and its real-world variants, ISO 8601 / RFC 3339,
-// named and numeric zones; a missing zone is taken as UTC.
-std::optional<Time> parse_date(std::string_view s);
-std::string format_iso8601(Time t);  // "2015-11-23T17:41:00Z"
+// Dates in feeds and HTTP headers, as instants: the one date reader of text/date.h (RFC 822 and
+// its real-world variants, ISO 8601 / RFC 3339, the Arabic month vocabulary, Hijri calendars);
+// a missing zone is taken as UTC.
+inline std::optional<Time> parse_date(std::string_view s) {
+  auto d = text::parse_date(s);
+  return d ? std::optional<Time>(d->at) : std::nullopt;
+}
+using text::format_iso8601;  // "2015-11-23T17:41:00Z"
 
 // ---- HTML ---------------------------------------------------------------------------------
 

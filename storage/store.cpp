@@ -243,7 +243,7 @@ Article read_article(const Use& u) {
   a.canonical = u.text(3);
   a.title = u.text(4);
   a.body = u.text(5);
-  a.published = u.text(6);
+  a.published = text::parse_date(u.text(6));
   a.author = u.text(7);
   a.lang = u.text(8);
   a.story_id = u.i64(9);
@@ -491,7 +491,7 @@ Result<AddResult> Store::add_article(const NewArticle& a, const std::vector<NewM
         .bind(4, canonical)
         .bind(5, a.title)
         .bind(6, a.body)
-        .bind(7, a.published)
+        .bind(7, a.published ? text::format_iso8601(*a.published) : std::string())
         .bind(8, a.author)
         .bind(9, a.lang)
         .bind(10, a.story_id)

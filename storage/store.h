@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "text/date.h"
 
 struct sqlite3;
 
@@ -65,8 +66,8 @@ struct NewArticle {
   std::string url;
   std::string canonical;  // canonical URL (url::canonical); unique
   std::string title;
-  std::string body;       // clean text, paragraphs separated by '\n'
-  std::string published;  // ISO-8601 or ""
+  std::string body;                     // clean text, paragraphs separated by '\n'
+  std::optional<text::Date> published;  // stored as text::format_iso8601 writes it, '' = none
   std::string author;
   std::string lang;
   std::int64_t story_id = 0;  // 0 = a new story (its own id)
@@ -97,7 +98,8 @@ struct AddResult {
 
 struct Article {
   std::int64_t id = 0;
-  std::string source, url, canonical, title, body, published, author, lang;
+  std::string source, url, canonical, title, body, author, lang;
+  std::optional<text::Date> published;  // read back from its column by text::parse_date
   std::int64_t story_id = 0;
   Millis fetched_at = 0;
 };

@@ -37,7 +37,7 @@ Status Store::scan_articles(const std::string& fts_query, Millis since,
     a.canonical = text(3);
     a.title = text(4);
     a.body = text(5);
-    a.published = text(6);
+    a.published = rasid::text::parse_date(text(6));
     a.author = text(7);
     a.lang = text(8);
     a.story_id = sqlite3_column_int64(st, 9);

@@ -78,7 +78,7 @@ Result<std::vector<ArticleWithMatches>> Store::articles_with_matches(const Artic
       a.canonical = st.text(3);
       a.title = st.text(4);
       a.body = st.text(5);
-      a.published = st.text(6);
+      a.published = text::parse_date(st.text(6));
       a.author = st.text(7);
       a.lang = st.text(8);
       a.story_id = st.i64(9);

@@ -18,7 +18,7 @@ Alert sample() {
   a.url = "https://example.net/news/talks?utm_source=rss";
   a.canonical = "https://example.net/news/talks";
   a.source = "khabar";
-  a.published = "2026-11-22T07:00:00Z";
+  a.published = rasid::text::parse_date("2026-11-22T07:00:00Z");
   a.lang = "ar";
   a.snippet = "عقد وفدان من «سوريا» و«إيران» اجتماعاً مطولاً في دمشق";
   a.also_reported_by = {"bbc-arabic", "aljazeera"};

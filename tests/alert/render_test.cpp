@@ -22,7 +22,7 @@ Alert sample() {
   a.url = "https://example.net/news/talks";
   a.canonical = a.url;
   a.source = "khabar";
-  a.published = "2026-11-22T07:00:00Z";
+  a.published = rasid::text::parse_date("2026-11-22T07:00:00Z");
   a.lang = "ar";
   a.snippet = "عقد وفدان من «سوريا» و«إيران» اجتماعاً مطولاً في دمشق";
   return a;

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -53,6 +54,8 @@ Article must_extract(const std::string& html, const Rules& rules = {}) {
   EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error());
   return r.ok() ? r.value() : Article{};
 }
+
+std::string iso(const std::optional<text::Date>& d) { return d ? text::format_iso8601(*d) : ""; }
 
 void expect_body_exactly(const Article& a) {
   ASSERT_EQ(a.paragraphs.size(), 5u) << a.text();
@@ -216,7 +219,7 @@ TEST(Metadata, OgTitleJsonLdDateAuthorCanonical) {
       "لدعم مزارعي القمح\",\"datePublished\":\"2023-03-05T09:15:00+03:00\",\"author\":"
       "[{\"@type\":\"Person\",\"name\":\"سلمى حداد\"}]}]}</script>";
   Article a = must_extract(page("<div>" + paragraphs() + "</div>", "", head));
-  EXPECT_EQ(a.published, "2023-03-05T09:15:00+03:00");
+  EXPECT_EQ(iso(a.published), "2023-03-05T09:15:00+03:00");
   EXPECT_EQ(a.author, "سلمى حداد");
   EXPECT_EQ(a.canonical, "https://news.example/a/1-khutta");
   EXPECT_EQ(a.url, "https://news.example/a/1");
@@ -235,7 +238,8 @@ TEST(Metadata, CanonicalLinkWithDotSegmentsIsResolved) {
 
 TEST(Metadata, DateSources) {
   auto date_of = [](const std::string& head, const std::string& body_extra) {
-    return must_extract(page(body_extra + "<div>" + paragraphs() + "</div>", "", head)).published;
+    return iso(
+        must_extract(page(body_extra + "<div>" + paragraphs() + "</div>", "", head)).published);
   };
   EXPECT_EQ(
       date_of("<meta property=\"article:published_time\" content=\"2020-01-02T03:04:05Z\">", ""),
@@ -259,15 +263,86 @@ TEST(Metadata, HeaderTodayDateDoesNotWin) {
       "class=\"post\"><h1>خطة لدعم مزارعي القمح</h1><div class=\"post-date\">12 آذار 2024"
       "</div><div class=\"body\">" +
       paragraphs() + "</div></div></body></html>";
-  EXPECT_EQ(must_extract(html).published, "2024-03-12");
+  EXPECT_EQ(iso(must_extract(html).published), "2024-03-12");
+}
+
+// The article's own dates beat page furniture. Each page below used to take the furniture's.
+TEST(ArticleDate, TimeInsideTheArticleBeatsTheHeadersToday) {
+  std::string html =
+      "<html lang=\"ar\"><body><header class=\"site-header\"><time datetime=\"2026-11-30\">"
+      "الاثنين 30 نوفمبر 2026</time><nav><a href=\"/\">الرئيسية</a></nav></header><main><article>"
+      "<h1>خطة لدعم مزارعي القمح</h1><time datetime=\"2024-03-12T08:00:00+03:00\">12 آذار"
+      "</time><div>" +
+      paragraphs() + "</div></article></main></body></html>";
+  EXPECT_EQ(iso(must_extract(html).published), "2024-03-12T08:00:00+03:00");
+}
+
+TEST(ArticleDate, SidebarTeaserTimeDoesNotWin) {
+  std::string html =
+      "<html lang=\"ar\"><body><aside class=\"sidebar\"><article><a href=\"/b\">خبر آخر</a>"
+      "<time datetime=\"2026-11-29\">أمس</time></article></aside><div class=\"content\">"
+      "<h2>خطة لدعم مزارعي القمح</h2><time datetime=\"2023-05-02\">2 أيار 2023</time><div>" +
+      paragraphs() + "</div></div></body></html>";
+  EXPECT_EQ(iso(must_extract(html).published), "2023-05-02");
+}
+
+TEST(ArticleDate, TodayLineBeforeTheArticleIsSkipped) {
+  // No <h1>, no date classes: the page's first date is a "today is" line in a plain div.
+  std::string html =
+      "<html lang=\"ar\"><head><title>خطة لدعم مزارعي القمح</title></head><body><div>"
+      "<div>اليوم: الأحد 23 نوفمبر 2026</div><div><a href=\"/\">الرئيسية</a></div></div>"
+      "<div><p>بقلم سارة العتيبي، 5 شباط 2024</p>" +
+      paragraphs() + "</div></body></html>";
+  EXPECT_EQ(iso(must_extract(html).published), "2024-02-05");
+}
+
+TEST(ArticleDate, JsonLdAndMetaBeatAHeaderTime) {
+  std::string furniture =
+      "<div class=\"topbar\"><time datetime=\"2026-11-30\">30 نوفمبر 2026</time></div>";
+  std::string ld =
+      "<script type=\"application/ld+json\">{\"@type\":\"NewsArticle\",\"datePublished\":"
+      "\"2022-08-01T10:00:00Z\"}</script>";
+  EXPECT_EQ(
+      iso(must_extract(page("<div>" + paragraphs() + "</div>", "", ld + furniture)).published),
+      "2022-08-01T10:00:00Z");
+  std::string og = "<meta property=\"article:published_time\" content=\"2022-08-02\">";
+  EXPECT_EQ(
+      iso(must_extract(page(furniture + "<div>" + paragraphs() + "</div>", "", og)).published),
+      "2022-08-02");
+  // With nothing else, the furniture's date is still better than none.
+  EXPECT_EQ(iso(must_extract(page(furniture + "<div>" + paragraphs() + "</div>")).published),
+            "2026-11-30");
+}
+
+TEST(ArticleDate, YearlessBylineCompletedNeverInTheFuture) {
+  std::string html =
+      page("<div class=\"post-date\">الاثنين 26 كانون الثاني</div><div>" + paragraphs() + "</div>");
+  auto got = must_extract(html).published;
+  ASSERT_TRUE(got);
+  auto now = std::chrono::system_clock::now();
+  EXPECT_LE(got->at, now);
+  EXPECT_GT(got->at, now - std::chrono::days{366});
+  EXPECT_EQ(iso(got).substr(4), "-01-26");
+  // The page's other dates give the year (here its URL).
+  std::string head = "<link rel=\"canonical\" href=\"https://news.example/2019/05/01/x\">";
+  std::string dated =
+      page("<div class=\"post-date\">الاثنين 26 كانون الثاني</div><div>" + paragraphs() + "</div>",
+           "", head);
+  EXPECT_EQ(iso(must_extract(dated).published), "2019-01-26");
+}
+
+TEST(ArticleDate, HijriDateLineOnAPage) {
+  std::string html =
+      page("<div class=\"date\">الأربعاء 1 محرم 1445 هـ</div><div>" + paragraphs() + "</div>");
+  EXPECT_EQ(iso(must_extract(html).published), "2023-07-19");
 }
 
 TEST(Metadata, DateFromUrlPath) {
   std::string head = "<link rel=\"canonical\" href=\"https://news.example/2021/04/13/rain/\">";
-  EXPECT_EQ(must_extract(page("<div>" + paragraphs() + "</div>", "", head)).published,
+  EXPECT_EQ(iso(must_extract(page("<div>" + paragraphs() + "</div>", "", head)).published),
             "2021-04-13");
   std::string head2 = "<link rel=\"canonical\" href=\"https://news.example/20250225/x-1.html\">";
-  EXPECT_EQ(must_extract(page("<div>" + paragraphs() + "</div>", "", head2)).published,
+  EXPECT_EQ(iso(must_extract(page("<div>" + paragraphs() + "</div>", "", head2)).published),
             "2025-02-25");
 }
 

@@ -723,7 +723,7 @@ class HealthRules : public ::testing::Test {
     a.canonical = a.url;
     a.title = "خبر عن سوريا " + key;
     a.body = "نص عن سوريا";
-    a.published = published;
+    a.published = rasid::text::parse_date(published);
     a.lang = "ar";
     std::vector<storage::NewAlert> alerts;
     for (const auto& w : webhooks)

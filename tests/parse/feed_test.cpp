@@ -154,6 +154,20 @@ TEST(Feed, FutureDatesClampedToNow) {
   EXPECT_EQ(format_iso8601(*f->entries[1].published), "2024-01-01T12:00:00Z");  // within a day
 }
 
+// Feed dates and page dates share one vocabulary: a pubDate with a two-word Levantine month
+// ("تشرين الثاني") used to yield no date in the feed path while the page path read it.
+TEST(Feed, PubDateWithTwoWordLevantineMonth) {
+  auto f = parse_feed(R"(<rss version="2.0"><channel><title>t</title>
+<item><title>خبر</title><link>https://example.com/a/2</link>
+<pubDate>السبت 28 تشرين الثاني 2026 18:40:00 +0300</pubDate></item></channel></rss>)",
+                      "https://example.com/feed",
+                      std::chrono::sys_days{std::chrono::year{2026} / 12 / 1});
+  ASSERT_TRUE(f.ok()) << f.error();
+  ASSERT_EQ(f->entries.size(), 1u);
+  ASSERT_TRUE(f->entries[0].published);
+  EXPECT_EQ(format_iso8601(*f->entries[0].published), "2026-11-28T15:40:00Z");
+}
+
 TEST(Feed, BrokenFeedRecoversWithWarning) {
   auto f = parse_feed(R"(<rss version="2.0"><channel><title>t</title>
 <item><title>one</title><link>http://ex.org/1</link></item>

@@ -76,7 +76,7 @@ NewArticle article(const std::string& n, const std::string& source = "aljazeera"
   a.canonical = "https://example.net/news/" + n;
   a.title = "انفجار في مرفأ بيروت " + n;
   a.body = "قال مسؤولون إن الانفجار وقع صباح اليوم،\nوأدى إلى أضرار واسعة.";
-  a.published = "2024-05-01T10:00:00Z";
+  a.published = rasid::text::parse_date("2024-05-01T10:00:00Z");
   a.lang = "ar";
   return a;
 }
