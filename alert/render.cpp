@@ -327,18 +327,18 @@ void render_discord_update(fetch::Request& req, const View& v) {
 }
 
 std::string telegram_update_text(const View& v) {
-  const std::string title = detail::escape_html(
-      detail::fit(update_title(v), kTitleShare, Measure::utf16, detail::escape_html));
+  const std::string title = text::escape_html(
+      detail::fit(update_title(v), kTitleShare, Measure::utf16, text::escape_html));
   const std::string topic =
-      detail::escape_html(detail::fit(v.topic, 200, Measure::utf16, detail::escape_html));
+      text::escape_html(detail::fit(v.topic, 200, Measure::utf16, text::escape_html));
   std::string head = "<b>↻ " + title + "</b>\n" + carried_by(v.outlets.size());
   const std::string tail = "\n" + topic + " · story update";
   std::vector<std::string> items;
   for (const auto& o : v.outlets) {
     const std::string name =
-        detail::escape_html(detail::fit(o.source, 100, Measure::utf16, detail::escape_html));
+        text::escape_html(detail::fit(o.source, 100, Measure::utf16, text::escape_html));
     items.push_back(o.url.empty() ? name
-                                  : "<a href=\"" + detail::escape_html(markup_url(o.url)) + "\">" +
+                                  : "<a href=\"" + text::escape_html(markup_url(o.url)) + "\">" +
                                         name + "</a>");
   }
   const std::size_t used = detail::measure(head + tail, Measure::utf16);

@@ -243,6 +243,139 @@ std::string primary_lang(std::string_view l) {
 
 }  // namespace
 
+namespace {
+
+// Class/id words: split at anything that is not an ASCII letter or digit, lower-cased.
+template <typename F>
+void class_words(std::string_view v, F&& f) {
+  std::size_t i = 0;
+  while (i < v.size()) {
+    while (i < v.size() && !std::isalnum(static_cast<unsigned char>(v[i]))) ++i;
+    std::size_t j = i;
+    while (j < v.size() && std::isalnum(static_cast<unsigned char>(v[j]))) ++j;
+    if (j > i) f(dom::lower(v.substr(i, j - i)));
+    i = j;
+  }
+}
+
+// header: page furniture unless inside the article (a site header, footer or side box).
+enum class Mark { none, article, header, furniture };
+
+// What one element says about the place of what it holds. The words are the usual names of
+// page landmarks (HTML sectioning elements, ARIA roles, WordPress/CMS class conventions).
+Mark mark_of(const xmlNode* n) {
+  std::string_view nm = dom::name(n);
+  if (nm == "nav") return Mark::furniture;
+  if (nm == "article" || nm == "main") return Mark::article;
+  // Inside an article these are its own (its header, its footer, its box of details).
+  if (nm == "header" || nm == "footer" || nm == "aside") {
+    bool furniture = false;
+    for (const char* a : {"class", "id"})
+      class_words(dom::attr(n, a), [&](const std::string& w) {
+        furniture = furniture || w == "sidebar" || w == "widget" || w == "related" || w == "menu";
+      });
+    return furniture ? Mark::furniture : Mark::header;
+  }
+  std::string role = dom::lower(dom::attr(n, "role"));
+  if (role == "navigation") return Mark::furniture;
+  if (role == "banner" || role == "contentinfo" || role == "complementary") return Mark::header;
+  if (role == "main" || role == "article") return Mark::article;
+  std::string_view ip = dom::attr(n, "itemprop");
+  if (dom::iequals(ip, "articleBody")) return Mark::article;
+  std::string_view it = dom::attr(n, "itemtype");
+  if (it.find("Article") != std::string_view::npos ||
+      it.find("BlogPosting") != std::string_view::npos)
+    return Mark::article;
+  Mark mark = Mark::none;
+  for (const char* a : {"class", "id"}) {
+    std::string_view v = dom::attr(n, a);
+    std::size_t i = 0;
+    while (i < v.size()) {
+      std::size_t j = v.find(' ', i);
+      if (j == std::string_view::npos) j = v.size();
+      std::string_view token = v.substr(i, j - i);
+      i = j + 1;
+      // A layout container names the landmark it places ("c-layout-sidebar-left" holds the
+      // article beside a sidebar): not a landmark itself.
+      bool layout = false;
+      class_words(token, [&](const std::string& w) {
+        layout = layout || w == "layout" || w == "container" || w == "wrap" || w == "wrapper" ||
+                 w == "with" || w == "has";
+      });
+      if (layout) continue;
+      class_words(token, [&](const std::string& w) {
+        if (w == "sidebar" || w == "widget" || w == "menu" || w == "nav" || w == "navbar" ||
+            w == "navigation" || w == "ticker" || w == "breadcrumb" || w == "breadcrumbs" ||
+            w == "related" || w == "today" || w == "topbar")
+          mark = Mark::furniture;
+        else if (mark == Mark::none && (w == "header" || w == "masthead" || w == "footer"))
+          mark = Mark::header;
+        else if ((mark == Mark::none || mark == Mark::header) &&
+                 (w == "article" || w == "post" || w == "entry" || w == "story"))
+          mark = Mark::article;  // "entry-header", "post-meta": the article's own
+      });
+    }
+    if (mark == Mark::furniture) break;
+  }
+  return mark;
+}
+
+bool starts_with_today(std::string_view t) {
+  std::string f = util::fold(t.substr(0, 200));
+  return f.rfind(util::fold("اليوم"), 0) == 0 || f.rfind("today", 0) == 0;
+}
+
+void collect_text(const xmlNode* n, std::string& out, std::size_t max, int depth, bool article) {
+  for (const xmlNode* c = n->children; c != nullptr && out.size() < max; c = c->next) {
+    if (dom::is_text(c)) {
+      util::append_collapsed(out, dom::content(c));
+      continue;
+    }
+    if (!dom::is_element(c) || depth > 300) continue;
+    std::string_view nm = dom::name(c);
+    if (nm == "script" || nm == "style" || nm == "noscript" || nm == "template") continue;
+    Mark mk = mark_of(c);
+    if (mk == Mark::furniture || (mk == Mark::header && !article)) continue;
+    std::string t = dom::text(c, 400);
+    if (t.size() < 400 && starts_with_today(t) && util::count(t).words <= 12) continue;
+    if (!out.empty() && out.back() != ' ') out.push_back(' ');
+    collect_text(c, out, max, depth + 1, article || mk == Mark::article);
+  }
+}
+
+}  // namespace
+
+Place place_of(const xmlNode* n) {
+  bool article = false, header = false;
+  for (const xmlNode* a = n; a != nullptr && dom::is_element(a); a = a->parent) {
+    std::string_view nm = dom::name(a);
+    if (nm == "body" || nm == "html") break;
+    switch (mark_of(a)) {
+      case Mark::furniture:
+        return Place::furniture;  // a teaser in a sidebar is furniture, whatever it holds
+      case Mark::article:
+        article = true;
+        // What sits in the article's own header/footer/aside is the article's; <main> holds
+        // the page's sidebars too.
+        if (nm != "main") header = false;
+        break;
+      case Mark::header:
+        header = true;  // furniture unless an article holds it (a teaser in an aside is not)
+        break;
+      case Mark::none:
+        break;
+    }
+  }
+  if (header) return Place::furniture;
+  return article ? Place::article : Place::neutral;
+}
+
+std::string text_without_furniture(const xmlNode* root, std::size_t max) {
+  std::string out;
+  if (root != nullptr) collect_text(root, out, max, 0, false);
+  return out;
+}
+
 Meta read(const parse::Html& page) {
   Collector c;
   c.base = page.url();
