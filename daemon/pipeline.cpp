@@ -138,6 +138,9 @@ struct Pipeline::Poll {
   std::function<void(PollOutcome)> done;
   PollOutcome outcome;
   int pending = 0;  // article fetches in flight
+  // Entries this poll left unseen to try again (transient failure, not the article, storage):
+  // the next poll must not be answered 304, or they wait until the feed changes.
+  int left_unseen = 0;
   std::vector<std::string> gone_keys;  // entries whose pages are gone: recorded as seen
   std::map<std::string, std::vector<std::string>> aliases;  // key → other keys (identity.h)
   // First poll: pages cleaned and learned, stored in finish() once the template knows them all.
@@ -243,7 +246,9 @@ void Pipeline::on_feed(std::shared_ptr<Poll> p, fetch::Response r) {
     }
     for (const auto& w : feed->warnings) log::warn("source=" + src.name + " feed: " + w);
     if (feed->ttl_minutes) out.min_interval = std::chrono::seconds(*feed->ttl_minutes * 60);
-    if (feed->update_period) out.min_interval = std::max(out.min_interval.value_or(std::chrono::seconds(0)), *feed->update_period);
+    if (feed->update_period)
+      out.min_interval =
+          std::max(out.min_interval.value_or(std::chrono::seconds(0)), *feed->update_period);
     entries = std::move(feed->entries);
     out.publish_gap = publish_gap(entries);
   } else {
@@ -293,26 +298,27 @@ void Pipeline::fetch_article(std::shared_ptr<Poll> p, parse::Entry e, std::strin
   fetch::Request req;
   req.url = e.link;
   req.tag = p->source->name;
-  fetcher_.fetch(std::move(req), [this, p, e = std::move(e), key = std::move(key)](
-                                     fetch::Response r) {
-    if (metrics_) metrics_->fetch_done("article", r);
-    if (r.error != fetch::Error::cancelled) {
-      if (r.ok()) {
-        store_article(*p, e, key, &r);
-      } else if (r.status >= 400 && r.status < 500 && r.status != 429) {
-        // The page is gone or forbidden: keep what the feed itself says.
-        log::warn("source=" + p->source->name + " article " + e.link + ": HTTP " +
-                  std::to_string(r.status) + ", using the feed's text");
-        store_article(*p, e, key, nullptr);
-      } else {
-        // Transient: leave the entry unseen so the next poll tries again.
-        log::warn("source=" + p->source->name + " article " + e.link + ": " +
-                  fetch::to_string(r.error) + " " + r.error_message +
-                  (r.status ? " HTTP " + std::to_string(r.status) : "") + "; will retry");
-      }
-    }
-    if (--p->pending == 0) finish(p);
-  });
+  fetcher_.fetch(
+      std::move(req), [this, p, e = std::move(e), key = std::move(key)](fetch::Response r) {
+        if (metrics_) metrics_->fetch_done("article", r);
+        if (r.error != fetch::Error::cancelled) {
+          if (r.ok()) {
+            store_article(*p, e, key, &r);
+          } else if (r.status >= 400 && r.status < 500 && r.status != 429) {
+            // The page is gone or forbidden: keep what the feed itself says.
+            log::warn("source=" + p->source->name + " article " + e.link + ": HTTP " +
+                      std::to_string(r.status) + ", using the feed's text");
+            store_article(*p, e, key, nullptr);
+          } else {
+            // Transient: leave the entry unseen so the next poll tries again.
+            p->left_unseen++;
+            log::warn("source=" + p->source->name + " article " + e.link + ": " +
+                      fetch::to_string(r.error) + " " + r.error_message +
+                      (r.status ? " HTTP " + std::to_string(r.status) : "") + "; will retry");
+          }
+        }
+        if (--p->pending == 0) finish(p);
+      });
 }
 
 void Pipeline::store_article(Poll& p, const parse::Entry& e, const std::string& key,
@@ -340,6 +346,7 @@ void Pipeline::store_article(Poll& p, const parse::Entry& e, const std::string& 
       p.outcome.page_error = "article " + a.url + ": not an article (" +
                              std::string(clean::to_string(obs->article.kind)) + ")";
       log::warn("source=" + src.name + " " + p.outcome.page_error + "; will retry");
+      p.left_unseen++;
       return;
     }
     if (obs) {
@@ -434,8 +441,8 @@ void Pipeline::store_article(Poll& p, const parse::Entry& e, const std::string& 
       al.dir = a.lang == "ar" ? "rtl" : "ltr";
       al.snippet = snip;
       al.also_reported_by = also;
-      alerts.push_back({wh, topic.name, alert::webhook_id(wh, topic.name, a.story_id),
-                        alert::payload_json(al)});
+      alerts.push_back(
+          {wh, topic.name, alert::webhook_id(wh, topic.name, a.story_id), alert::payload_json(al)});
     }
   }
   // Webhooks that asked for story updates hear that the story reached another outlet; the rows
@@ -448,6 +455,7 @@ void Pipeline::store_article(Poll& p, const parse::Entry& e, const std::string& 
   auto res = store_.add_article(a, matches, alerts);
   if (!res) {
     log::error("source=" + src.name + " storing " + a.url + ": " + res.error());
+    p.left_unseen++;
     return;
   }
   if (auto al = p.aliases.find(key); al != p.aliases.end()) {
@@ -575,6 +583,12 @@ void Pipeline::finish(std::shared_ptr<Poll> p) {
     st.consecutive_errors = 0;
     st.status = "ok";
     st.initialized = true;
+    if (p->left_unseen > 0) {
+      // The next request is unconditional, so the entries left unseen are fetched again even
+      // if the feed does not change (a conditional GET would be answered 304 and skip them).
+      st.etag.clear();
+      st.last_modified.clear();
+    }
   } else {
     st.last_error = out.error;
     st.consecutive_errors++;

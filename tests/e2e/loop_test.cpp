@@ -27,8 +27,7 @@ struct Delivery {
 class World {
  public:
   World()
-      : server_([this](const HttpRequest& r) { return handle(r); }),
-        items_(fixture_articles()) {}
+      : server_([this](const HttpRequest& r) { return handle(r); }), items_(fixture_articles()) {}
 
   HttpResponse handle(const HttpRequest& r) {
     std::lock_guard<std::mutex> lock(mu_);
@@ -74,8 +73,8 @@ class World {
     return "[daemon]\ndatabase = \"" + db +
            "\"\nallow_private = [\"127.0.0.0/8\"]\nlog_level = \"debug\"\n\n"
            "[[source]]\nname = \"khabar\"\nfeed = \"" +
-           server_.url("/feed.xml") + "\"\ninterval = \"10m\"\nalert_on_first_poll = " +
-           (alert_first ? "true" : "false") +
+           server_.url("/feed.xml") +
+           "\"\ninterval = \"10m\"\nalert_on_first_poll = " + (alert_first ? "true" : "false") +
            "\n\n[[topic]]\nname = \"syria-iran\"\nquery = 'سوريا AND إيران'\nwebhooks = "
            "[\"recv\"]\n\n"
            "[[topic]]\nname = \"wheat\"\nquery = '\"أسعار القمح\" OR طحين'\nwebhooks = "
@@ -250,6 +249,26 @@ TEST_F(LoopTest, BotChallengeInsteadOfTheArticleIsAnErrorNotAnArticle) {
   EXPECT_EQ(st->last_error, "");
 }
 
+// An entry left unseen (here: a bot wall instead of the article) is fetched again on the next
+// poll even when the feed has not changed: that poll must not be a conditional GET answered 304,
+// or the alert waits until the outlet publishes something else.
+TEST_F(LoopTest, ArticlesLeftUnseenAreFetchedAgainWhileTheFeedIsUnchanged) {
+  World w;
+  write_file(cfg_, w.config(db_, true));
+  w.set_challenge(true);
+  once();
+  EXPECT_TRUE(w.deliveries().empty());
+  w.set_challenge(false);  // the wall is gone; the feed is the same (same ETag)
+  once();
+  EXPECT_EQ(topics_of(w.deliveries()), (std::multiset<std::string>{"syria-iran", "wheat"}))
+      << "the entries left unseen were not fetched again";
+  // Nothing is left unseen now: the poll after is conditional again and answered 304.
+  int before = w.not_modified();
+  once();
+  EXPECT_EQ(w.not_modified(), before + 1);
+  EXPECT_EQ(w.deliveries().size(), 2u);
+}
+
 TEST_F(LoopTest, BrokenFeedIsReportedAndOtherSourcesGoOn) {
   World w;
   HttpServer broken([](const HttpRequest&) {
@@ -281,8 +300,8 @@ TEST(Check, RefusesBadConfigWithFileLineKey) {
 }
 
 TEST(Check, AcceptsTheExampleConfig) {
-  auto r = run_process(
-      {RASID_BINARY, "check", "--config", source_path("config/rasid.example.toml")});
+  auto r =
+      run_process({RASID_BINARY, "check", "--config", source_path("config/rasid.example.toml")});
   EXPECT_EQ(r.exit_code, 0) << r.err;
 }
 
