@@ -7,11 +7,12 @@
 //
 //   gzip  — magic 1F 8B (RFC 1952 §2.3.1); concatenated members are read as one stream (§2.2).
 //   zstd  — magic 28 B5 2F FD (RFC 8878 §3.1.1); skippable frames are skipped.
-//   brotli — RFC 7932 defines no magic number, and almost any short byte string is a valid
-//           brotli stream, so bytes alone cannot say "brotli". It is tried only when the address
-//           or the media type names it (a path ending ".br", Content-Type application/x-brotli or
-//           application/brotli) and the body does not already begin like text (XML, HTML, JSON,
-//           a byte order mark); a body that does not decode completely is kept as received.
+//   brotli — RFC 7932 defines no magic number, and many short byte strings are valid brotli
+//           streams (0x06 alone is an empty one), so bytes alone cannot say "brotli". It is tried
+//           only when the address or the media type names it (a path ending ".br", Content-Type
+//           application/x-brotli or application/brotli) and the body does not already begin like
+//           text (XML, HTML, JSON, a byte order mark); a body that does not decode completely is
+//           kept as received.
 //
 // Limit: the decoded size is capped by the caller's cap (the Fetcher passes
 // Options::max_body_bytes, the same cap as for declared encodings); beyond it the result is
