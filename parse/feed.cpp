@@ -276,9 +276,9 @@ bool has_controls(std::string_view in) {
 // Output strings come from the input's text, from character references and from our own
 // UTF-8 encoder. Only references, invalid input bytes, control characters and C1 code points
 // can make them need repair; input without any of those skips the per-string pass.
+// `in` has no C0 controls left (FeedParser::run drops them first).
 bool needs_sanitize(std::string_view in, bool known_valid) {
   if (in.find("&#") != std::string_view::npos) return true;
-  if (has_controls(in)) return true;
   for (std::size_t p = in.find('\xC2'); p != std::string_view::npos; p = in.find('\xC2', p + 1))
     if (p + 1 < in.size() && static_cast<unsigned char>(in[p + 1]) < 0xA0) return true;
   return !known_valid && !fast_valid_utf8(in);
@@ -304,19 +304,35 @@ bool numeric_references(std::string_view in,
                         const std::vector<std::pair<std::string, std::string>>& declared,
                         std::string& out) {
   std::size_t copied = 0, p = 0;
-  std::size_t verbatim = next_verbatim(in, 0);
+  // The next CDATA section or comment, looked for only once a reference needs rewriting (most
+  // feeds have none: their '&'s are &amp; &lt; …).
+  std::size_t verbatim = std::string_view::npos;
+  bool verbatim_known = false;
   bool any = false;
+  // True when the reference at `a` lies in a CDATA section or comment (p then moves past it).
+  auto in_verbatim = [&](std::size_t a) {
+    if (!verbatim_known) {
+      verbatim = next_verbatim(in, 0);
+      verbatim_known = true;
+    }
+    while (verbatim < a) {
+      bool cdata = in.compare(verbatim, 9, "<![CDATA[") == 0;
+      std::size_t end = in.find(cdata ? "]]>" : "-->", verbatim + (cdata ? 9 : 4));
+      if (end == std::string_view::npos) {
+        p = in.size();
+        return true;
+      }
+      if (a < end + 3) {
+        p = end + 3;
+        return true;
+      }
+      verbatim = next_verbatim(in, end + 3);
+    }
+    return false;
+  };
   while (true) {
     std::size_t a = in.find('&', p);
     if (a == std::string_view::npos) break;
-    if (verbatim < a) {
-      bool cdata = in.compare(verbatim, 9, "<![CDATA[") == 0;
-      std::size_t end = in.find(cdata ? "]]>" : "-->", verbatim + (cdata ? 9 : 4));
-      if (end == std::string_view::npos) break;
-      p = end + 3;
-      verbatim = next_verbatim(in, p);
-      continue;
-    }
     p = a + 1;
     std::size_t j = a + 1;
     if (j < in.size() && in[j] == '#') {
@@ -333,6 +349,7 @@ bool numeric_references(std::string_view in,
       }
       if (k == d || k >= in.size() || in[k] != ';') continue;
       if (v >= 0x20 || v == '\t' || v == '\n' || v == '\r') continue;
+      if (in_verbatim(a)) continue;
       if (!any) out.reserve(in.size());
       any = true;
       out.append(in.substr(copied, a - copied));
@@ -348,7 +365,7 @@ bool numeric_references(std::string_view in,
                     [&](const auto& d) { return d.first == name; }))
       continue;
     unsigned cp = html_entity(name);
-    if (cp == 0) continue;
+    if (cp == 0 || in_verbatim(a)) continue;
     if (!any) out.reserve(in.size() + 64);
     any = true;
     out.append(in.substr(copied, a - copied));
