@@ -334,6 +334,8 @@ class Extractor {
   Result<Article> run(const Rules& rules);
   // Words in the paragraph-like blocks of the page before class/id removal (first pass).
   std::size_t prose_words() const { return prose_words_; }
+  // The whole <body> is the article (a feed entry's HTML): walk and filter only.
+  std::vector<std::string> run_fragment();
 
  private:
   void build(const xmlNode* x, int parent, bool in_link, bool dropped);
@@ -1081,6 +1083,26 @@ Result<Article> Extractor::run(const Rules& rules) {
   return a;
 }
 
+std::vector<std::string> Extractor::run_fragment() {
+  const xmlNode* root = page_.root();
+  if (root == nullptr) return {};
+  nodes_.reserve(256);
+  last_child_.reserve(256);
+  build(root, -1, false, false);
+  last_child_ = {};
+  aggregate();
+  class_removal();
+  int body = -1;
+  for (std::size_t i = 0; i < nodes_.size() && body < 0; ++i)
+    if (nodes_[i].tag == Tag::body) body = static_cast<int>(i);
+  if (body < 0 || nodes_[body].removed) return {};
+  std::vector<Block> blocks;
+  Block cur;
+  walk(body, blocks, cur, body);
+  flush(blocks, cur);
+  return filter(blocks, std::string(), meta::Meta{});
+}
+
 }  // namespace
 
 namespace {
@@ -1090,6 +1112,53 @@ std::size_t word_count(const Article& a) {
   return w;
 }
 }  // namespace
+std::vector<std::string> fragment_paragraphs(std::string_view html, std::string_view url) {
+  try {
+    auto page = parse::Html::parse(prestrip(html), url);
+    if (!page.ok()) return {};
+    Extractor e(page.value(), false);
+    return e.run_fragment();
+  } catch (const std::exception&) {
+    return {};
+  }
+}
+
+std::vector<std::string> entry_paragraphs(const parse::Entry& entry, std::string_view url) {
+  const parse::TextDetail* t = nullptr;
+  if (!entry.contents.empty() && !entry.contents.front().value.empty())
+    t = &entry.contents.front();
+  else if (!entry.summary_detail.value.empty())
+    t = &entry.summary_detail;
+  if (t == nullptr) {
+    // An Entry built without details (tests, page sources): the neutral fields are HTML.
+    return fragment_paragraphs(entry.content.empty() ? entry.summary : entry.content, url);
+  }
+  if (t->type != "text/plain") return fragment_paragraphs(t->value, url);
+  // Plain text: each line becomes a <p> holding a text node, so nothing in it is read as markup.
+  try {
+    auto page = parse::Html::parse(std::string_view(), url);
+    if (!page.ok()) return {};
+    xmlNode* body = nullptr;
+    for (xmlNode* c = page->root()->children; c != nullptr && body == nullptr; c = c->next)
+      if (dom::is_element(c) && dom::name(c) == "body") body = c;
+    if (body == nullptr) return {};
+    std::string_view v = t->value;
+    while (!v.empty()) {
+      std::size_t nl = v.find('\n');
+      std::string_view line = v.substr(0, nl);
+      v = nl == std::string_view::npos ? std::string_view() : v.substr(nl + 1);
+      if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+      xmlNode* p = xmlNewChild(body, nullptr, BAD_CAST "p", nullptr);
+      if (p == nullptr) return {};
+      xmlNodeAddContentLen(p, reinterpret_cast<const xmlChar*>(line.data()),
+                           static_cast<int>(std::min<std::size_t>(line.size(), kMaxBlockBytes)));
+    }
+    Extractor e(page.value(), false);
+    return e.run_fragment();
+  } catch (const std::exception&) {
+    return {};
+  }
+}
 
 Result<Article> extract(const parse::Html& page, const Rules& rules) {
   try {

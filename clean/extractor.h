@@ -87,6 +87,20 @@ Result<Article> extract(const parse::Html& page, const Rules& rules = {});
 Result<Article> extract_bytes(std::string_view bytes, std::string_view url,
                               std::string_view content_type = {}, const Rules& rules = {});
 
+// Paragraphs of an HTML fragment that is already an article's text: a feed entry's content or
+// summary, the body kept when the article page cannot be had. The same libxml2 parse as a page
+// (every HTML character reference, named or numeric, decoded exactly once; '>' inside an
+// attribute value is markup, not the end of the tag) and the same walk into blocks and the same
+// chrome filters (class words, vocabulary, link-dense lines, date and byline lines); no title,
+// no metadata, no container choice: the whole fragment is the body. Never fails (input that
+// yields no text gives no paragraphs); bounded like extract().
+std::vector<std::string> fragment_paragraphs(std::string_view html, std::string_view url = {});
+
+// The text a feed entry carries itself: its first content when it has one, else its summary.
+// HTML and XHTML values go through fragment_paragraphs; a text/plain value is text (its '&' and
+// '<' are characters, never markup), one paragraph per line, through the same filters.
+std::vector<std::string> entry_paragraphs(const parse::Entry& entry, std::string_view url = {});
+
 // One line of `rasid clean --json` output (no trailing newline):
 //   {"file","url","title","text","published" (ISO 8601 as text::format_iso8601 writes it, null
 //   when unknown),"author","lang","canonical"}

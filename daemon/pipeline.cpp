@@ -19,54 +19,6 @@ namespace rasid::daemon {
 
 namespace {
 
-// Plain text of a feed's HTML summary (fallback body when the page cannot be had).
-std::vector<std::string> html_paragraphs(const std::string& html) {
-  std::vector<std::string> out;
-  std::string cur;
-  bool in_tag = false;
-  std::string tag;
-  auto flush = [&] {
-    std::string t = text::collapse_space(cur);
-    if (!t.empty()) out.push_back(t);
-    cur.clear();
-  };
-  for (char c : html) {
-    if (in_tag) {
-      if (c == '>') {
-        in_tag = false;
-        std::string name;
-        for (char t : tag) {
-          if (t == '/' && name.empty()) continue;
-          if (!std::isalnum(static_cast<unsigned char>(t))) break;
-          name += static_cast<char>(std::tolower(static_cast<unsigned char>(t)));
-        }
-        if (name == "p" || name == "br" || name == "div" || name == "li") flush();
-      } else {
-        tag += c;
-      }
-    } else if (c == '<') {
-      in_tag = true;
-      tag.clear();
-    } else {
-      cur += c;
-    }
-  }
-  flush();
-  // Decode the few entities that survive in summaries.
-  for (auto& p : out) {
-    for (auto [from, to] : {std::pair<const char*, const char*>{"&amp;", "&"},
-                            {"&quot;", "\""},
-                            {"&#39;", "'"},
-                            {"&lt;", "<"},
-                            {"&gt;", ">"},
-                            {"&nbsp;", " "}}) {
-      size_t pos;
-      while ((pos = p.find(from)) != std::string::npos) p.replace(pos, std::strlen(from), to);
-    }
-  }
-  return out;
-}
-
 parse::Time now_seconds() {
   return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
 }
@@ -374,7 +326,7 @@ void Pipeline::store_article(Poll& p, const parse::Entry& e, const std::string& 
     }
   }
   if (paragraphs.empty()) {
-    paragraphs = html_paragraphs(e.content.empty() ? e.summary : e.content);
+    paragraphs = clean::entry_paragraphs(e, e.link);
   }
   if (!page && paragraphs.empty() && (a.title.empty() || e.link.empty())) {
     // Nothing to keep (a section page's link whose page is gone, a feed item with neither a

@@ -20,6 +20,7 @@
 #include <unordered_map>
 
 #include "common/log.h"
+#include "fetch/content_coding.h"
 #include "fetch/guard.h"
 #include "text/text.h"
 #include "url/url.h"
@@ -706,6 +707,15 @@ struct Fetcher::Impl {
             tls_message(code, verify, t.errbuf[0] ? t.errbuf : curl_easy_strerror(code));
       } else {
         r.error_message = t.errbuf[0] ? t.errbuf : curl_easy_strerror(code);
+      }
+    }
+    if (r.error == Error::none && r.status >= 200 && r.status < 300) {
+      // A compressed body without Content-Encoding (fetch/content_coding.h), same cap.
+      Undeclared u = decode_undeclared(r.body, r.final_url, r.content_type, opts.max_body_bytes);
+      if (u.too_large) {
+        r.error = Error::too_large;
+        r.error_message = "body exceeds " + std::to_string(opts.max_body_bytes) + " bytes (" +
+                          u.coding + " without Content-Encoding)";
       }
     }
     if (r.error == Error::too_large) r.body.clear();  // partial bodies are never handed on

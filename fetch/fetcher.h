@@ -5,6 +5,8 @@
 // thread, exactly once per request, also when the Fetcher is destroyed first (with
 // error = Error::cancelled). The body is capped while it is received (decoded bytes, after
 // gzip/br/zstd), so a compression bomb or an endless chunked stream ends as Error::too_large.
+// A 2xx body compressed without Content-Encoding (gzip, zstd by magic bytes; brotli when the
+// URL or type names it) is decoded once under the same cap: fetch/content_coding.h.
 //
 // Safety: only http/https at every redirect hop (max 5), CURLOPT_NOSIGNAL, CURLOPT_QUICK_EXIT, and
 // a guard on the *resolved* address (CURLOPT_OPENSOCKETFUNCTION) that refuses loopback, private,
@@ -88,7 +90,7 @@ struct Response {
   std::string error_message;  // human-readable reason when error != none
   std::string final_url;
   std::map<std::string, std::string> headers;  // last response's headers, names lower-case
-  std::string body;  // raw (content-decoded) bytes; see text::decode for UTF-8
+  std::string body;  // raw (content-decoded, also when undeclared) bytes; text::decode → UTF-8
   std::string content_type;
   std::string etag;
   std::string last_modified;

@@ -247,11 +247,8 @@ struct Record {
   int sy_frequency = 0;
 };
 
-// Output strings come from the input's text, from character references and from our own
-// UTF-8 encoder. Only references, invalid input bytes, control characters and C1 code points
-// can make them need repair; input without any of those skips the per-string pass.
-bool needs_sanitize(std::string_view in, bool known_valid) {
-  if (in.find("&#") != std::string_view::npos) return true;
+// True when `in` holds a C0 control other than \t \n \r.
+bool has_controls(std::string_view in) {
   std::size_t i = 0;
 #ifdef __SSE2__
   for (; i + 16 <= in.size(); i += 16) {
@@ -269,9 +266,114 @@ bool needs_sanitize(std::string_view in, bool known_valid) {
     unsigned char c = static_cast<unsigned char>(in[i]);
     if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') return true;
   }
+  return false;
+}
+
+// Output strings come from the input's text, from character references and from our own
+// UTF-8 encoder. Only references, invalid input bytes, control characters and C1 code points
+// can make them need repair; input without any of those skips the per-string pass.
+// `in` has no C0 controls left (FeedParser::run drops them first).
+bool needs_sanitize(std::string_view in, bool known_valid) {
+  if (in.find("&#") != std::string_view::npos) return true;
   for (std::size_t p = in.find('\xC2'); p != std::string_view::npos; p = in.find('\xC2', p + 1))
     if (p + 1 < in.size() && static_cast<unsigned char>(in[p + 1]) < 0xA0) return true;
   return !known_valid && !fast_valid_utf8(in);
+}
+
+// The start of the next CDATA section or comment at or after `p` (npos when none): their text
+// is not markup, so references in them are not rewritten.
+std::size_t next_verbatim(std::string_view in, std::size_t p) {
+  for (std::size_t q = in.find("<!", p); q != std::string_view::npos; q = in.find("<!", q + 2))
+    if (in.compare(q, 9, "<![CDATA[") == 0 || in.compare(q, 4, "<!--") == 0) return q;
+  return std::string_view::npos;
+}
+
+// Named HTML references that XML does not define (&nbsp; &laquo; &hellip; &rsquo; …) are common
+// in feeds, well-formed (an RSS 0.91 DOCTYPE declares the Latin-1 ones) or not. pugixml leaves
+// an undefined reference as written, which would make it text ("&hellip;" in a title). So
+// before parsing, each one outside CDATA sections and comments, and not declared by the
+// document's own DTD subset (`declared`, expanded later), becomes the numeric reference of the
+// HTML 4 entity of that name (html_entity: libxml2's table); other names stay as written.
+// Numeric references to C0 controls other than tab, LF, CR (&#1;) are dropped, as the bytes are.
+// Returns false, `out` untouched, when nothing needed it.
+bool numeric_references(std::string_view in,
+                        const std::vector<std::pair<std::string, std::string>>& declared,
+                        std::string& out) {
+  std::size_t copied = 0, p = 0;
+  // The next CDATA section or comment, looked for only once a reference needs rewriting (most
+  // feeds have none: their '&'s are &amp; &lt; …).
+  std::size_t verbatim = std::string_view::npos;
+  bool verbatim_known = false;
+  bool any = false;
+  // True when the reference at `a` lies in a CDATA section or comment (p then moves past it).
+  auto in_verbatim = [&](std::size_t a) {
+    if (!verbatim_known) {
+      verbatim = next_verbatim(in, 0);
+      verbatim_known = true;
+    }
+    while (verbatim < a) {
+      bool cdata = in.compare(verbatim, 9, "<![CDATA[") == 0;
+      std::size_t end = in.find(cdata ? "]]>" : "-->", verbatim + (cdata ? 9 : 4));
+      if (end == std::string_view::npos) {
+        p = in.size();
+        return true;
+      }
+      if (a < end + 3) {
+        p = end + 3;
+        return true;
+      }
+      verbatim = next_verbatim(in, end + 3);
+    }
+    return false;
+  };
+  while (true) {
+    std::size_t a = in.find('&', p);
+    if (a == std::string_view::npos) break;
+    p = a + 1;
+    std::size_t j = a + 1;
+    if (j < in.size() && in[j] == '#') {
+      // A reference to a C0 control (&#1;, &#x1B;) is no more a character than the byte.
+      bool hex = j + 1 < in.size() && (in[j + 1] == 'x' || in[j + 1] == 'X');
+      std::size_t d = j + (hex ? 2 : 1), k = d;
+      unsigned long v = 0;
+      while (k < in.size() && k - d < 8 &&
+             (hex ? std::isxdigit(static_cast<unsigned char>(in[k]))
+                  : std::isdigit(static_cast<unsigned char>(in[k])))) {
+        char c = static_cast<char>(std::tolower(static_cast<unsigned char>(in[k])));
+        v = v * (hex ? 16 : 10) + static_cast<unsigned long>(c <= '9' ? c - '0' : c - 'a' + 10);
+        ++k;
+      }
+      if (k == d || k >= in.size() || in[k] != ';') continue;
+      if (v >= 0x20 || v == '\t' || v == '\n' || v == '\r') continue;
+      if (in_verbatim(a)) continue;
+      if (!any) out.reserve(in.size());
+      any = true;
+      out.append(in.substr(copied, a - copied));
+      copied = k + 1;
+      p = copied;
+      continue;
+    }
+    while (j < in.size() && j - a <= 32 && std::isalnum(static_cast<unsigned char>(in[j]))) ++j;
+    if (j == a + 1 || j >= in.size() || in[j] != ';') continue;
+    std::string_view name = in.substr(a + 1, j - a - 1);
+    if (name == "amp" || name == "lt" || name == "gt" || name == "quot" || name == "apos") continue;
+    if (std::any_of(declared.begin(), declared.end(),
+                    [&](const auto& d) { return d.first == name; }))
+      continue;
+    unsigned cp = html_entity(name);
+    if (cp == 0 || in_verbatim(a)) continue;
+    if (!any) out.reserve(in.size() + 64);
+    any = true;
+    out.append(in.substr(copied, a - copied));
+    out += "&#";
+    out += std::to_string(cp);
+    out += ';';
+    copied = j + 1;
+    p = copied;
+  }
+  if (!any) return false;
+  out.append(in.substr(copied));
+  return true;
 }
 
 class FeedParser {
@@ -812,6 +914,19 @@ void FeedParser::scan_doctype(std::string_view doc) {
 }
 
 Result<Feed> FeedParser::run(std::string_view in) {
+  scan_doctype(in.substr(0, std::min<std::size_t>(in.size(), 65536)));
+  std::string rewritten, stripped;
+  if (numeric_references(in, entities_, rewritten)) in = rewritten;
+  if (has_controls(in)) {
+    // C0 controls other than tab, LF, CR are not XML 1.0 characters (§2.2): a generator's
+    // stray bytes, dropped before parsing so that no title shows them as U+FFFD.
+    stripped.reserve(in.size());
+    for (char ch : in) {
+      unsigned char c = static_cast<unsigned char>(ch);
+      if (c >= 0x20 || c == '\t' || c == '\n' || c == '\r') stripped += ch;
+    }
+    in = stripped;
+  }
   pugi::xml_document doc;
   // No parse_wconv_attribute: attribute whitespace is kept as written.
   unsigned flags =
@@ -823,7 +938,6 @@ Result<Feed> FeedParser::run(std::string_view in) {
     feed_.warnings.push_back(std::string("XML error at byte ") + std::to_string(res.offset) + ": " +
                              res.description());
   }
-  scan_doctype(in.substr(0, std::min<std::size_t>(in.size(), 65536)));
 
   Scope top;
   top.base = url_;
@@ -977,10 +1091,6 @@ Result<Feed> FeedParser::run(std::string_view in) {
 // &#146; references): map them to the characters they meant, as browsers do.
 static void fix_c1(std::string& s) {
   if (s.find('\xC2') == std::string::npos) return;
-  static constexpr unsigned kCp1252[32] = {
-      0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
-      0x2039, 0x0152, 0xFFFD, 0x017D, 0xFFFD, 0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
-      0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0x0178};
   std::string out;
   out.reserve(s.size() + 8);
   for (std::size_t i = 0; i < s.size(); ++i) {
@@ -988,7 +1098,7 @@ static void fix_c1(std::string& s) {
     if (c == 0xC2 && i + 1 < s.size()) {
       unsigned char d = static_cast<unsigned char>(s[i + 1]);
       if (d >= 0x80 && d <= 0x9F) {
-        append_utf8(out, kCp1252[d - 0x80]);
+        append_utf8(out, windows1252_c1(d));
         ++i;
         continue;
       }
@@ -1001,13 +1111,15 @@ static void fix_c1(std::string& s) {
 void sanitize_feed(Feed& f) {
   auto fix = [](std::string& s) {
     fix_c1(s);
-    bool bad = !fast_valid_utf8(s);
-    // C0 controls other than \t \n \r are not text either
-    for (std::size_t i = 0; !bad && i < s.size(); ++i) {
-      unsigned char c = static_cast<unsigned char>(s[i]);
-      bad = c < 0x20 && c != '\t' && c != '\n' && c != '\r';
-    }
-    if (bad) s = text::sanitize_utf8(s);
+    // C0 controls other than \t \n \r are not XML 1.0 characters (§2.2): a generator's stray
+    // byte, dropped without a trace (a U+FFFD in a title helps no reader).
+    auto control = [](char ch) {
+      unsigned char c = static_cast<unsigned char>(ch);
+      return c < 0x20 && c != '\t' && c != '\n' && c != '\r';
+    };
+    if (std::any_of(s.begin(), s.end(), control))
+      s.erase(std::remove_if(s.begin(), s.end(), control), s.end());
+    if (!fast_valid_utf8(s)) s = text::sanitize_utf8(s);
   };
   auto fix_text = [&](TextDetail& t) { fix(t.value); };
   auto fix_link = [&](Link& l) {

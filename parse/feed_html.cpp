@@ -1,6 +1,8 @@
 // parse/feed_html.cpp — fragment re-serialization, entity decoding and text extraction.
 #include "parse/feed_html.h"
 
+#include <libxml/HTMLparser.h>
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -15,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "parse/parser.h"
 #include "text/text.h"
 #include "url/url.h"
 
@@ -63,42 +66,6 @@ bool unsafe_url(std::string_view v) {
          s.starts_with("data:text/html");
 }
 
-struct Entity {
-  std::string_view name;
-  unsigned cp;
-};
-// The named references that occur in feeds (HTML 4 Latin-1 + symbols + typography).
-constexpr std::array<Entity, 110> kEntities = {{
-    {"amp", '&'},       {"lt", '<'},        {"gt", '>'},        {"quot", '"'},
-    {"apos", '\''},     {"nbsp", 0xA0},     {"iexcl", 0xA1},    {"cent", 0xA2},
-    {"pound", 0xA3},    {"curren", 0xA4},   {"yen", 0xA5},      {"brvbar", 0xA6},
-    {"sect", 0xA7},     {"uml", 0xA8},      {"copy", 0xA9},     {"ordf", 0xAA},
-    {"laquo", 0xAB},    {"not", 0xAC},      {"shy", 0xAD},      {"reg", 0xAE},
-    {"macr", 0xAF},     {"deg", 0xB0},      {"plusmn", 0xB1},   {"sup2", 0xB2},
-    {"sup3", 0xB3},     {"acute", 0xB4},    {"micro", 0xB5},    {"para", 0xB6},
-    {"middot", 0xB7},   {"cedil", 0xB8},    {"sup1", 0xB9},     {"ordm", 0xBA},
-    {"raquo", 0xBB},    {"frac14", 0xBC},   {"frac12", 0xBD},   {"frac34", 0xBE},
-    {"iquest", 0xBF},   {"Agrave", 0xC0},   {"Aacute", 0xC1},   {"Acirc", 0xC2},
-    {"Atilde", 0xC3},   {"Auml", 0xC4},     {"Aring", 0xC5},    {"AElig", 0xC6},
-    {"Ccedil", 0xC7},   {"Egrave", 0xC8},   {"Eacute", 0xC9},   {"Ecirc", 0xCA},
-    {"Euml", 0xCB},     {"Iacute", 0xCD},   {"Ntilde", 0xD1},   {"Oacute", 0xD3},
-    {"Ouml", 0xD6},     {"times", 0xD7},    {"Oslash", 0xD8},   {"Uacute", 0xDA},
-    {"Uuml", 0xDC},     {"szlig", 0xDF},    {"agrave", 0xE0},   {"aacute", 0xE1},
-    {"acirc", 0xE2},    {"atilde", 0xE3},   {"auml", 0xE4},     {"aring", 0xE5},
-    {"aelig", 0xE6},    {"ccedil", 0xE7},   {"egrave", 0xE8},   {"eacute", 0xE9},
-    {"ecirc", 0xEA},    {"euml", 0xEB},     {"igrave", 0xEC},   {"iacute", 0xED},
-    {"icirc", 0xEE},    {"iuml", 0xEF},     {"ntilde", 0xF1},   {"ograve", 0xF2},
-    {"oacute", 0xF3},   {"ocirc", 0xF4},    {"otilde", 0xF5},   {"ouml", 0xF6},
-    {"divide", 0xF7},   {"oslash", 0xF8},   {"ugrave", 0xF9},   {"uacute", 0xFA},
-    {"ucirc", 0xFB},    {"uuml", 0xFC},     {"yuml", 0xFF},     {"ndash", 0x2013},
-    {"mdash", 0x2014},  {"lsquo", 0x2018},  {"rsquo", 0x2019},  {"sbquo", 0x201A},
-    {"ldquo", 0x201C},  {"rdquo", 0x201D},  {"bdquo", 0x201E},  {"dagger", 0x2020},
-    {"bull", 0x2022},   {"hellip", 0x2026}, {"permil", 0x2030}, {"lsaquo", 0x2039},
-    {"rsaquo", 0x203A}, {"euro", 0x20AC},   {"trade", 0x2122},  {"zwnj", 0x200C},
-    {"zwj", 0x200D},    {"lrm", 0x200E},    {"rlm", 0x200F},    {"thinsp", 0x2009},
-    {"ensp", 0x2002},   {"emsp", 0x2003},
-}};
-
 // Parses a reference at s[i] == '&'; returns consumed length (0 = not a reference).
 std::size_t parse_reference(std::string_view s, std::size_t i, unsigned long& cp) {
   std::size_t j = i + 1;
@@ -120,11 +87,7 @@ std::size_t parse_reference(std::string_view s, std::size_t i, unsigned long& cp
     if (j == start) return 0;
     if (j < s.size() && s[j] == ';') ++j;
     // Windows-1252 numeric references (&#150;) as browsers read them.
-    static constexpr unsigned kCp1252[32] = {
-        0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
-        0x2039, 0x0152, 0xFFFD, 0x017D, 0xFFFD, 0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
-        0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0x0178};
-    if (v >= 0x80 && v < 0xA0) v = kCp1252[v - 0x80];
+    if (v >= 0x80 && v < 0xA0) v = windows1252_c1(static_cast<unsigned>(v));
     if (v == 0) v = 0xFFFD;
     cp = v;
     return j - i;
@@ -134,16 +97,13 @@ std::size_t parse_reference(std::string_view s, std::size_t i, unsigned long& cp
   if (j == start) return 0;
   std::string_view name = s.substr(start, j - start);
   bool semi = j < s.size() && s[j] == ';';
-  for (const auto& e : kEntities) {
-    if (e.name == name) {
-      if (!semi && name != "amp" && name != "lt" && name != "gt" && name != "quot" &&
-          name != "nbsp")
-        return 0;
-      cp = e.cp;
-      return j - i + (semi ? 1 : 0);
-    }
-  }
-  return 0;
+  // Without ';' only the references browsers have always read that way.
+  if (!semi && name != "amp" && name != "lt" && name != "gt" && name != "quot" && name != "nbsp")
+    return 0;
+  unsigned named = html_entity(name);
+  if (named == 0) return 0;
+  cp = named;
+  return j - i + (semi ? 1 : 0);
 }
 
 // Text of an HTML fragment: references are kept as written, a bare '&' becomes "&amp;", and
@@ -191,6 +151,29 @@ void append_text(std::string& out, std::string_view t) {
 }
 
 }  // namespace
+
+unsigned windows1252_c1(unsigned cp) {
+  static constexpr unsigned kCp1252[32] = {
+      0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+      0x2039, 0x0152, 0xFFFD, 0x017D, 0xFFFD, 0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+      0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0x0178};
+  return cp >= 0x80 && cp < 0xA0 ? kCp1252[cp - 0x80] : cp;
+}
+
+unsigned html_entity(std::string_view name) {
+  // The names feeds use most, before libxml2's table (a linear scan of 253 names).
+  if (name == "amp") return '&';
+  if (name == "lt") return '<';
+  if (name == "gt") return '>';
+  if (name == "quot") return '"';
+  if (name == "nbsp") return 0xA0;
+  char buf[16];
+  if (name.empty() || name.size() >= sizeof buf) return 0;
+  name.copy(buf, name.size());
+  buf[name.size()] = '\0';
+  const htmlEntityDesc* e = htmlEntityLookup(reinterpret_cast<const xmlChar*>(buf));
+  return e == nullptr ? 0 : e->value;
+}
 
 bool fast_valid_utf8(std::string_view s) {
   const unsigned char* p = reinterpret_cast<const unsigned char*>(s.data());
@@ -488,56 +471,42 @@ std::string clean_html_fragment(std::string_view s, std::string_view base) {
   return out;
 }
 
-std::string html_to_text(std::string_view s) {
-  if (s.find('<') == std::string_view::npos && s.find('&') == std::string_view::npos)
-    return text::collapse_space(s);
-  std::string raw;
-  raw.reserve(s.size());
-  std::size_t i = 0;
-  while (i < s.size()) {
-    if (s[i] != '<') {
-      std::size_t next = s.find('<', i);
-      if (next == std::string_view::npos) next = s.size();
-      raw.append(s.substr(i, next - i));
-      i = next;
+namespace {
+
+// Text of a libxml2 HTML subtree; block elements and <br> separate words.
+void collect_text(const xmlNode* n, std::string& out) {
+  for (const xmlNode* c = n->children; c != nullptr; c = c->next) {
+    if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
+      if (c->content != nullptr) out += reinterpret_cast<const char*>(c->content);
       continue;
     }
-    std::size_t j = i + 1;
-    bool closing = j < s.size() && s[j] == '/';
-    if (closing) ++j;
-    if (s.substr(i, 4) == "<!--") {
-      std::size_t end = s.find("-->", i + 4);
-      i = end == std::string_view::npos ? s.size() : end + 3;
-      continue;
-    }
-    if (j >= s.size() ||
-        !(std::isalpha(static_cast<unsigned char>(s[j])) || s[j] == '!' || s[j] == '?')) {
-      raw += '<';
-      ++i;
-      continue;
-    }
-    std::size_t ns = j;
-    while (j < s.size() && is_name_char(s[j])) ++j;
-    std::string name = lower(s.substr(ns, j - ns));
-    std::size_t end = s.find('>', j);
-    i = end == std::string_view::npos ? s.size() : end + 1;
-    if (!closing && (name == "script" || name == "style")) {
-      std::size_t close = s.find("</" + name, i);
-      if (close == std::string_view::npos) {
-        // try upper-case spelling
-        std::string up = name;
-        for (char& c : up) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-        close = s.find("</" + up, i);
-      }
-      i = close == std::string_view::npos ? s.size() : close;
-      continue;
-    }
+    if (c->type != XML_ELEMENT_NODE || c->name == nullptr) continue;
+    std::string_view name = reinterpret_cast<const char*>(c->name);
+    if (name == "script" || name == "style") continue;
     static constexpr std::array<std::string_view, 16> kBlock = {
         "br", "p",  "div", "li", "tr", "td",         "th", "h1",
         "h2", "h3", "h4",  "h5", "h6", "blockquote", "hr", "dd"};
-    if (in(kBlock, name)) raw += ' ';
+    bool block = in(kBlock, name);
+    if (block) out += ' ';
+    collect_text(c, out);
+    if (block) out += ' ';
   }
-  return text::collapse_space(decode_entities(raw));
+}
+
+}  // namespace
+
+std::string html_to_text(std::string_view s) {
+  if (s.find('<') == std::string_view::npos)
+    return text::collapse_space(s.find('&') == std::string_view::npos ? std::string(s)
+                                                                      : decode_entities(s));
+  // Markup: libxml2's HTML parser, as for pages ('>' inside attribute values, comments,
+  // unclosed tags and every character reference read the way browsers read them).
+  auto doc = Html::parse(s, {});
+  if (!doc.ok()) return text::collapse_space(decode_entities(s));
+  std::string raw;
+  raw.reserve(s.size());
+  collect_text(doc->root(), raw);
+  return text::collapse_space(raw);
 }
 
 }  // namespace rasid::parse

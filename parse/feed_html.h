@@ -15,13 +15,23 @@ namespace rasid::parse {
 // written, except a '<' that starts no tag, which becomes "&lt;".
 std::string clean_html_fragment(std::string_view html, std::string_view base);
 
-// Plain text of an HTML fragment: tags stripped (script/style content dropped), character
-// references decoded, whitespace collapsed.
+// Plain text of an HTML fragment, read by libxml2's HTML parser (parse::Html): tags stripped
+// (script/style content dropped), character references decoded once, whitespace collapsed.
 std::string html_to_text(std::string_view html);
 
-// Decodes HTML character references (numeric, and the named ones feeds use). Invalid code
-// points become U+FFFD.
+// Decodes HTML character references (numeric, and every name of libxml2's HTML 4 table:
+// html_entity). Invalid code points become U+FFFD.
 std::string decode_entities(std::string_view s);
+
+// What a C1 code point (U+0080..U+009F) stands for when it is a Windows-1252 byte in disguise
+// (&#150;, Latin-1 mislabelled), as browsers read it (WHATWG Encoding, windows-1252 index);
+// U+FFFD for its five unassigned bytes. Other code points are returned as they are.
+unsigned windows1252_c1(unsigned cp);
+
+// The code point of a named HTML character reference ("hellip" → U+2026), from libxml2's
+// table of the HTML 4.01 entities (htmlEntityLookup, the table its HTML parser reads pages
+// with); 0 when the name is not one of them. Case-sensitive, as HTML is.
+unsigned html_entity(std::string_view name);
 
 // True when a value marked as plain text is really HTML (a closing tag of a known element, or
 // an entity/character reference), the guess feed readers make for RSS titles.

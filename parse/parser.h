@@ -4,8 +4,11 @@
 // Input must already be UTF-8 (text::decode); the XML declaration's encoding is ignored.
 // A feed with errors yields what could be recovered plus warnings ("bozo"), not nothing; only
 // input with no recognisable feed at all is an Error. All strings in the result are valid UTF-8
-// (numeric character references such as &#xD800; are sanitized), titles are plain text
-// (entities decoded, tags stripped), links are absolute (xml:base and the feed URL applied).
+// (numeric character references such as &#xD800; are sanitized) without C0 control characters
+// (XML 1.0 forbids all but tab, LF and CR: they are dropped, the entry kept), titles are plain
+// text (entities decoded, tags stripped), links are absolute (xml:base and the feed URL applied).
+// Named HTML references XML does not define (&nbsp; &laquo; &hellip; &rsquo; …) are read as
+// HTML's (libxml2's HTML 4 table), in well-formed and in recovered feeds alike.
 //
 // Thread-safe: no shared state; each call owns its documents.
 #pragma once

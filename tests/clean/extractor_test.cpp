@@ -459,4 +459,61 @@ TEST(Vocabulary, ArticleSentencesWithChromeWordsStay) {
 }
 
 }  // namespace
+
+// A feed entry's own HTML (the body kept when the article page is gone) goes through the
+// page's parser and filters. The old daemon stripper decoded six entities, and each of them
+// again after "&amp;" ("&amp;lt;" became "<"), and ended a tag at a '>' inside an attribute.
+TEST(Fragment, EveryCharacterReferenceDecodedOnce) {
+  auto p = fragment_paragraphs(
+      "<p>&lsquo;\xd8\xb3\xd9\x88\xd8\xb1\xd9\x8a\xd8\xa7&rsquo; &hellip; &#8217;"
+      "&#x2019; &laquo;\xd8\xae\xd8\xa8\xd8\xb1&raquo;&nbsp;!</p>"
+      "<p>a &amp;lt; b &amp;amp; c &lt;tag&gt;, d.</p>");
+  ASSERT_EQ(p.size(), 2u);
+  EXPECT_EQ(p[0],
+            "\xe2\x80\x98\xd8\xb3\xd9\x88\xd8\xb1\xd9\x8a\xd8\xa7\xe2\x80\x99 \xe2\x80\xa6 "
+            "\xe2\x80\x99\xe2\x80\x99 \xc2\xab\xd8\xae\xd8\xa8\xd8\xb1\xc2\xbb !");
+  EXPECT_EQ(p[1], "a &lt; b &amp; c <tag>, d.");
+}
+
+TEST(Fragment, GreaterThanInsideAnAttributeIsMarkup) {
+  auto p = fragment_paragraphs(
+      "<p><a href=\"https://ex.org/?a>b\" title=\"x > y\">\xd8\xae\xd8\xa8\xd8\xb1</a> "
+      "\xd9\x88\xd9\x82\xd8\xa7\xd9\x84 \xd8\xa7\xd9\x84\xd9\x88\xd8\xb2\xd9\x8a\xd8\xb1 "
+      "\xd8\xa5\xd9\x86 \xd8\xa7\xd9\x84\xd8\xae\xd8\xb7\xd8\xa9 \xd8\xac\xd8\xa7\xd9\x87\xd8\xb2"
+      "\xd8\xa9.</p><p><img alt='1 > 0' src=x.png>\xd8\xaa\xd9\x85.</p>");
+  ASSERT_EQ(p.size(), 2u);
+  EXPECT_EQ(p[0].find('>'), std::string::npos) << p[0];
+  EXPECT_EQ(p[0].find("title"), std::string::npos) << p[0];
+  EXPECT_TRUE(p[0].starts_with("\xd8\xae\xd8\xa8\xd8\xb1 ")) << p[0];
+  EXPECT_EQ(p[1], "\xd8\xaa\xd9\x85.");
+}
+
+TEST(Fragment, BlocksSplitAndChromeGoes) {
+  auto p = fragment_paragraphs(std::string("<div>") + kBody[0] + "<br>" + kBody[1] +
+                               "</div><ul><li>" + kBody[2] +
+                               "</li></ul><script>var x = '<p>no</p>';</script>"
+                               "<p><a href=\"/more\">\xd8\xa7\xd9\x82\xd8\xb1\xd8\xa3 "
+                               "\xd8\xa3\xd9\x8a\xd8\xb6\xd8\xa7\xd9\x8b</a></p>");
+  ASSERT_EQ(p.size(), 3u);
+  EXPECT_EQ(p[0], kBody[0]);
+  EXPECT_EQ(p[1], kBody[1]);
+  EXPECT_EQ(p[2], kBody[2]);
+}
+
+TEST(Fragment, PlainTextEntryIsTextNotMarkup) {
+  parse::Entry e;
+  e.summary_detail = {"a &lt; b <i>x</i>, d.\n\n" + std::string(kBody[3]), "text/plain"};
+  e.summary = e.summary_detail.value;
+  auto p = entry_paragraphs(e);
+  ASSERT_EQ(p.size(), 2u);
+  EXPECT_EQ(p[0], "a &lt; b <i>x</i>, d.");
+  EXPECT_EQ(p[1], kBody[3]);
+  // HTML content wins over the summary.
+  e.contents.push_back({"<p>&hellip;" + std::string(kBody[4]) + "</p>", "text/html"});
+  p = entry_paragraphs(e);
+  ASSERT_EQ(p.size(), 1u);
+  EXPECT_EQ(p[0], "\xe2\x80\xa6" + std::string(kBody[4]));
+  EXPECT_TRUE(entry_paragraphs(parse::Entry{}).empty());
+}
+
 }  // namespace rasid::clean

@@ -333,6 +333,23 @@ TEST(Hostile, NestedGzipBomb) {
 #endif
 }
 
+TEST(Hostile, UndeclaredGzipAndZstdBombs) {
+  // No Content-Encoding: curl hands the bytes on as they are and the Fetcher's sniff decodes
+  // them (fetch/content_coding.h), under the same cap and the same bounds.
+#ifndef RASID_TEST_HAVE_ZLIB
+  GTEST_SKIP() << "zlib headers not available";
+#else
+  for (const std::string& bomb : {gzip_bomb(), zstd_bomb()}) {
+    HttpServer server([&](const HttpRequest&) {
+      return HttpResponse{200, {{"Content-Type", "application/rss+xml"}}, bomb};
+    });
+    auto o = run_beside_healthy(get(server.url("/")), hostile_options(),
+                                "undeclared bomb " + std::to_string(bomb.size()) + " B -> 256 MiB");
+    expect_contained(o, Error::too_large, 2000ms);
+  }
+#endif
+}
+
 TEST(Hostile, BrotliBomb) {
 #ifndef RASID_TEST_HAVE_BROTLI
   GTEST_SKIP() << "libbrotlienc not available";

@@ -271,3 +271,81 @@ TEST(Feed, DeepNestingDoesNotExhaustTheStack) {
   ASSERT_TRUE(f.ok());
   ASSERT_EQ(f->entries.size(), 1u);
 }
+
+// Named HTML references XML does not define. pugixml leaves them as written, so before this an
+// Atom text title kept "&hellip;" as text, and names outside a hand-kept list of 110 (&rarr;)
+// stayed literal in HTML titles and bodies.
+TEST(Feed, UndefinedHtmlEntitiesAreTheirCharacters) {
+  // Not well-formed (the names are declared nowhere) and recovered from a mismatched end tag.
+  auto f = parse_feed(R"(<rss version="2.0"><channel><title>موقع&nbsp;الخبر</title>
+<item><title>&laquo;سوريا&raquo; &hellip; &rsquo;x&lsquo; &bogus;</title><link>https://ex.org/1</link>
+<description>نص&nbsp;أول &hellip; &lt;b&gt;&amp;rarr;&lt;/b&gt;</description></item>
+</chanel></rss>)",
+                      "https://ex.org/feed");
+  ASSERT_TRUE(f.ok()) << f.error();
+  EXPECT_FALSE(f->warnings.empty()) << "recovered";
+  ASSERT_EQ(f->entries.size(), 1u);
+  EXPECT_EQ(f->entries[0].title, "«سوريا» … ’x‘ &bogus;");
+  EXPECT_EQ(f->entries[0].summary, "نص\u00a0أول … <b>&rarr;</b>");
+  EXPECT_EQ(f->title, "موقع الخبر");
+
+  // Atom text constructs: bare names are characters; an escaped "&amp;hellip;" and a name in
+  // CDATA are text as written (type text), as XML says.
+  auto a = parse_feed(R"(<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title>
+<entry><id>1</id><title>&hellip; ok&rsquo;</title><summary>&amp;hellip; <![CDATA[&rsquo;]]></summary>
+<content type="html">&lt;p&gt;&amp;laquo;x&amp;raquo;&amp;nbsp;&amp;alpha;&lt;/p&gt;</content></entry></feed>)",
+                      "https://ex.org/atom");
+  ASSERT_TRUE(a.ok()) << a.error();
+  ASSERT_EQ(a->entries.size(), 1u);
+  EXPECT_EQ(a->entries[0].title, "… ok’");
+  EXPECT_EQ(a->entries[0].summary, "&hellip; &rsquo;");
+  EXPECT_EQ(a->entries[0].content, "<p>&laquo;x&raquo;&nbsp;&alpha;</p>");
+}
+
+TEST(Feed, WellFormedEntityDeclarationsAreHonoured) {
+  // RSS 0.91's DOCTYPE declares the Latin-1 names; the document's own subset wins for its names.
+  auto f = parse_feed(R"x(<?xml version="1.0"?>
+<!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN"
+ "http://my.netscape.com/publish/formats/rss-0.91.dtd" [<!ENTITY hellip "(more)">]>
+<rss version="0.91"><channel><title>a&nbsp;b</title><link>https://ex.org/</link>
+<item><title>&laquo;x&raquo; &hellip;</title><link>https://ex.org/1</link></item></channel></rss>)x",
+                      "https://ex.org/feed");
+  ASSERT_TRUE(f.ok()) << f.error();
+  ASSERT_EQ(f->entries.size(), 1u);
+  EXPECT_EQ(f->entries[0].title, "«x» (more)");
+  // HTML titles decode every HTML 4 name once: "&amp;lt;" is the text "&lt;", not "<".
+  auto g = parse_feed(R"(<rss version="2.0"><channel><title>t</title><item>
+<title>A &amp;rarr; B &amp;amp;lt; &lt;a title="x &gt; y"&gt;C&lt;/a&gt;</title></item></channel></rss>)",
+                      "https://ex.org/feed");
+  ASSERT_TRUE(g.ok()) << g.error();
+  ASSERT_EQ(g->entries.size(), 1u);
+  EXPECT_EQ(g->entries[0].title, "A → B &lt; C");
+}
+
+// XML 1.0 forbids C0 controls other than tab, LF, CR; generators leave them in anyway. They
+// used to become U+FFFD in titles; they are dropped, and the entry is kept.
+TEST(Feed, ControlCharactersAreDroppedAndTheEntryKept) {
+  std::string rss = "<rss version=\"2.0\"><channel><title>a\x01\x1f" "b</title>"
+                    "<item><title>\xd8\xb3\xd9\x88\x02\xd8\xb1\xd9\x8a\x1b\xd8\xa7</title>"
+                    "<link>https://ex.org/1</link><description>x\x08y</description>"
+                    "</item><item><title>second\x0e</title><link>https://ex.org/2</link></item>"
+                    "</channel></rss>";
+  for (auto f : {parse_feed(rss, "https://ex.org/feed"),
+                 parse_feed_bytes(rss, "application/rss+xml", "https://ex.org/feed")}) {
+    ASSERT_TRUE(f.ok()) << f.error();
+    EXPECT_EQ(f->title, "ab");
+    ASSERT_EQ(f->entries.size(), 2u);
+    EXPECT_EQ(f->entries[0].title, "\xd8\xb3\xd9\x88\xd8\xb1\xd9\x8a\xd8\xa7");
+    EXPECT_EQ(f->entries[0].summary, "xy");
+    EXPECT_EQ(f->entries[1].title, "second");
+    for (const auto& e : f->entries)
+      EXPECT_EQ(e.title.find("\xef\xbf\xbd"), std::string::npos) << "no U+FFFD";
+  }
+  // A reference to a control character is the same character: dropped.
+  auto r = parse_feed("<rss version=\"2.0\"><channel><item><title>a&#1;b&#x1F;c</title>"
+                      "</item></channel></rss>",
+                      "https://ex.org/feed");
+  ASSERT_TRUE(r.ok()) << r.error();
+  ASSERT_EQ(r->entries.size(), 1u);
+  EXPECT_EQ(r->entries[0].title, "abc");
+}
