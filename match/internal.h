@@ -26,6 +26,8 @@ struct Query::Node {
   std::vector<std::shared_ptr<const Node>> kids;
   int distance = 0;  // NEAR/n
   bool ordered = false;
+  bool exact = false;  // =term: the document word must equal the normalized word itself
+  std::string term;    // term / phrase / prefix as written in the query (Hit::term)
 };
 
 using NodePtr = std::shared_ptr<const Query::Node>;
@@ -72,6 +74,10 @@ class AnalyzedDoc {
   const std::string& source() const { return source_; }
   const std::string& lang() const { return lang_; }
   Hit hit(const Span& s) const;
+  // The normalized word at a position.
+  const std::string& norm(std::uint32_t pos) const {
+    return norms_[pos >= kBodyBase ? title_count_ + (pos - kBodyBase) : pos];
+  }
   std::uint32_t title_count() const { return title_count_; }
 
  private:

@@ -2,11 +2,17 @@
 //
 // Language (precedence NOT > AND > OR; AND is implicit between adjacent terms):
 //   term  "a phrase"  a AND b  a OR b  NOT a  -a  (a OR b) c
-//   a NEAR/5 b   a ONEAR/5 b (ordered)   prefix*   title:term  source:name  lang:ar
+//   a NEAR/5 b   a ONEAR/5 b (ordered)   prefix*   =exact   title:term  source:name  lang:ar
 // Terms are analysed like the text (text::normalize): an Arabic term matches a token that is the
 // term with proclitics (و ف ب ك ل ال وال بال …) and, for nouns, common suffixes (ة/ه ية ي ين ون
-// ات ان, and ة-nouns as حكومات حكومتين حكومتها); names are never stemmed (بغداد does not match
-// غداد). Latin terms are case-folded.
+// ات ان, ة-nouns as حكومات حكومتين حكومتها), possessive pronouns (جيشها حربهم اجتماعهم), tanwin
+// with alef (اتفاقاً) and, for places, their nisba (روسيا: الروسي الروسية الروسيين; أمريكا:
+// الأمريكي). What decides (text/clitics.h, text/lexicon.h): a word that is a word of its own in
+// the lexicon (Ayaspell's Hunspell word list, Debian hunspell-ar) or a place of text/places.tsv
+// keeps its letters — مال does not match كمال, لبن not لبنان, قطر not قطرات, حماس not
+// حماسة, غداد not بغداد; without the word list only places are protected (text/lexicon.h).
+// =term matches the word exactly as written after normalization (=مال: مال, مالٌ; not المال or
+// كمال); ="a phrase" likewise each word. Latin terms are case-folded.
 //
 // Details: operators are upper-case (AND OR NOT; && || also accepted); "…", «…» and “…” quote
 // phrases; a term the analyzer splits ("COVID-19", "وCOVID") is a phrase. NEAR/n: at most n words
@@ -75,10 +81,13 @@ class Query {
 };
 
 // A span of the original text that a query term matched (byte offsets into title or body).
+// `term` is the query term that matched it as written in the query (`مال`, `=مال`, `"a b"`,
+// `اقتصاد*`): with the text of the span, the form a term matched («كمال» for مال).
 struct Hit {
   bool in_title = false;
   std::size_t begin = 0;
   std::size_t end = 0;
+  std::string term = {};
 };
 
 struct TopicMatch {
