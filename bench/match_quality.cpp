@@ -183,16 +183,19 @@ int main(int argc, char** argv) {
                   p.kind.c_str());
   }
   if (misses) std::printf("\n");
-  std::printf("| kind | pairs (+/−) | rasid P | rasid R | light10 P | light10 R |\n");
-  std::printf("|---|---:|---:|---:|---:|---:|\n");
+  std::printf(
+      "| kind | pairs (+/−) | rasid P | rasid R | rasid FP/FN | light10 P | light10 R | light10 "
+      "FP/FN |\n");
+  std::printf("|---|---:|---:|---:|---:|---:|---:|---:|\n");
   for (const auto& [kind, c] : by_kind) {
     const auto& [r, l] = c;
-    std::printf("| %s | %d (%d/%d) | %s | %s | %s | %s |\n", kind.c_str(),
+    std::printf("| %s | %d (%d/%d) | %s | %s | %d/%d | %s | %s | %d/%d |\n", kind.c_str(),
                 r.tp + r.fp + r.fn + r.tn, r.tp + r.fn, r.fp + r.tn, r.p().c_str(), r.r().c_str(),
-                l.p().c_str(), l.r().c_str());
+                r.fp, r.fn, l.p().c_str(), l.r().c_str(), l.fp, l.fn);
   }
-  std::printf("| **all** | %d (%d/%d) | **%s** | **%s** | %s | %s |\n",
+  std::printf("| **all** | %d (%d/%d) | **%s** | **%s** | %d/%d | %s | %s | %d/%d |\n",
               all_r.tp + all_r.fp + all_r.fn + all_r.tn, all_r.tp + all_r.fn, all_r.fp + all_r.tn,
-              all_r.p().c_str(), all_r.r().c_str(), all_l.p().c_str(), all_l.r().c_str());
+              all_r.p().c_str(), all_r.r().c_str(), all_r.fp, all_r.fn, all_l.p().c_str(),
+              all_l.r().c_str(), all_l.fp, all_l.fn);
   return 0;
 }

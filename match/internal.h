@@ -19,6 +19,7 @@ struct Query::Node {
   enum class Kind { kTerm, kPrefix, kPhrase, kAnd, kOr, kNot, kNear, kSource, kLang };
   Kind kind = Kind::kTerm;
   bool title_only = false;
+  bool exact = false;               // =term: the document word must equal the normalized word
   std::uint64_t key = 0;            // term / prefix: keys[0], kept inline for evaluation speed
   std::vector<std::uint64_t> keys;  // term: 1 key; phrase: one per word; prefix: presearch key
   std::vector<std::string> words;   // the normalized words (for presearch choice and debugging)
@@ -26,8 +27,7 @@ struct Query::Node {
   std::vector<std::shared_ptr<const Node>> kids;
   int distance = 0;  // NEAR/n
   bool ordered = false;
-  bool exact = false;  // =term: the document word must equal the normalized word itself
-  std::string term;    // term / phrase / prefix as written in the query (Hit::term)
+  std::string term;  // term / phrase / prefix as written in the query (Hit::term)
 };
 
 using NodePtr = std::shared_ptr<const Query::Node>;

@@ -118,6 +118,19 @@ class Matcher {
   std::unique_ptr<Impl> impl_;
 };
 
+// The forms a topic's terms matched in a document ("مال: المال 2, كمال 1"): one entry per
+// (term, text of the hit) with how many hits it had, title hits first, in order of first
+// appearance. `form` is the original text of the span (for a phrase, the words it covers).
+struct MatchedForm {
+  std::string term;
+  std::string form;
+  int count = 0;
+};
+std::vector<MatchedForm> matched_forms(const Document& doc, const TopicMatch& m);
+// One line for people: "term: form, form ×3; term2: form" (a count only above 1), in the order
+// given; at most `max_chars` bytes, cut at an entry boundary with "…".
+std::string format_forms(const std::vector<MatchedForm>& forms, std::size_t max_chars = 300);
+
 // A snippet of `text` around the first hits, with hits wrapped in `open`/`close` markers,
 // cut on word boundaries to at most `max_chars` characters of `text` (markers and the "…" added
 // at a cut end are not counted). Pass only the hits of that text (Hit::in_title tells which);

@@ -5,11 +5,18 @@
 // Forms of a normalized word (text::normalize): the word itself; the word without one proclitic
 // (و ف ب ك ل ال وال بال كال فال لل …); and of each of those, the stem without a noun suffix (ة/ه
 // ية ي ين ون ات ان …), with ة rebuilt where a suffix only follows ة turned ت (حكومتها → حكومه).
-// Names are never stemmed beyond these table rules, and short words keep their letters (every
-// affix leaves a minimum number of characters). Non-Arabic words have one form: themselves.
+// Also: a possessive pronoun (ه ها هم هما كم كن نا: جيشها, قواتها → قوات → قوه), tanwin with alef
+// (اتفاقا → اتفاق), and for a nisba of a place its name (الروسيه → روسيا; text/places.tsv).
+// Short words keep their letters (every affix leaves a minimum number of characters).
+// Knowledge (text/lexicon.h, issue 16): a word of its own — an entry of the Hunspell word list or
+// a place — keeps its proclitic letters (كمال, بغداد, وبغداد), its ة ان ين ون (لبنان, حماسه)
+// and its pronoun / tanwin ending; ات gives the ة noun alone when that is a word (قطرات → قطره);
+// nisba suffixes stay as before (الرئيسي → رئيس) except on a place (مالي). Without the word
+// list only places are known. Non-Arabic words have one form: themselves.
 //
 // Header-only and allocation-free: forms are reported as up to three string pieces to be
-// concatenated (match/ hashes them without building strings). Pure and thread-safe.
+// concatenated (match/ hashes them without building strings); lexicon look-ups are hash probes.
+// Pure and thread-safe (the lexicon is immutable).
 #pragma once
 
 #include <cstddef>
@@ -97,11 +104,11 @@ inline bool nisba(std::string_view s) {
 // tanwin alef, whose own pronoun / alef is not cut again.
 template <class Emit>
 void expand_suffixes(std::string_view base, std::string_view rest, const Lexicon& lex, Emit& emit,
-                     int depth = 0) {
+                     int depth = 0, int known = -1) {
   emit(base, rest, std::string_view{});
   const std::size_t n = char_count(rest);
   if (n < 4) return;  // every affix leaves at least 3 characters (2 with a rebuilt ة)
-  const bool own = lex.known(rest);
+  const bool own = known >= 0 ? known == 1 : lex.known(rest);  // `known`: already looked up
   for (const Affix& a : kSuffixes) {
     if (!ends_with(rest, a.s)) continue;
     const std::size_t sn = char_count(a.s);
@@ -151,7 +158,8 @@ void expand_suffixes(std::string_view base, std::string_view rest, const Lexicon
 
 // Does a proclitic strip cut a word of its own? The single letters of the proclitic are checked
 // one by one (وبغداد: neither وبغداد nor بغداد may lose a letter); ال is never part of a word.
-inline bool keeps_letters(std::string_view norm, std::string_view proclitic, const Lexicon& lex) {
+inline bool keeps_letters(std::string_view norm, std::string_view proclitic, const Lexicon& lex,
+                          bool norm_known) {
   // The letters before an article: وال → و, بال → ب, لل → ل, ال → none.
   std::size_t letters = proclitic.size();
   if (ends_with(proclitic, "لل")) {
@@ -159,7 +167,8 @@ inline bool keeps_letters(std::string_view norm, std::string_view proclitic, con
   } else if (ends_with(proclitic, "ال")) {
     letters -= 4;
   }
-  for (std::size_t i = 0; i < letters; i += 2) {
+  if (letters > 0 && norm_known) return true;
+  for (std::size_t i = 2; i < letters; i += 2) {
     if (lex.known(norm.substr(i))) return true;
   }
   return false;
@@ -175,14 +184,15 @@ void expand(std::string_view norm, const Lexicon& lex, Emit&& emit, Form&& form)
     form(norm);
     return;
   }
-  expand_suffixes(std::string_view{}, norm, lex, emit);
+  const bool known = lex.known(norm);  // one look-up for the suffix and proclitic rules
+  expand_suffixes(std::string_view{}, norm, lex, emit, 0, known ? 1 : 0);
   form(norm);
   const std::size_t n = char_count(norm);
   for (const Affix& p : kProclitics) {
     if (!starts_with(norm, p.s)) continue;
     const std::size_t pn = char_count(p.s);
     if (n < pn + p.min_rest) continue;
-    if (keeps_letters(norm, p.s, lex)) continue;  // كمال is not ك + مال, بيروت not ب + يروت
+    if (keeps_letters(norm, p.s, lex, known)) continue;  // كمال is not ك + مال, بيروت not ب + يروت
     std::string_view rest = norm.substr(p.s.size());
     expand_suffixes(std::string_view{}, rest, lex, emit);
     form(rest);

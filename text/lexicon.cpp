@@ -15,16 +15,6 @@ extern const char* const kPlacesTsv;  // text/places.tsv, compiled in (places_da
 
 namespace {
 
-constexpr std::uint64_t kBasis = 0xcbf29ce484222325ULL;
-
-std::uint64_t fnv(std::uint64_t h, std::string_view s) {
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 0x100000001b3ULL;
-  }
-  return h;
-}
-
 // A set of 64-bit hashes: open addressing, linear probing, 0 marks an empty slot.
 class HashSet {
  public:
@@ -55,6 +45,8 @@ class HashSet {
     }
   }
   std::size_t size() const { return size_; }
+  const std::uint64_t* data() const { return slots_.data(); }
+  std::size_t mask() const { return mask_; }
 
  private:
   std::size_t slot(std::uint64_t k) const { return (k * 0x9E3779B97F4A7C15ULL >> 32) & mask_; }
@@ -139,6 +131,7 @@ static const std::vector<std::string> kNone;
 Lexicon::Lexicon() : impl_(std::make_unique<Impl>()) {
   impl_->load_places();
   impl_->words.build(std::move(impl_->keys));
+  bind();
 }
 
 Lexicon::Lexicon(const std::string& dic_path) : impl_(std::make_unique<Impl>()) {
@@ -146,17 +139,17 @@ Lexicon::Lexicon(const std::string& dic_path) : impl_(std::make_unique<Impl>()) 
   if (!dic_path.empty()) impl_->load_words(dic_path);
   impl_->words.build(std::move(impl_->keys));
   impl_->keys = {};
+  bind();
+}
+
+void Lexicon::bind() {
+  slots_ = impl_->words.data();
+  mask_ = impl_->words.mask();
 }
 
 Lexicon::~Lexicon() = default;
 Lexicon::Lexicon(Lexicon&&) noexcept = default;
 Lexicon& Lexicon::operator=(Lexicon&&) noexcept = default;
-
-bool Lexicon::known(std::string_view norm) const { return impl_->words.has(fnv(kBasis, norm)); }
-
-bool Lexicon::known(std::string_view a, std::string_view b, std::string_view c) const {
-  return impl_->words.has(fnv(fnv(fnv(kBasis, a), b), c));
-}
 
 bool Lexicon::place(std::string_view norm) const { return impl_->places.has(fnv(kBasis, norm)); }
 

@@ -44,9 +44,11 @@ class Lexicon {
   Lexicon& operator=(Lexicon&&) noexcept;
 
   // Is this normalized word an entry (a word of its own, or a place name)?
-  bool known(std::string_view norm) const;
+  bool known(std::string_view norm) const { return has(fnv(kBasis, norm)); }
   // Several pieces concatenated (no allocation).
-  bool known(std::string_view a, std::string_view b, std::string_view c = {}) const;
+  bool known(std::string_view a, std::string_view b, std::string_view c = {}) const {
+    return has(fnv(fnv(fnv(kBasis, a), b), c));
+  }
   // Is this normalized word a place name of places.tsv?
   bool place(std::string_view norm) const;
   // The place names (normalized, as written in places.tsv) whose nisba adjective, without its
@@ -58,6 +60,30 @@ class Lexicon {
   const std::string& source() const;  // the word list's path, "" without one
 
  private:
+  // The word set, inline for the analyzer's hot path: 64-bit FNV-1a hashes in open addressing
+  // (0 = empty slot, a hash of 0 is stored as 1), owned by impl_.
+  static constexpr std::uint64_t kBasis = 0xcbf29ce484222325ULL;
+  static std::uint64_t fnv(std::uint64_t h, std::string_view s) {
+    for (unsigned char c : s) {
+      h ^= c;
+      h *= 0x100000001b3ULL;
+    }
+    return h;
+  }
+  bool has(std::uint64_t k) const {
+    if (mask_ == 0) return false;
+    if (k == 0) k = 1;
+    std::size_t at = (k * 0x9E3779B97F4A7C15ULL >> 32) & mask_;
+    for (;;) {
+      const std::uint64_t v = slots_[at];
+      if (v == k) return true;
+      if (v == 0) return false;
+      at = (at + 1) & mask_;
+    }
+  }
+  void bind();  // slots_ / mask_ from impl_
+  const std::uint64_t* slots_ = nullptr;
+  std::size_t mask_ = 0;
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
