@@ -193,6 +193,7 @@ struct Strings {
   const char* degraded;  // the banner when assess_health() says "degraded"
   const char *published, *fetched;
   const char *attempts, *next_attempt;
+  const char* matched_forms;  // before what each topic's terms matched in the article
 };
 
 const Strings kAr{"ar",
@@ -234,7 +235,8 @@ const Strings kAr{"ar",
                   "نُشر",
                   "جُلب",
                   "المحاولات",
-                  "المحاولة التالية"};
+                  "المحاولة التالية",
+                  "طابق: "};
 
 const Strings kEn{"en",
                   "ltr",
@@ -275,7 +277,8 @@ const Strings kEn{"en",
                   "Published",
                   "Fetched",
                   "Attempts",
-                  "Next attempt"};
+                  "Next attempt",
+                  "Matched: "};
 
 // Arabic counted nouns: 1, 2 (dual), 3–10 (plural), 11+ (singular accusative).
 std::string ar_count(long long n, const char* one, const char* two, const char* few,
@@ -380,6 +383,7 @@ li.article h3{margin:0 0 .25rem;font-size:1.05rem;overflow-wrap:anywhere}
 .meta{color:var(--muted);font-size:.85rem;display:flex;flex-wrap:wrap;gap:.25rem .75rem}
 .topic{background:var(--line);border-radius:.3rem;padding:0 .4rem;color:var(--fg);text-decoration:none}
 .snippet{margin:.35rem 0 0;overflow-wrap:anywhere}
+.forms{margin:.2rem 0 0;font-size:.9em;overflow-wrap:anywhere}
 mark{background:var(--mark);color:inherit;padding:0 .1em;border-radius:.15em}
 nav.topics{display:flex;flex-wrap:wrap;gap:.4rem}
 nav.topics a{text-decoration:none;border:1px solid var(--line);border-radius:1rem;padding:.1rem .6rem;font-size:.9rem}
@@ -664,7 +668,13 @@ std::string render_page(const StatusContext& ctx, const std::map<std::string, st
             h += std::string("<span class=\"also\">") + s.also_reported + list + "</span>";
         }
       }
-      h += "</div><p class=\"snippet\">" + hl.snippet_html + "</p></li>\n";
+      h += "</div><p class=\"snippet\">" + hl.snippet_html + "</p>";
+      // What each topic's terms matched, as recorded with the match («كمال» under مال).
+      for (const auto& m : a.matches)
+        if (!m.forms.empty())
+          h += std::string("<p class=\"forms muted\">") + s.matched_forms + "<bdi>" +
+               html_escape(m.topic) + "</bdi> — <bdi>" + html_escape(m.forms) + "</bdi></p>";
+      h += "</li>\n";
     }
     h += "</ol>";
   }
@@ -1094,7 +1104,10 @@ Result<nlohmann::json> articles_json(storage::Store& store, const storage::Artic
     const auto& a = r.article;
     nlohmann::json matches = nlohmann::json::array();
     for (const auto& m : r.matches)
-      matches.push_back({{"topic", m.topic}, {"snippet", m.snippet}, {"at", iso_ms(m.created)}});
+      matches.push_back({{"topic", m.topic},
+                         {"snippet", m.snippet},
+                         {"forms", m.forms},
+                         {"at", iso_ms(m.created)}});
     nlohmann::json also = nlohmann::json::array();
     if (a.story_id) {
       if (auto others = store.story_sources(a.story_id))
