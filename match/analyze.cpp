@@ -292,7 +292,7 @@ void collect_hits(const Query::Node& n, const AnalyzedDoc& d, std::vector<Hit>& 
     case Kind::kPhrase:
       for (const Span& s : spans(n, d)) {
         out.push_back(d.hit(s));
-        out.back().term = n.term;
+        out.back().term = n.kind == Kind::kPrefix ? n.value + "*" : n.value;
       }
       break;
     case Kind::kAnd:

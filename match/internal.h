@@ -23,11 +23,12 @@ struct Query::Node {
   std::uint64_t key = 0;            // term / prefix: keys[0], kept inline for evaluation speed
   std::vector<std::uint64_t> keys;  // term: 1 key; phrase: one per word; prefix: presearch key
   std::vector<std::string> words;   // the normalized words (for presearch choice and debugging)
-  std::string value;                // prefix: normalized prefix; source/lang: normalized value
+  // prefix: normalized prefix; source/lang: normalized value; term / phrase: the term as written
+  // in the query, for Hit::term (kept here so that nodes do not grow: evaluation walks them)
+  std::string value;
   std::vector<std::shared_ptr<const Node>> kids;
   int distance = 0;  // NEAR/n
   bool ordered = false;
-  std::string term;  // term / phrase / prefix as written in the query (Hit::term)
 };
 
 using NodePtr = std::shared_ptr<const Query::Node>;

@@ -376,8 +376,6 @@ class Parser {
     }
     n->title_only = f == Field::kTitle;
     n->exact = t.exact;
-    n->term = (t.exact ? "=" : "") +
-              (t.kind == Tok::kPhrase ? "\"" + t.text + "\"" : t.text + (t.prefix ? "*" : ""));
     std::vector<std::string> w = text::words(t.text);
     if (w.empty()) throw ParseError{t.col, "'" + t.text + "' has no letters or digits"};
     if (t.prefix) {
@@ -392,6 +390,7 @@ class Parser {
       return n;
     }
     n->kind = w.size() == 1 ? Kind::kTerm : Kind::kPhrase;
+    n->value = (t.exact ? "=" : "") + (t.kind == Tok::kPhrase ? "\"" + t.text + "\"" : t.text);
     for (const std::string& x : w) n->keys.push_back(analysis::key_hash(x));
     n->key = n->keys[0];
     n->words = std::move(w);
