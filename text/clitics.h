@@ -104,11 +104,18 @@ inline bool nisba(std::string_view s) {
 // tanwin alef, whose own pronoun / alef is not cut again.
 template <class Emit>
 void expand_suffixes(std::string_view base, std::string_view rest, const Lexicon& lex, Emit& emit,
-                     int depth = 0, int known = -1) {
+                     int depth = 0, int* known = nullptr) {
   emit(base, rest, std::string_view{});
   const std::size_t n = char_count(rest);
   if (n < 4) return;  // every affix leaves at least 3 characters (2 with a rebuilt ة)
-  const bool own = known >= 0 ? known == 1 : lex.known(rest);  // `known`: already looked up
+  // Is `rest` a word of its own? Looked up once, only when a rule needs it; `known` shares the
+  // answer with the caller (-1: not looked up yet).
+  int local = -1;
+  int& state = known ? *known : local;
+  auto own = [&] {
+    if (state < 0) state = lex.known(rest) ? 1 : 0;
+    return state == 1;
+  };
   for (const Affix& a : kSuffixes) {
     if (!ends_with(rest, a.s)) continue;
     const std::size_t sn = char_count(a.s);
@@ -127,7 +134,7 @@ void expand_suffixes(std::string_view base, std::string_view rest, const Lexicon
       continue;
     }
     if (taa_only(a.s)) {  // حكومتين / حكومتها → حكومه
-      if (!own) emit(base, stem, std::string_view{"ه"});
+      if (!own()) emit(base, stem, std::string_view{"ه"});
       continue;
     }
     if (a.s == "ات") {  // حكومات → حكومه; مطارات → مطار; قطرات → قطره only (not قطر)
@@ -137,10 +144,15 @@ void expand_suffixes(std::string_view base, std::string_view rest, const Lexicon
     }
     // ه ان ين ون on a word of its own: لبنان, حماسه, فلسطين keep their letters; a feminine
     // adjective still gives its masculine (الانسانيه → انساني, الشعبيه → شعبي).
-    if (own && !(a.s == "ه" && ends_with(stem, "ي") && lex.known(stem))) continue;
+    if (own() && !(a.s == "ه" && ends_with(stem, "ي") && lex.known(stem))) continue;
     emit(base, stem, std::string_view{});
   }
-  if (own || depth > 0) return;
+  if (depth > 0) return;
+  // Pronouns and tanwin end in ه م ن ا; a word of its own keeps them.
+  if (!ends_with(rest, "ه") && !ends_with(rest, "م") && !ends_with(rest, "ن") &&
+      !ends_with(rest, "ا"))
+    return;
+  if (own()) return;
   // Possessive pronouns: the stem is analysed again (قواتها → قوات → قوه), with ت → ة.
   for (std::string_view p : kPronouns) {
     if (!ends_with(rest, p)) continue;
@@ -159,7 +171,7 @@ void expand_suffixes(std::string_view base, std::string_view rest, const Lexicon
 // Does a proclitic strip cut a word of its own? The single letters of the proclitic are checked
 // one by one (وبغداد: neither وبغداد nor بغداد may lose a letter); ال is never part of a word.
 inline bool keeps_letters(std::string_view norm, std::string_view proclitic, const Lexicon& lex,
-                          bool norm_known) {
+                          int& norm_known) {
   // The letters before an article: وال → و, بال → ب, لل → ل, ال → none.
   std::size_t letters = proclitic.size();
   if (ends_with(proclitic, "لل")) {
@@ -167,7 +179,9 @@ inline bool keeps_letters(std::string_view norm, std::string_view proclitic, con
   } else if (ends_with(proclitic, "ال")) {
     letters -= 4;
   }
-  if (letters > 0 && norm_known) return true;
+  if (letters == 0) return false;
+  if (norm_known < 0) norm_known = lex.known(norm) ? 1 : 0;
+  if (norm_known == 1) return true;
   for (std::size_t i = 2; i < letters; i += 2) {
     if (lex.known(norm.substr(i))) return true;
   }
@@ -184,8 +198,8 @@ void expand(std::string_view norm, const Lexicon& lex, Emit&& emit, Form&& form)
     form(norm);
     return;
   }
-  const bool known = lex.known(norm);  // one look-up for the suffix and proclitic rules
-  expand_suffixes(std::string_view{}, norm, lex, emit, 0, known ? 1 : 0);
+  int known = -1;  // at most one look-up of the word for the suffix and proclitic rules
+  expand_suffixes(std::string_view{}, norm, lex, emit, 0, &known);
   form(norm);
   const std::size_t n = char_count(norm);
   for (const Affix& p : kProclitics) {
@@ -194,10 +208,12 @@ void expand(std::string_view norm, const Lexicon& lex, Emit&& emit, Form&& form)
     if (n < pn + p.min_rest) continue;
     if (keeps_letters(norm, p.s, lex, known)) continue;  // كمال is not ك + مال, بيروت not ب + يروت
     std::string_view rest = norm.substr(p.s.size());
-    expand_suffixes(std::string_view{}, rest, lex, emit);
+    int rest_known = -1;
+    expand_suffixes(std::string_view{}, rest, lex, emit, 0, &rest_known);
     form(rest);
     // لل is ل + ال: للرئيس is a form of الرئيس.
-    if (ends_with(p.s, "لل")) expand_suffixes(std::string_view{"ال"}, rest, lex, emit);
+    if (ends_with(p.s, "لل"))
+      expand_suffixes(std::string_view{"ال"}, rest, lex, emit, 0, &rest_known);
   }
 }
 

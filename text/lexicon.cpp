@@ -126,7 +126,7 @@ struct Lexicon::Impl {
   }
 };
 
-static const std::vector<std::string> kNone;
+const std::vector<std::string> Lexicon::none_;
 
 Lexicon::Lexicon() : impl_(std::make_unique<Impl>()) {
   impl_->load_places();
@@ -145,6 +145,7 @@ Lexicon::Lexicon(const std::string& dic_path) : impl_(std::make_unique<Impl>()) 
 void Lexicon::bind() {
   slots_ = impl_->words.data();
   mask_ = impl_->words.mask();
+  for (const auto& [h, names] : impl_->nisba) nisba_bits_[(h >> 6) & 63] |= 1ULL << (h & 63);
 }
 
 Lexicon::~Lexicon() = default;
@@ -153,10 +154,9 @@ Lexicon& Lexicon::operator=(Lexicon&&) noexcept = default;
 
 bool Lexicon::place(std::string_view norm) const { return impl_->places.has(fnv(kBasis, norm)); }
 
-const std::vector<std::string>& Lexicon::places_of_nisba(std::string_view stem) const {
-  if (impl_->nisba.empty()) return kNone;
-  auto it = impl_->nisba.find(fnv(kBasis, stem));
-  return it == impl_->nisba.end() ? kNone : it->second;
+const std::vector<std::string>& Lexicon::nisba_lookup(std::uint64_t stem_hash) const {
+  auto it = impl_->nisba.find(stem_hash);
+  return it == impl_->nisba.end() ? none_ : it->second;
 }
 
 bool Lexicon::has_words() const { return impl_->has_words; }

@@ -53,7 +53,11 @@ class Lexicon {
   bool place(std::string_view norm) const;
   // The place names (normalized, as written in places.tsv) whose nisba adjective, without its
   // final ي, is `stem` (روس → روسيا; امريك → امريكا). Empty when none.
-  const std::vector<std::string>& places_of_nisba(std::string_view stem) const;
+  const std::vector<std::string>& places_of_nisba(std::string_view stem) const {
+    const std::uint64_t h = fnv(kBasis, stem);
+    if (!(nisba_bits_[(h >> 6) & 63] >> (h & 63) & 1)) return none_;  // most stems: no place
+    return nisba_lookup(h);
+  }
 
   bool has_words() const;
   std::size_t size() const;           // entries (words and places)
@@ -82,6 +86,9 @@ class Lexicon {
     }
   }
   void bind();  // slots_ / mask_ from impl_
+  const std::vector<std::string>& nisba_lookup(std::uint64_t stem_hash) const;
+  std::uint64_t nisba_bits_[64] = {};  // a 4096-bit filter of the nisba stems' hashes
+  static const std::vector<std::string> none_;
   const std::uint64_t* slots_ = nullptr;
   std::size_t mask_ = 0;
   struct Impl;
