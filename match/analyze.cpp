@@ -136,8 +136,8 @@ std::vector<std::uint32_t> AnalyzedDoc::prefix_positions(std::string_view prefix
     forms_.reserve(norms_.size() * 2);
     for (std::uint32_t i = 0; i < norms_.size(); ++i) {
       const std::uint32_t pos = i < title_count_ ? i : kBodyBase + (i - title_count_);
-      expand(
-          norms_[i], [](std::uint64_t) {},
+      text::clitics::proclitic_forms(
+          norms_[i], text::default_lexicon(),
           [&](std::string_view form) { forms_.emplace_back(form, pos); });
     }
     std::sort(forms_.begin(), forms_.end());

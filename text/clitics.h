@@ -217,6 +217,22 @@ void expand(std::string_view norm, const Lexicon& lex, Emit&& emit, Form&& form)
   }
 }
 
+// Only form(rest) of expand() — the word and its proclitic-stripped forms, what prefix terms are
+// compared against — without the suffix rules.
+template <class Form>
+void proclitic_forms(std::string_view norm, const Lexicon& lex, Form&& form) {
+  form(norm);
+  if (!is_arabic_norm(norm)) return;
+  const std::size_t n = char_count(norm);
+  int known = -1;
+  for (const Affix& p : kProclitics) {
+    if (!starts_with(norm, p.s)) continue;
+    if (n < char_count(p.s) + p.min_rest) continue;
+    if (keeps_letters(norm, p.s, lex, known)) continue;
+    form(norm.substr(p.s.size()));
+  }
+}
+
 // The same with the process's lexicon (text::default_lexicon()).
 template <class Emit, class Form>
 void expand(std::string_view norm, Emit&& emit, Form&& form) {
