@@ -196,11 +196,28 @@ Result<SearchOutcome> search_history(storage::Store& store, const match::Query& 
   };
   std::vector<Keyed> heap;
   auto full = [&] { return static_cast<int>(heap.size()) >= max_hits; };
+  match::Matcher highlighter;
+  highlighter.add(0, query);
   auto st = store.scan_articles(out.fts, since, [&](const storage::Article& a) {
     if (!count_all && full() && a.fetched_at < heap.front().first) return false;
     ++out.candidates;
-    if (!query.matches(document(a))) return true;
+    const match::Document doc = document(a);
+    if (!query.matches(doc)) return true;
     ++out.matched;
+    if (count_all) {
+      for (const auto& tm : highlighter.match(doc)) {
+        for (auto& f : match::matched_forms(doc, tm)) {
+          auto it = std::find_if(out.forms.begin(), out.forms.end(), [&](const auto& x) {
+            return x.term == f.term && x.form == f.form;
+          });
+          if (it == out.forms.end()) {
+            out.forms.push_back(std::move(f));
+          } else {
+            it->count += f.count;
+          }
+        }
+      }
+    }
     if (max_hits <= 0) return true;
     Keyed k{newness(a), a};
     if (!full()) {
@@ -215,8 +232,15 @@ Result<SearchOutcome> search_history(storage::Store& store, const match::Query& 
   });
   if (!st) return Error{st.error()};
   std::sort_heap(heap.begin(), heap.end(), newer);
-  match::Matcher highlighter;
-  highlighter.add(0, query);
+  // Each term's forms together (terms in order of first match), the most frequent first.
+  std::vector<std::string> terms;
+  for (const auto& f : out.forms)
+    if (std::find(terms.begin(), terms.end(), f.term) == terms.end()) terms.push_back(f.term);
+  auto rank = [&](const std::string& t) { return std::find(terms.begin(), terms.end(), t); };
+  std::stable_sort(out.forms.begin(), out.forms.end(), [&](const auto& x, const auto& y) {
+    if (x.term != y.term) return rank(x.term) < rank(y.term);
+    return x.count > y.count;
+  });
   for (const auto& [key, a] : heap) out.hits.push_back(make_hit(a, highlighter));
   return out;
 }
@@ -304,12 +328,16 @@ int cmd_topics_test(const std::string& config_path, const std::string& topic,
   if (json) {
     nlohmann::json arr = nlohmann::json::array();
     for (const auto& h : r->hits) arr.push_back(hit_json(h));
+    nlohmann::json forms = nlohmann::json::array();
+    for (const auto& f : r->forms)
+      forms.push_back({{"term", f.term}, {"form", f.form}, {"count", f.count}});
     std::printf("%s\n", dump({{"topic", topic},
                               {"query", text},
                               {"since", iso_ms(*from)},
                               {"prefilter", r->fts},
                               {"candidates", r->candidates},
                               {"matched", r->matched},
+                              {"forms", forms},
                               {"samples", arr}})
                             .c_str());
     return 0;
@@ -317,6 +345,14 @@ int cmd_topics_test(const std::string& config_path, const std::string& topic,
   std::printf("%s: %d stored article%s matched since %s (%d candidate%s checked)\n",
               topic.empty() ? text.c_str() : topic.c_str(), r->matched, r->matched == 1 ? "" : "s",
               window.c_str(), r->candidates, r->candidates == 1 ? "" : "s");
+  // What each term matched, as written in the articles: "مال: المال 120, ماله 8, كمال 30".
+  for (std::size_t i = 0; i < r->forms.size(); ++i) {
+    const auto& f = r->forms[i];
+    const bool first = i == 0 || r->forms[i - 1].term != f.term;
+    std::printf("%s%s %d", first ? (i ? "\n  " : "  ") : ", ",
+                first ? (f.term + ": " + f.form).c_str() : f.form.c_str(), f.count);
+  }
+  if (!r->forms.empty()) std::printf("\n");
   for (const auto& h : r->hits) print_hit(h);
   return 0;
 }

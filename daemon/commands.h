@@ -80,6 +80,10 @@ struct SearchOutcome {
   int candidates = 0;           // articles the prefilter returned and the query evaluated
   int matched = 0;              // of those, matched by the query
   std::vector<SearchHit> hits;  // newest first, at most max_hits
+  // With count_all (`topics test`): the text each term matched over every matched article, with
+  // how often — each term's forms together (terms in query order of first match), most frequent
+  // first: "مال: المال 120, ماله 8, كمال 30" shows over-matching before a topic goes live.
+  std::vector<match::MatchedForm> forms;
 };
 
 // `s` cut after `max_graphemes` user-perceived characters (ICU grapheme clusters) at its logical

@@ -378,7 +378,7 @@ void Pipeline::store_article(Poll& p, const parse::Entry& e, const std::string& 
     for (const auto& h : m.hits)
       if (!h.in_title) body_hits.push_back(h);
     std::string snip = match::snippet(a.body, body_hits, 280);
-    matches.push_back({topic.name, snip});
+    matches.push_back({topic.name, snip, match::format_forms(match::matched_forms(doc, m))});
     if (!p.alerting) continue;
     for (const auto& wh : topic.webhooks) {
       alert::Alert al;

@@ -160,6 +160,7 @@ struct Strings {
   const char *attempts, *next_attempt;
   const char* story_copies;  // the list of a story's other copies in a card
   const char* story_update;  // a story.updated row among the alerts
+  const char* matched_forms;  // before what each topic's terms matched in the article
 };
 
 const Strings kAr{"ar",
@@ -203,7 +204,8 @@ const Strings kAr{"ar",
                   "المحاولات",
                   "المحاولة التالية",
                   "نُسخ الخبر نفسه",
-                  "تحديث القصة"};
+                  "تحديث القصة",
+                  "طابق: "};
 
 const Strings kEn{"en",
                   "ltr",
@@ -246,7 +248,8 @@ const Strings kEn{"en",
                   "Attempts",
                   "Next attempt",
                   "Copies of this story",
-                  "story update"};
+                  "story update",
+                  "Matched: "};
 
 // Arabic counted nouns: 1, 2 (dual), 3–10 (plural), 11+ (singular accusative).
 std::string ar_count(long long n, const char* one, const char* two, const char* few,
@@ -349,6 +352,7 @@ li.article h3{margin:0 0 .25rem;font-size:1.05rem;overflow-wrap:anywhere}
 .meta{color:var(--muted);font-size:.85rem;display:flex;flex-wrap:wrap;gap:.25rem .75rem}
 .topic{background:var(--line);border-radius:.3rem;padding:0 .4rem;color:var(--fg);text-decoration:none}
 .snippet{margin:.35rem 0 0;overflow-wrap:anywhere}
+.forms{margin:.2rem 0 0;font-size:.9em;overflow-wrap:anywhere}
 mark{background:var(--mark);color:inherit;padding:0 .1em;border-radius:.15em}
 nav.topics{display:flex;flex-wrap:wrap;gap:.4rem}
 nav.topics a{text-decoration:none;border:1px solid var(--line);border-radius:1rem;padding:.1rem .6rem;font-size:.9rem}
@@ -658,6 +662,11 @@ std::string render_page(const StatusContext& ctx, const std::map<std::string, st
         }
         h += "</ul>";
       }
+      // What each topic's terms matched, as recorded with the match («كمال» under مال).
+      for (const auto& m : a.matches)
+        if (!m.forms.empty())
+          h += std::string("<p class=\"forms muted\">") + s.matched_forms + "<bdi>" +
+               text::escape_html(m.topic) + "</bdi> — <bdi>" + text::escape_html(m.forms) + "</bdi></p>";
       h += "</li>\n";
     }
     h += "</ol>";
@@ -1043,7 +1052,10 @@ Result<nlohmann::json> articles_json(storage::Store& store, const storage::Artic
     const auto& a = r.article;
     nlohmann::json matches = nlohmann::json::array();
     for (const auto& m : r.matches)
-      matches.push_back({{"topic", m.topic}, {"snippet", m.snippet}, {"at", iso_ms(m.created)}});
+      matches.push_back({{"topic", m.topic},
+                         {"snippet", m.snippet},
+                         {"forms", m.forms},
+                         {"at", iso_ms(m.created)}});
     nlohmann::json also = nlohmann::json::array();
     nlohmann::json copies = nlohmann::json::array();  // the story's other articles
     if (a.story_id) {

@@ -136,8 +136,8 @@ std::vector<std::uint32_t> AnalyzedDoc::prefix_positions(std::string_view prefix
     forms_.reserve(norms_.size() * 2);
     for (std::uint32_t i = 0; i < norms_.size(); ++i) {
       const std::uint32_t pos = i < title_count_ ? i : kBodyBase + (i - title_count_);
-      expand(
-          norms_[i], [](std::uint64_t) {},
+      text::clitics::proclitic_forms(
+          norms_[i], text::default_lexicon(),
           [&](std::string_view form) { forms_.emplace_back(form, pos); });
     }
     std::sort(forms_.begin(), forms_.end());
@@ -167,11 +167,14 @@ namespace {
 
 using Kind = Query::Node::Kind;
 
-std::vector<std::uint32_t> positions(std::uint64_t key, const AnalyzedDoc& d, bool title_only) {
+// Positions of a term's word; `exact` (non-null for =term) keeps only words equal to it.
+std::vector<std::uint32_t> positions(std::uint64_t key, const AnalyzedDoc& d, bool title_only,
+                                     const std::string* exact = nullptr) {
   auto [b, e] = d.lookup(key);
   std::vector<std::uint32_t> out;
   for (auto p = b; p != e; ++p) {
     if (title_only && *p >= kBodyBase) break;
+    if (exact && d.norm(*p) != *exact) continue;
     out.push_back(*p);
   }
   return out;
@@ -181,7 +184,8 @@ std::vector<Span> spans(const Query::Node& n, const AnalyzedDoc& d) {
   std::vector<Span> out;
   switch (n.kind) {
     case Kind::kTerm:
-      for (std::uint32_t p : positions(n.keys[0], d, n.title_only)) out.push_back({p, p});
+      for (std::uint32_t p : positions(n.keys[0], d, n.title_only, n.exact ? &n.words[0] : nullptr))
+        out.push_back({p, p});
       break;
     case Kind::kPrefix:
       for (std::uint32_t p : d.prefix_positions(n.value)) {
@@ -192,8 +196,8 @@ std::vector<Span> spans(const Query::Node& n, const AnalyzedDoc& d) {
     case Kind::kPhrase: {
       std::vector<std::vector<std::uint32_t>> lists;
       lists.reserve(n.keys.size());
-      for (std::uint64_t k : n.keys) {
-        lists.push_back(positions(k, d, n.title_only));
+      for (std::size_t i = 0; i < n.keys.size(); ++i) {
+        lists.push_back(positions(n.keys[i], d, n.title_only, n.exact ? &n.words[i] : nullptr));
         if (lists.back().empty()) return out;
       }
       for (std::uint32_t p : lists[0]) {
@@ -249,6 +253,7 @@ bool evaluate(const Query::Node& n, const AnalyzedDoc& d) {
     case Kind::kTerm: {
       auto [b, e] = d.lookup(n.key);
       if (b == e) return false;
+      if (n.exact) return !spans(n, d).empty();
       return !n.title_only || *b < kBodyBase;
     }
     case Kind::kPrefix:
@@ -285,7 +290,10 @@ void collect_hits(const Query::Node& n, const AnalyzedDoc& d, std::vector<Hit>& 
     case Kind::kTerm:
     case Kind::kPrefix:
     case Kind::kPhrase:
-      for (const Span& s : spans(n, d)) out.push_back(d.hit(s));
+      for (const Span& s : spans(n, d)) {
+        out.push_back(d.hit(s));
+        out.back().term = n.kind == Kind::kPrefix ? n.value + "*" : n.value;
+      }
       break;
     case Kind::kAnd:
     case Kind::kOr:

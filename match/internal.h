@@ -19,10 +19,13 @@ struct Query::Node {
   enum class Kind { kTerm, kPrefix, kPhrase, kAnd, kOr, kNot, kNear, kSource, kLang };
   Kind kind = Kind::kTerm;
   bool title_only = false;
+  bool exact = false;               // =term: the document word must equal the normalized word
   std::uint64_t key = 0;            // term / prefix: keys[0], kept inline for evaluation speed
   std::vector<std::uint64_t> keys;  // term: 1 key; phrase: one per word; prefix: presearch key
   std::vector<std::string> words;   // the normalized words (for presearch choice and debugging)
-  std::string value;                // prefix: normalized prefix; source/lang: normalized value
+  // prefix: normalized prefix; source/lang: normalized value; term / phrase: the term as written
+  // in the query, for Hit::term (kept here so that nodes do not grow: evaluation walks them)
+  std::string value;
   std::vector<std::shared_ptr<const Node>> kids;
   int distance = 0;  // NEAR/n
   bool ordered = false;
@@ -72,6 +75,10 @@ class AnalyzedDoc {
   const std::string& source() const { return source_; }
   const std::string& lang() const { return lang_; }
   Hit hit(const Span& s) const;
+  // The normalized word at a position.
+  const std::string& norm(std::uint32_t pos) const {
+    return norms_[pos >= kBodyBase ? title_count_ + (pos - kBodyBase) : pos];
+  }
   std::uint32_t title_count() const { return title_count_; }
 
  private:

@@ -2,11 +2,17 @@
 //
 // Language (precedence NOT > AND > OR; AND is implicit between adjacent terms):
 //   term  "a phrase"  a AND b  a OR b  NOT a  -a  (a OR b) c
-//   a NEAR/5 b   a ONEAR/5 b (ordered)   prefix*   title:term  source:name  lang:ar
+//   a NEAR/5 b   a ONEAR/5 b (ordered)   prefix*   =exact   title:term  source:name  lang:ar
 // Terms are analysed like the text (text::normalize): an Arabic term matches a token that is the
 // term with proclitics (و ف ب ك ل ال وال بال …) and, for nouns, common suffixes (ة/ه ية ي ين ون
-// ات ان, and ة-nouns as حكومات حكومتين حكومتها); names are never stemmed (بغداد does not match
-// غداد). Latin terms are case-folded.
+// ات ان, ة-nouns as حكومات حكومتين حكومتها), possessive pronouns (جيشها حربهم اجتماعهم), tanwin
+// with alef (اتفاقاً) and, for places, their nisba (روسيا: الروسي الروسية الروسيين; أمريكا:
+// الأمريكي). What decides (text/clitics.h, text/lexicon.h): a word that is a word of its own in
+// the lexicon (Ayaspell's Hunspell word list, Debian hunspell-ar) or a place of text/places.tsv
+// keeps its letters — مال does not match كمال, لبن not لبنان, قطر not قطرات, حماس not
+// حماسة, غداد not بغداد; without the word list only places are protected (text/lexicon.h).
+// =term matches the word exactly as written after normalization (=مال: مال, مالٌ; not المال or
+// كمال); ="a phrase" likewise each word. Latin terms are case-folded.
 //
 // Details: operators are upper-case (AND OR NOT; && || also accepted); "…", «…» and “…” quote
 // phrases; a term the analyzer splits ("COVID-19", "وCOVID") is a phrase. NEAR/n: at most n words
@@ -75,10 +81,13 @@ class Query {
 };
 
 // A span of the original text that a query term matched (byte offsets into title or body).
+// `term` is the query term that matched it as written in the query (`مال`, `=مال`, `"a b"`,
+// `اقتصاد*`): with the text of the span, the form a term matched («كمال» for مال).
 struct Hit {
   bool in_title = false;
   std::size_t begin = 0;
   std::size_t end = 0;
+  std::string term = {};
 };
 
 struct TopicMatch {
@@ -108,6 +117,19 @@ class Matcher {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// The forms a topic's terms matched in a document ("مال: المال 2, كمال 1"): one entry per
+// (term, text of the hit) with how many hits it had, title hits first, in order of first
+// appearance. `form` is the original text of the span (for a phrase, the words it covers).
+struct MatchedForm {
+  std::string term;
+  std::string form;
+  int count = 0;
+};
+std::vector<MatchedForm> matched_forms(const Document& doc, const TopicMatch& m);
+// One line for people: "term: form, form ×3; term2: form" (a count only above 1), in the order
+// given; at most `max_chars` bytes, cut at an entry boundary with "…".
+std::string format_forms(const std::vector<MatchedForm>& forms, std::size_t max_chars = 300);
 
 // A snippet of `text` around the first hits, with hits wrapped in `open`/`close` markers,
 // cut on word boundaries to at most `max_chars` characters of `text` (markers and the "…" added

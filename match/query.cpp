@@ -24,6 +24,7 @@ struct Token {
   int distance = 0;
   bool ordered = false;
   bool prefix = false;
+  bool exact = false;  // =word, ="phrase"
 };
 
 struct ParseError {
@@ -94,10 +95,15 @@ class Lexer {
         while (j < cps_.size() && cps_[j].c != close && !(close == 0x201D && cps_[j].c == '"')) ++j;
         if (j >= cps_.size()) throw ParseError{col, "unterminated phrase"};
         Token t{Tok::kPhrase, std::string(slice(i + 1, j)), col};
+        t.exact = exact_next_;
+        exact_next_ = false;
         i = j + 1;
         if (i < cps_.size() && cps_[i].c == '*')
           throw ParseError{col, "a phrase cannot be a prefix"};
         out.push_back(std::move(t));
+      } else if (c == '=' && i + 1 < cps_.size() && closing_quote(cps_[i + 1].c) >= 0) {
+        exact_next_ = true;  // ="phrase"
+        ++i;
       } else if ((c == '-' || c == '+') && i + 1 < cps_.size() && !ends_word(cps_[i + 1].c)) {
         if (c == '-') out.push_back({Tok::kNeg, "-", col});
         ++i;
@@ -167,8 +173,14 @@ class Lexer {
       if (k + 1 < j) word(k + 1, j, out);
       return;
     }
+    const bool exact = cps_[i].c == '=';
+    if (exact) {
+      if (j == i + 1) throw ParseError{col, "'=' needs a word after it"};
+      w = slice(i + 1, j);
+    }
     Token t{Tok::kWord, std::string(w), col};
-    for (std::size_t m = i; m < j; ++m) {
+    t.exact = exact;
+    for (std::size_t m = exact ? i + 1 : i; m < j; ++m) {
       if (cps_[m].c == '*' && m + 1 < j)
         throw ParseError{static_cast<int>(m) + 1, "'*' is allowed only at the end of a term"};
     }
@@ -176,12 +188,14 @@ class Lexer {
       t.prefix = true;
       t.text.pop_back();
       if (t.text.empty()) throw ParseError{col, "'*' needs a prefix before it"};
+      if (exact) throw ParseError{col, "'=' (exact form) and '*' (prefix) cannot be combined"};
     }
     out.push_back(std::move(t));
   }
 
   std::string_view s_;
   std::vector<Cp> cps_;
+  bool exact_next_ = false;
 };
 
 class Parser {
@@ -361,6 +375,7 @@ class Parser {
       return n;
     }
     n->title_only = f == Field::kTitle;
+    n->exact = t.exact;
     std::vector<std::string> w = text::words(t.text);
     if (w.empty()) throw ParseError{t.col, "'" + t.text + "' has no letters or digits"};
     if (t.prefix) {
@@ -375,6 +390,7 @@ class Parser {
       return n;
     }
     n->kind = w.size() == 1 ? Kind::kTerm : Kind::kPhrase;
+    n->value = (t.exact ? "=" : "") + (t.kind == Tok::kPhrase ? "\"" + t.text + "\"" : t.text);
     for (const std::string& x : w) n->keys.push_back(analysis::key_hash(x));
     n->key = n->keys[0];
     n->words = std::move(w);

@@ -81,4 +81,49 @@ std::string snippet(std::string_view text, const std::vector<Hit>& hits_in, std:
   return out;
 }
 
+std::vector<MatchedForm> matched_forms(const Document& doc, const TopicMatch& m) {
+  std::vector<MatchedForm> out;
+  for (const Hit& h : m.hits) {
+    const std::string& text = h.in_title ? doc.title : doc.body;
+    if (h.begin >= h.end || h.end > text.size()) continue;
+    std::string form = text.substr(h.begin, h.end - h.begin);
+    bool found = false;
+    for (auto& f : out) {
+      if (f.term == h.term && f.form == form) {
+        ++f.count;
+        found = true;
+        break;
+      }
+    }
+    if (!found) out.push_back({h.term, std::move(form), 1});
+  }
+  // Each term's forms together, terms in order of first appearance.
+  std::vector<std::string> order;
+  for (const auto& f : out)
+    if (std::find(order.begin(), order.end(), f.term) == order.end()) order.push_back(f.term);
+  std::stable_sort(out.begin(), out.end(), [&](const MatchedForm& a, const MatchedForm& b) {
+    return std::find(order.begin(), order.end(), a.term) <
+           std::find(order.begin(), order.end(), b.term);
+  });
+  return out;
+}
+
+std::string format_forms(const std::vector<MatchedForm>& forms, std::size_t max_chars) {
+  std::string out;
+  for (std::size_t i = 0; i < forms.size(); ++i) {
+    std::string entry;
+    const bool same_term = i > 0 && forms[i - 1].term == forms[i].term;
+    if (i > 0) entry += same_term ? ", " : "; ";
+    if (!same_term) entry += forms[i].term + ": ";
+    entry += forms[i].form;
+    if (forms[i].count > 1) entry += " ×" + std::to_string(forms[i].count);
+    if (out.size() + entry.size() > max_chars) {
+      out += " …";
+      break;
+    }
+    out += entry;
+  }
+  return out;
+}
+
 }  // namespace rasid::match

@@ -133,6 +133,13 @@ CREATE TABLE site_templates (
   updated INTEGER NOT NULL DEFAULT 0
 ) WITHOUT ROWID;
 )sql",
+    // 8: the forms each match's terms matched (issue 16: the status page shows them), and the
+    // full-text index rebuilt with the analyzer that knows words (text/lexicon.h), so search
+    // finds the forms matching finds (اتفاقاً for اتفاق) and not those it no longer does.
+    R"sql(
+ALTER TABLE matches ADD COLUMN forms TEXT NOT NULL DEFAULT '';
+INSERT INTO articles_fts(articles_fts) VALUES ('rebuild');
+)sql",
 };
 constexpr int kLatest = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));
 
@@ -514,9 +521,9 @@ Result<AddResult> Store::add_article(const NewArticle& a, const std::vector<NewM
     return Error{s.error()};
   for (const auto& m : matches) {
     Use u(stmts_->cache,
-          "INSERT INTO matches (article_id, topic, snippet, created) VALUES (?1, ?2, ?3, ?4) "
-          "ON CONFLICT (article_id, topic) DO NOTHING");
-    u.bind(1, res.article_id).bind(2, m.topic).bind(3, m.snippet).bind(4, now);
+          "INSERT INTO matches (article_id, topic, snippet, created, forms) "
+          "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (article_id, topic) DO NOTHING");
+    u.bind(1, res.article_id).bind(2, m.topic).bind(3, m.snippet).bind(4, now).bind(5, m.forms);
     if (u.step() != SQLITE_DONE) return sql_error(db_, "insert match " + m.topic);
   }
   for (const auto& al : alerts) {

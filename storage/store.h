@@ -76,6 +76,7 @@ struct NewArticle {
 struct NewMatch {
   std::string topic;
   std::string snippet;
+  std::string forms = {};  // what the terms matched (match::format_forms): "مال: المال, ماله"
 };
 
 struct NewAlert {
@@ -134,6 +135,7 @@ struct ArticleMatch {
   std::string topic;
   std::string snippet;  // as stored: matched terms marked «…»
   Millis created = 0;
+  std::string forms = {};  // what the terms matched, as stored ("" before schema 6)
 };
 
 struct ArticleWithMatches {

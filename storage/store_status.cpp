@@ -88,12 +88,14 @@ Result<std::vector<ArticleWithMatches>> Store::articles_with_matches(const Artic
     if (rc != SQLITE_DONE) return detail::sql_error(db_, "list articles");
   }
   if (out.empty()) return out;
-  Stmt m(db_, "SELECT topic, snippet, created FROM matches WHERE article_id = ?1 ORDER BY topic");
+  Stmt m(db_,
+         "SELECT topic, snippet, created, forms FROM matches WHERE article_id = ?1 ORDER BY topic");
   if (!m.ok()) return detail::sql_error(db_, "prepare match listing");
   for (auto& r : out) {
     m.bind(1, r.article.id);
     int rc;
-    while ((rc = m.step()) == SQLITE_ROW) r.matches.push_back({m.text(0), m.text(1), m.i64(2)});
+    while ((rc = m.step()) == SQLITE_ROW)
+      r.matches.push_back({m.text(0), m.text(1), m.i64(2), m.text(3)});
     if (rc != SQLITE_DONE) return detail::sql_error(db_, "list matches");
     m.reset();
   }

@@ -54,7 +54,8 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION net)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)  # libcurl4, libsqlite3-0, libicu72, ... from the binary
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "procps")  # /bin/kill for ExecReload=
-set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "systemd (>= 252)")
+# hunspell-ar: the Arabic word list the analyzer reads (text/lexicon.h; without it, a fallback).
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "systemd (>= 252), hunspell-ar")
 # /etc/rasid/rasid.toml is a conffile: an upgrade never overwrites the operator's edits.
 file(WRITE ${CMAKE_CURRENT_BINARY_DIR}/debian/conffiles "/etc/rasid/rasid.toml\n")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA

@@ -319,6 +319,9 @@ TEST(StatusServer, ApiMetricsAndPageOverRealHttp) {
   EXPECT_EQ(art["source"], "khabar");
   EXPECT_EQ(art["matches"][0]["topic"], "syria");
   EXPECT_TRUE(contains(art["matches"][0]["snippet"].get<std::string>(), "«سوريا»"));
+  // The forms the terms matched, recorded with the match (issue 16): the word as written.
+  EXPECT_TRUE(contains(art["matches"][0]["forms"].get<std::string>(), "إيران: وإيران"))
+      << art["matches"][0].dump();
   EXPECT_TRUE(art["also_reported_by"].is_array());
   auto all = nlohmann::json::parse(request(d.port(), "/api/articles").body);
   EXPECT_EQ(all["articles"].size(), 3u) << "every stored article without a topic";
@@ -355,6 +358,9 @@ TEST(StatusServer, ApiMetricsAndPageOverRealHttp) {
   EXPECT_FALSE(contains(p.body, "<script")) << "no script element at all";
   EXPECT_TRUE(contains(p.body, "<mark>سوريا</mark>")) << p.body;
   EXPECT_TRUE(contains(p.body, "<mark>وإيران</mark>")) << "the matched word as written";
+  EXPECT_TRUE(contains(p.body, "<p class=\"forms muted\">طابق: <bdi>syria</bdi> — <bdi>"))
+      << "each card says what the topic's terms matched";
+  EXPECT_TRUE(contains(p.body, "إيران: وإيران")) << p.body;
   auto failing = p.body.find("data-source=\"broken-site\"");
   auto ok = p.body.find("data-source=\"khabar\"");
   ASSERT_NE(failing, std::string::npos);

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -143,6 +144,24 @@ TEST_F(SearchTest, TopicsTestCountsWhatATopicWouldHaveMatched) {
   ASSERT_EQ(t.exit_code, 0) << t.err;
   EXPECT_NE(t.out.find("2 stored articles matched since 30d"), std::string::npos) << t.out;
   EXPECT_EQ(rasid({"topics", "test", "nope"}).exit_code, 1);
+}
+
+TEST_F(SearchTest, TopicsTestShowsTheFormsEachTermMatched) {
+  // سوريا matches the name and its nisba (الأسواق السورية); the forms say so, with counts.
+  auto j = json({"topics", "test", "--query", "سوريا OR مباراة"});
+  std::map<std::string, int> forms;
+  for (const auto& f : j["forms"])
+    forms[f.value("term", "") + ": " + f.value("form", "")] += f.value("count", 0);
+  EXPECT_GE(forms["سوريا: سوريا"], 1) << j["forms"].dump();
+  EXPECT_GE(forms["سوريا: السورية"], 1) << j["forms"].dump();
+  EXPECT_GE(forms["مباراة: مباراة"], 1) << j["forms"].dump();
+  auto t = rasid({"topics", "test", "--query", "سوريا"});
+  ASSERT_EQ(t.exit_code, 0) << t.err;
+  EXPECT_NE(t.out.find("  سوريا: "), std::string::npos) << t.out;
+  // The exact form keeps only the name as written.
+  auto exact = json({"topics", "test", "--query", "=سوريا"});
+  for (const auto& f : exact["forms"]) EXPECT_EQ(f.value("form", ""), "سوريا") << exact.dump();
+  EXPECT_EQ(titles(exact["samples"]), std::vector<std::string>{kTalks});
   EXPECT_EQ(rasid({"topics", "test"}).exit_code, 1);
 }
 
