@@ -82,6 +82,12 @@ constexpr MonthName kMonthNames[] = {
     {"جوان", Calendar::gregorian, 6},
     {"جويلية", Calendar::gregorian, 7},
     {"أوت", Calendar::gregorian, 8},
+    // Moroccan (French-derived spellings of the Gregorian months)
+    {"يوليوز", Calendar::gregorian, 7},
+    {"غشت", Calendar::gregorian, 8},
+    {"شتنبر", Calendar::gregorian, 9},
+    {"نونبر", Calendar::gregorian, 11},
+    {"دجنبر", Calendar::gregorian, 12},
     // Portuguese, Spanish, French, Italian, German (English is matched by prefix, below)
     {"janeiro", Calendar::gregorian, 1},
     {"fevereiro", Calendar::gregorian, 2},

@@ -45,6 +45,10 @@ TEST(DateVocabulary, FeedPubDateWithTwoWordLevantineMonth) {
 TEST(DateVocabulary, MaghrebiAndEuropeanNamesInFeeds) {
   EXPECT_EQ(utc("12 جوان 2024 08:00 GMT"), "2024-06-12T08:00:00Z");
   EXPECT_EQ(utc("3 janvier 2024"), "2024-01-03T00:00:00Z");
+  // Moroccan spellings (found by a fresh try: "يوليوز" gave no date).
+  EXPECT_EQ(utc("الأربعاء 12 يوليوز 2023"), "2023-07-12T00:00:00Z");
+  EXPECT_EQ(utc("5 غشت 2023"), "2023-08-05T00:00:00Z");
+  EXPECT_EQ(utc("1 دجنبر 2022"), "2022-12-01T00:00:00Z");
 }
 
 TEST(DateValue, KeepsTheWritersOffsetAndPrecision) {
