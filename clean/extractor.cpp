@@ -72,6 +72,9 @@ constexpr std::size_t kFallbackShare = 16;
 constexpr double kDominantShare = 0.6;
 // A result this long is an article whatever its words say (PageKind).
 constexpr std::size_t kNotArticleWords = 150;
+// Words of prose outside the wall's own short paragraphs that make a page an article (a news
+// brief is two or three sentences; a paywall teaser or a challenge page's explanation is one).
+constexpr std::size_t kProseBesideAWall = 60;
 
 enum class Tag : std::uint8_t {
   other_inline,
@@ -896,27 +899,50 @@ PageKind Extractor::page_kind(const Article& a, const meta::Meta& m) const {
   std::size_t words = 0;
   for (const auto& p : a.paragraphs) words += util::count(p).words;
   if (words >= kNotArticleWords) return PageKind::article;
+  // A wall is a short paragraph that says so; prose beside it (a cookie banner above breaking
+  // news, an article quoting a paywall's words) makes the page an article whatever its title
+  // or banners say.
+  std::size_t rest = 0;
+  bool sentence = false;
+  std::string f_text;  // the wall's own short paragraphs, folded
+  for (const auto& p : a.paragraphs) {
+    const util::Counts c = util::count(p);
+    const std::string fp = util::fold(p);
+    const bool wall =
+        c.words <= 20 && (vocab::bot_challenge_phrase(fp) || vocab::login_wall_phrase(fp) ||
+                          vocab::consent_phrase(fp) || vocab::not_found_phrase(fp));
+    if (wall) {
+      f_text += fp + "\n";
+      continue;
+    }
+    rest += c.words;
+    sentence = sentence || (c.words >= 8 && util::ends_like_sentence(p));
+  }
+  if (rest >= kProseBesideAWall) return PageKind::article;
+  // The page's own text decides only when the extracted text holds no sentence of prose.
+  const bool page_decides = words < 40 && !sentence;
   const xmlNode* root = page_.root();
   // Visible text of the whole page (hidden and never-text elements were not counted).
   std::size_t page_words = 0;
   for (const auto& n : nodes_)
     if (!n.removed || relaxed_) page_words += n.d_words;
   std::string f_title = util::fold(m.html_title.empty() ? a.title : m.html_title);
-  std::string f_text = util::fold(a.text());
   std::string f_page = util::fold(dom::text(root, 16 << 10));
   if (vocab::bot_challenge_phrase(f_title) ||
-      (words < 40 && page_words < 300 && vocab::bot_challenge_phrase(f_page)))
+      (page_decides && page_words < 300 && vocab::bot_challenge_phrase(f_page)))
     return PageKind::bot_challenge;
   bool nf = vocab::not_found_phrase(f_title);
   for (const auto& h : h1s_) nf = nf || vocab::not_found_phrase(util::fold(h));
   if (nf) return PageKind::not_found;
   if (vocab::login_wall_phrase(f_text) ||
-      (words < 40 && page_words < 300 && vocab::login_wall_phrase(f_page)))
+      (page_decides && page_words < 300 && vocab::login_wall_phrase(f_page)))
     return PageKind::login_wall;
   if (vocab::consent_phrase(f_text) ||
-      (words < 40 && page_words < 300 && vocab::consent_phrase(f_page)))
+      (page_decides && page_words < 300 && vocab::consent_phrase(f_page)))
     return PageKind::consent_wall;
-  if (words == 0 && page_words < 30) return PageKind::script_shell;
+  // A page libxml2 cut at its depth limit lost its text to the parser, not to JavaScript: it is
+  // returned empty (the pipeline then keeps the feed's own text), never refused as a shell.
+  if (words == 0 && page_words < 30 && !page_.truncated()) return PageKind::script_shell;
   return PageKind::article;
 }
 
@@ -1187,11 +1213,7 @@ Result<Article> extract(const parse::Html& page, const Rules& rules) {
 Result<Article> extract_bytes(std::string_view bytes, std::string_view url,
                               std::string_view content_type, const Rules& rules) {
   try {
-    text::Decoded d = text::decode(bytes, content_type);
-    // The decoded copy is no longer needed once stripped: keep peak memory at ~2× the page.
-    std::string html = prestrip(d.utf8);
-    d.utf8 = std::string();
-    auto page = parse::Html::parse(html, url);
+    auto page = read_page(bytes, url, content_type);
     if (!page.ok()) return Error{page.error()};
     return extract(page.value(), rules);
   } catch (const std::exception& ex) {

@@ -449,6 +449,14 @@ std::string byline_author(std::string_view line) {
     bool colon = !rest.empty() && rest[0] == ':';
     if (colon) rest.remove_prefix(1);
     while (!rest.empty() && rest[0] == ' ') rest.remove_prefix(1);
+    // A dash written as the separator ("كتبت – ليلى حسن") works as the colon does.
+    for (std::string_view dash : {"\xE2\x80\x93", "\xE2\x80\x94", "-"}) {
+      if (rest.rfind(dash, 0) != 0) continue;
+      rest.remove_prefix(dash.size());
+      colon = true;
+      while (!rest.empty() && rest[0] == ' ') rest.remove_prefix(1);
+      break;
+    }
     if (p.needs_colon && !colon) return "";
     util::Counts line_counts = util::count(v);
     if (line_counts.words > 14) return "";  // a sentence, not a byline

@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "text/text.h"
+
 namespace rasid::clean {
 
 namespace {
@@ -95,6 +97,15 @@ std::string prestrip(std::string_view s) {
   }
   out.append(s.substr(copied));
   return out;
+}
+
+Result<parse::Html> read_page(std::string_view bytes, std::string_view url,
+                              std::string_view content_type) {
+  text::Decoded d = text::decode(bytes, content_type);
+  // The decoded copy is no longer needed once stripped: keep peak memory at ~2x the page.
+  std::string html = prestrip(d.utf8);
+  d.utf8 = std::string();
+  return parse::Html::parse(html, url);
 }
 
 }  // namespace rasid::clean

@@ -184,10 +184,7 @@ PageSample observe(const parse::Html& page, std::uint64_t page_id) {
 Result<Observed> extract_observed(std::string_view bytes, std::string_view url,
                                   std::string_view content_type, const Rules& rules) {
   try {
-    text::Decoded d = text::decode(bytes, content_type);
-    std::string html = prestrip(d.utf8);
-    d.utf8 = std::string();
-    auto page = parse::Html::parse(html, url);
+    auto page = read_page(bytes, url, content_type);
     if (!page.ok()) return Error{page.error()};
     auto art = extract(page.value(), rules);
     if (!art.ok()) return Error{art.error()};

@@ -98,6 +98,47 @@ TEST(PageKind, ArticlesMentioningTheseWordsAreArticles) {
   EXPECT_EQ(b.kind, PageKind::article);
 }
 
+// Found by a fresh try: breaking news is short and sits under a cookie banner; an article may
+// quote a paywall's words or have a title that starts like an error page. All are articles.
+TEST(PageKind, ShortBreakingNewsUnderACookieBannerIsAnArticle) {
+  Article a = clean_page(
+      wrap("عاجل: انفجار في دمشق",
+           "<div class=\"cookie-notice\">نستخدم الكوكيز. <a href=\"/privacy\">المزيد</a> "
+           "<button>موافق</button></div><article><h1>عاجل: انفجار في دمشق</h1><p>عاجل: دوي انفجار "
+           "قوي يهز وسط العاصمة السورية دمشق، ولا معلومات فورية عن الإصابات.</p></article>"));
+  EXPECT_EQ(a.kind, PageKind::article);
+  EXPECT_NE(a.text().find("دوي انفجار"), std::string::npos) << a.text();
+}
+
+TEST(PageKind, ArticlesQuotingAWallOrTitledLikeOneAreArticles) {
+  Article quoting = clean_page(wrap(
+      "الصحف العربية تتجه إلى الاشتراكات",
+      "<article><h1>الصحف العربية تتجه إلى الاشتراكات</h1><p>باتت عبارة «هذا المحتوى للمشتركين "
+      "فقط» مألوفة لقراء المواقع الإخبارية العربية، بعد أن لجأت صحف كبرى إلى الاشتراكات المدفوعة "
+      "لتعويض تراجع عائدات الإعلانات خلال السنوات الأخيرة.</p><p>ويقول ناشرون إن رسالة «اشترك "
+      "الآن لمتابعة القراءة» تدفع بعض القراء إلى الدفع، لكنها تدفع آخرين إلى البحث عن الخبر نفسه "
+      "في مواقع مجانية، وفق دراسة نشرت هذا الأسبوع.</p></article>"));
+  EXPECT_EQ(quoting.kind, PageKind::article) << quoting.text();
+  Article moment =
+      clean_page(wrap("Just a moment: لحظة تاريخية في دمشق",
+                      "<article><h1>لحظة تاريخية في دمشق</h1>" + prose(3) + "</article>"));
+  EXPECT_EQ(moment.kind, PageKind::article);
+  Article novel = clean_page(wrap(
+      "الصفحة غير موجودة: رواية جديدة عن الاختفاء",
+      "<article><h1>الصفحة غير موجودة: رواية جديدة عن الاختفاء</h1>" + prose(3) + "</article>"));
+  EXPECT_EQ(novel.kind, PageKind::article);
+}
+
+// Text below libxml2's depth limit is lost to the parser, not to JavaScript: such a page is not
+// refused as a shell (the pipeline then keeps the feed's own text).
+TEST(PageKind, APageCutAtTheParsersDepthLimitIsNotAShell) {
+  std::string deep;
+  for (int i = 0; i < 300; ++i) deep += "<div>";
+  Article a = clean_page(wrap("خطة لدعم مزارعي القمح", deep + prose(3)));
+  EXPECT_TRUE(a.truncated);
+  EXPECT_EQ(a.kind, PageKind::article);
+}
+
 TEST(NeverEmpty, ControlLeftOpenByTheParserDoesNotSwallowTheArticle) {
   // An unclosed <div> inside a <button>: libxml2 keeps the rest of the page inside the button,
   // which the first pass drops as a control.
@@ -186,6 +227,7 @@ TEST(Byline, WrittenBylinesBecomeTheAuthorAndLeaveTheBody) {
       {"<p><strong>تقرير:</strong> رامي خليل</p>", "رامي خليل"},
       {"<p>بقلم سارة العتيبي | 12 مارس 2024</p>", "سارة العتيبي"},
       {"<p>By Jane Doe</p>", "Jane Doe"},
+      {"<p>كتبت – ليلى حسن</p>", "ليلى حسن"},  // a dash as the separator (fresh try)
   };
   for (const auto& c : cases) {
     Article a = clean_page(byline_page(c.html));
