@@ -42,6 +42,21 @@ std::string join(const std::vector<std::string>& v, char sep) {
   return s;
 }
 
+// The article part of every event about `a` (alert/alert.h): an alert or a story update.
+alert::Alert article_event(const storage::NewArticle& a, const std::string& topic) {
+  alert::Alert e;
+  e.topic = topic;
+  e.story_id = a.story_id;
+  e.title = a.title;
+  e.url = a.url;
+  e.canonical = a.canonical;
+  e.source = a.source;
+  e.published = a.published;
+  e.lang = a.lang;
+  e.dir = a.lang == "ar" ? "rtl" : "ltr";
+  return e;
+}
+
 }  // namespace
 
 std::optional<std::chrono::seconds> cache_lifetime(const std::map<std::string, std::string>& h,
@@ -256,10 +271,14 @@ void Pipeline::fetch_article(std::shared_ptr<Poll> p, parse::Entry e, std::strin
         if (r.error != fetch::Error::cancelled) {
           if (r.ok()) {
             store_article(*p, e, key, &r);
-          } else if (r.status >= 400 && r.status < 500 && r.status != 429) {
-            // The page is gone or forbidden: keep what the feed itself says.
-            log::warn("source=" + p->source->name + " article " + e.link + ": HTTP " +
-                      std::to_string(r.status) + ", using the feed's text");
+          } else if ((r.status >= 400 && r.status < 500 && r.status != 429) ||
+                     r.error == fetch::Error::too_large) {
+            // The page is gone or forbidden, or over max_body_bytes (it will be as big at the
+            // next poll): keep what the feed itself says.
+            log::warn("source=" + p->source->name + " article " + e.link + ": " +
+                      (r.error == fetch::Error::too_large ? std::string("body over max_body_bytes")
+                                                          : "HTTP " + std::to_string(r.status)) +
+                      ", using the feed's text");
             store_article(*p, e, key, nullptr);
           } else {
             // Transient: leave the entry unseen so the next poll tries again.
@@ -381,16 +400,7 @@ void Pipeline::store_article(Poll& p, const parse::Entry& e, const std::string& 
     matches.push_back({topic.name, snip, match::format_forms(match::matched_forms(doc, m))});
     if (!p.alerting) continue;
     for (const auto& wh : topic.webhooks) {
-      alert::Alert al;
-      al.topic = topic.name;
-      al.story_id = a.story_id;
-      al.title = a.title;
-      al.url = a.url;
-      al.canonical = a.canonical;
-      al.source = src.name;
-      al.published = a.published;
-      al.lang = a.lang;
-      al.dir = a.lang == "ar" ? "rtl" : "ltr";
+      alert::Alert al = article_event(a, topic.name);
       al.snippet = snip;
       al.also_reported_by = also;
       alerts.push_back(
@@ -459,18 +469,9 @@ std::vector<storage::NewAlert> Pipeline::story_updates(const Runtime& rt,
       for (const auto& c : copies.value()) outlets.push_back({c.source, c.url, c.title});
       outlets.push_back({a.source, a.url, a.title});  // the copy being stored
     }
-    alert::Alert u;
+    alert::Alert u = article_event(a, t.topic);
     u.event = "story.updated";
-    u.topic = t.topic;
-    u.story_id = a.story_id;
     u.refers_to = t.webhook_id;
-    u.title = a.title;
-    u.url = a.url;
-    u.canonical = a.canonical;
-    u.source = a.source;
-    u.published = a.published;
-    u.lang = a.lang;
-    u.dir = a.lang == "ar" ? "rtl" : "ltr";
     u.outlets = outlets;
     storage::NewAlert row{t.webhook, t.topic,
                           alert::story_update_id(t.webhook, t.topic, a.story_id, a.source),
