@@ -56,6 +56,8 @@ int cmd_check(const std::string& config_path) {
     return 1;
   }
   const auto& c = rt.value()->config;
+  if (std::string w = lexicon_warning(); !w.empty())
+    std::fprintf(stderr, "warning: %s\n", w.c_str());
   std::printf("%s: OK (%zu sources, %zu topics, %zu webhooks)\n", config_path.c_str(),
               c.sources.size(), c.topics.size(), c.webhooks.size());
   return 0;

@@ -7,17 +7,23 @@
 #include <utility>
 
 #include "fetch/guard.h"
+#include "text/lexicon.h"
 
 namespace rasid::daemon {
 
 namespace {
 alert::Format to_format(config::WebhookFormat f) {
   switch (f) {
-    case config::WebhookFormat::json: return alert::Format::json;
-    case config::WebhookFormat::slack: return alert::Format::slack;
-    case config::WebhookFormat::discord: return alert::Format::discord;
-    case config::WebhookFormat::telegram: return alert::Format::telegram;
-    case config::WebhookFormat::ntfy: return alert::Format::ntfy;
+    case config::WebhookFormat::json:
+      return alert::Format::json;
+    case config::WebhookFormat::slack:
+      return alert::Format::slack;
+    case config::WebhookFormat::discord:
+      return alert::Format::discord;
+    case config::WebhookFormat::telegram:
+      return alert::Format::telegram;
+    case config::WebhookFormat::ntfy:
+      return alert::Format::ntfy;
   }
   return alert::Format::json;
 }
@@ -138,6 +144,17 @@ clean::Rules clean_rules(const config::Source& s) {
   r.drop = s.clean.drop;
   r.body = s.clean.body;
   return r;
+}
+
+std::string lexicon_warning() {
+  const text::Lexicon& lex = text::default_lexicon();
+  if (lex.has_words()) return "";
+  const char* env = std::getenv("RASID_LEXICON");
+  const std::string where = env ? (*env ? std::string(env) : std::string("RASID_LEXICON=\"\""))
+                                : std::string("/usr/share/hunspell/ar.dic");
+  return "no Arabic word list (" + where +
+         " missing or unreadable): affix rules may join words of their own to shorter terms "
+         "(كمال to مال, حماسة to حماس); install Debian's hunspell-ar or set RASID_LEXICON";
 }
 
 }  // namespace rasid::daemon

@@ -41,4 +41,9 @@ Result<std::shared_ptr<const Runtime>> load_runtime(const std::string& path);
 fetch::Options fetch_options(const config::Daemon& d);
 clean::Rules clean_rules(const config::Source& s);
 
+// What the analyzer knows about Arabic words (text/lexicon.h), for the start-up log and `rasid
+// check`: "" when the word list is loaded, else a warning that says what matching loses and how
+// to get it back. Loads the process's lexicon (once) if it is not loaded yet.
+std::string lexicon_warning();
+
 }  // namespace rasid::daemon

@@ -22,6 +22,7 @@
 #include "parse/parser.h"
 #include "storage/instance_lock.h"
 #include "storage/store.h"
+#include "text/lexicon.h"
 #include "url/url.h"
 
 namespace rasid::daemon {
@@ -124,6 +125,11 @@ class Service {
 
   int run() {
     wait_signals();
+    if (std::string w = lexicon_warning(); !w.empty())
+      log::warn(w);
+    else
+      log::info("word list: " + std::to_string(text::default_lexicon().size()) + " entries from " +
+                text::default_lexicon().source());
     if (opts_.once) {
       start_once();
     } else {

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -297,6 +298,17 @@ TEST(Check, RefusesBadConfigWithFileLineKey) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("q.toml:"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("position"), std::string::npos) << r.err;
+}
+
+// Without the Arabic word list matching loses precision; check and the daemon say so (found by a
+// fresh try: nothing was said) and still work.
+TEST(Check, SaysWhenTheWordListIsMissing) {
+  ::setenv("RASID_LEXICON", "/nonexistent/ar.dic", 1);
+  auto r =
+      run_process({RASID_BINARY, "check", "--config", source_path("config/rasid.example.toml")});
+  ::unsetenv("RASID_LEXICON");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("no Arabic word list (/nonexistent/ar.dic"), std::string::npos) << r.err;
 }
 
 TEST(Check, AcceptsTheExampleConfig) {
