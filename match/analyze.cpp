@@ -285,14 +285,18 @@ bool evaluate(const Query::Node& n, const AnalyzedDoc& d) {
   return false;
 }
 
-void collect_hits(const Query::Node& n, const AnalyzedDoc& d, std::vector<Hit>& out) {
+std::string hit_term(const Query::Node& n) {
+  return n.kind == Kind::kPrefix ? n.value + "*" : n.value;
+}
+
+void collect_hits(const Query::Node& n, const AnalyzedDoc& d, std::vector<HitRef>& out) {
   switch (n.kind) {
     case Kind::kTerm:
     case Kind::kPrefix:
     case Kind::kPhrase:
       for (const Span& s : spans(n, d)) {
-        out.push_back(d.hit(s));
-        out.back().term = n.kind == Kind::kPrefix ? n.value + "*" : n.value;
+        const Hit h = d.hit(s);
+        out.push_back({h.in_title, h.begin, h.end, &n});
       }
       break;
     case Kind::kAnd:
