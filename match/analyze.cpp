@@ -61,24 +61,50 @@ AnalyzedDoc::AnalyzedDoc(const Document& doc) {
   words_.reserve(title.size() + body.size());
   entries_.reserve((title.size() + body.size()) * 6);
   norms_.reserve(title.size() + body.size());
-  auto add = [&](const text::Token& t, std::uint32_t pos) {
+  // News prose repeats its words: each distinct word is expanded once, and a repeat copies the
+  // keys its first occurrence appended to entries_ (expand() is a pure function of the word).
+  // memo: open addressing on the word's hash → the first occurrence's index and its keys' range.
+  struct Memo {
+    std::uint32_t word = 0xFFFFFFFFu;  // index into norms_; 0xFFFFFFFF: empty
+    std::uint32_t begin = 0, end = 0;  // entries_[begin, end)
+  };
+  std::size_t memo_cap = 16;
+  while (memo_cap < (title.size() + body.size()) * 2) memo_cap <<= 1;
+  std::vector<Memo> memo(memo_cap);
+  auto add = [&](std::uint32_t word, std::uint32_t pos) {
+    const std::string_view norm = norms_[word];
+    std::size_t at = (key_hash(norm) * 0x9E3779B97F4A7C15ULL >> 32) & (memo_cap - 1);
+    while (memo[at].word != 0xFFFFFFFFu && norms_[memo[at].word] != norm)
+      at = (at + 1) & (memo_cap - 1);
+    Memo& m = memo[at];
+    if (m.word != 0xFFFFFFFFu) {
+      for (std::uint32_t i = m.begin; i < m.end; ++i) {
+        const std::uint64_t h = entries_[i].first;
+        entries_.emplace_back(h, pos);
+      }
+      return;
+    }
+    m.word = word;
+    m.begin = static_cast<std::uint32_t>(entries_.size());
     expand(
-        t.norm, [&](std::uint64_t h) { entries_.emplace_back(h, pos); },
+        norm, [&](std::uint64_t h) { entries_.emplace_back(h, pos); },
         [&](std::string_view form) {
           const std::size_t n = char_count(form);
           for (std::size_t k = 2; k <= std::min(n, kPrefixKeyChars); ++k)
             entries_.emplace_back(prefix_key(first_chars(form, k)), pos);
         });
+    m.end = static_cast<std::uint32_t>(entries_.size());
   };
+  // norms_ is reserved for every word, so the views the memo compares stay valid.
   for (std::uint32_t i = 0; i < title.size(); ++i) {
     words_.push_back({title[i].begin, title[i].end, true});
-    add(title[i], i);
     norms_.push_back(std::move(title[i].norm));
+    add(static_cast<std::uint32_t>(norms_.size() - 1), i);
   }
   for (std::uint32_t i = 0; i < body.size(); ++i) {
     words_.push_back({body[i].begin, body[i].end, false});
-    add(body[i], kBodyBase + i);
     norms_.push_back(std::move(body[i].norm));
+    add(static_cast<std::uint32_t>(norms_.size() - 1), kBodyBase + i);
   }
   // entries_ are in position order. Counting into an open-addressing table, then filling in
   // the same order, groups positions by key ascending without sorting.
@@ -285,14 +311,18 @@ bool evaluate(const Query::Node& n, const AnalyzedDoc& d) {
   return false;
 }
 
-void collect_hits(const Query::Node& n, const AnalyzedDoc& d, std::vector<Hit>& out) {
+std::string hit_term(const Query::Node& n) {
+  return n.kind == Kind::kPrefix ? n.value + "*" : n.value;
+}
+
+void collect_hits(const Query::Node& n, const AnalyzedDoc& d, std::vector<HitRef>& out) {
   switch (n.kind) {
     case Kind::kTerm:
     case Kind::kPrefix:
     case Kind::kPhrase:
       for (const Span& s : spans(n, d)) {
-        out.push_back(d.hit(s));
-        out.back().term = n.kind == Kind::kPrefix ? n.value + "*" : n.value;
+        const Hit h = d.hit(s);
+        out.push_back({h.in_title, h.begin, h.end, &n});
       }
       break;
     case Kind::kAnd:

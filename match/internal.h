@@ -17,18 +17,20 @@ namespace rasid::match {
 
 struct Query::Node {
   enum class Kind { kTerm, kPrefix, kPhrase, kAnd, kOr, kNot, kNear, kSource, kLang };
+  // What evaluation reads comes first, so that it shares the node's first cache line (walking
+  // scattered topic trees is the presearch's main cost at 100k topics).
   Kind kind = Kind::kTerm;
   bool title_only = false;
-  bool exact = false;               // =term: the document word must equal the normalized word
-  std::uint64_t key = 0;            // term / prefix: keys[0], kept inline for evaluation speed
+  bool exact = false;  // =term: the document word must equal the normalized word
+  bool ordered = false;
+  int distance = 0;                               // NEAR/n
+  std::uint64_t key = 0;                          // term / prefix: keys[0], kept inline
+  std::vector<std::shared_ptr<const Node>> kids;  // AND / OR / NOT / NEAR
   std::vector<std::uint64_t> keys;  // term: 1 key; phrase: one per word; prefix: presearch key
   std::vector<std::string> words;   // the normalized words (for presearch choice and debugging)
   // prefix: normalized prefix; source/lang: normalized value; term / phrase: the term as written
   // in the query, for Hit::term (kept here so that nodes do not grow: evaluation walks them)
   std::string value;
-  std::vector<std::shared_ptr<const Node>> kids;
-  int distance = 0;  // NEAR/n
-  bool ordered = false;
 };
 
 using NodePtr = std::shared_ptr<const Query::Node>;
@@ -108,7 +110,17 @@ class AnalyzedDoc {
 
 // Evaluation over an analysed document.
 bool evaluate(const Query::Node& n, const AnalyzedDoc& d);
-void collect_hits(const Query::Node& n, const AnalyzedDoc& d, std::vector<Hit>& out);
+// A hit before its term is copied out: the span and the node whose term matched (Hit::term is
+// made from it only for the hits that survive sorting and de-duplication).
+struct HitRef {
+  bool in_title = false;
+  std::size_t begin = 0;
+  std::size_t end = 0;
+  const Query::Node* node = nullptr;
+};
+void collect_hits(const Query::Node& n, const AnalyzedDoc& d, std::vector<HitRef>& out);
+// Hit::term of a node: the term as written, a prefix with its "*".
+std::string hit_term(const Query::Node& n);
 // What the presearcher requires of a document: every group must have at least one of its keys
 // present (an AND of ORs, at most kMaxGroups groups). Empty: nothing can be required (e.g. a
 // query of source:/lang: only) and the topic is evaluated for every document.
