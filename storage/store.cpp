@@ -544,7 +544,18 @@ Result<AddResult> Store::add_article(const NewArticle& a, const std::vector<NewM
         .bind(8, res.story_id)
         .bind(9, al.refers_to);
     if (u.step() != SQLITE_DONE) return sql_error(db_, "insert alert for " + al.webhook);
-    res.alerts_added += sqlite3_changes(db_);
+    const int added = sqlite3_changes(db_);
+    res.alerts_added += added;
+    if (added > 0 && !al.refers_to.empty()) {
+      // An update must not reach the receiver before the alert it refers to: an alert whose
+      // attempts ran out (failed, waiting for the endpoint to recover) is queued again, ahead of
+      // the update (lower id), with a fresh schedule.
+      Use r(stmts_->cache,
+            "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt = 0 "
+            "WHERE webhook_id = ?1 AND status = 'failed'");
+      r.bind(1, al.refers_to);
+      if (r.step() != SQLITE_DONE) return sql_error(db_, "re-queue the alert an update refers to");
+    }
   }
   if (auto s = tx.commit(); !s) return Error{s.error()};
   return res;

@@ -749,6 +749,36 @@ NewAlert story_update(const std::string& webhook, const std::string& id,
 
 // A copy joining a story queues its story.updated rows with it: only behind an alert the story
 // gave (refers_to exists), once per id, and in queue order after that alert.
+// Found by a fresh try: after an outage the alert had failed (attempts used up) while its update
+// was still pending, so the update reached the receiver first. Queuing an update now queues its
+// failed alert again, ahead of it.
+TEST(StoreStories, AnUpdateNeverOvertakesItsFailedAlert) {
+  TempDir dir;
+  const auto path = dir.file("rasid.db");
+  auto store = open_ok(path);
+  ASSERT_TRUE(store);
+  auto first = store->add_article(article("1"), {{"beirut", "x"}},
+                                  {alert_for("ops", "beirut", "msg_alert")});
+  ASSERT_TRUE(first.ok()) << first.error();
+  auto head = store->due_alerts(now_ms(), 10);
+  ASSERT_TRUE(head.ok());
+  ASSERT_EQ(head->size(), 1u);
+  ASSERT_TRUE(store->mark_failed(head->front().id, "HTTP 503", now_ms() + 600000).ok());
+
+  auto copy = article("2", "bbc");
+  copy.story_id = first->story_id;
+  auto second = store->add_article(copy, {}, {story_update("ops", "msg_update_bbc", "msg_alert")});
+  ASSERT_TRUE(second.ok()) << second.error();
+  auto due = store->due_alerts(now_ms(), 10);
+  ASSERT_TRUE(due.ok());
+  ASSERT_EQ(due->size(), 1u);
+  EXPECT_EQ(due->front().webhook_id, "msg_alert") << "the alert goes first, then its update";
+  auto pending = store->pending("ops");
+  ASSERT_TRUE(pending.ok());
+  ASSERT_EQ(pending->size(), 2u);
+  EXPECT_EQ(pending->at(1).webhook_id, "msg_update_bbc");
+}
+
 TEST(StoreStories, StoryUpdateNeedsItsAlertAndARepeatIsIgnored) {
   TempDir dir;
   const auto path = dir.file("rasid.db");
