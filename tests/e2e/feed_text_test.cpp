@@ -13,25 +13,12 @@
 
 #include "storage/store.h"
 #include "tests/e2e/fixtures.h"
+#include "tests/support/compress.h"
 #include "tests/support/http_server.h"
 #include "tests/support/process.h"
 
 namespace rasid::testing {
 namespace {
-
-std::string gzip(const std::string& in) {
-  z_stream z{};
-  deflateInit2(&z, 9, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY);
-  std::string out(deflateBound(&z, static_cast<uLong>(in.size())), '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-  z.avail_in = static_cast<uInt>(in.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  deflate(&z, Z_FINISH);
-  out.resize(out.size() - z.avail_out);
-  deflateEnd(&z);
-  return out;
-}
 
 TEST(FeedText, TheFeedsHtmlIsReadLikeAPage) {
   // The entry's HTML as WordPress writes it into <description>, escaped once more for XML.

@@ -27,6 +27,8 @@
 
 #ifdef RASID_TEST_HAVE_ZLIB
 #include <zlib.h>
+
+#include "tests/support/compress.h"
 #endif
 #ifdef RASID_TEST_HAVE_BROTLI
 #include <brotli/encode.h>
@@ -88,20 +90,6 @@ const std::string& gzip_bomb() {
   return bomb;
 }
 
-// gzip inside gzip ("Content-Encoding: gzip, gzip"): a few KiB on the wire.
-std::string gzip_of(const std::string& in) {
-  z_stream z{};
-  deflateInit2(&z, 9, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY);
-  std::string out(deflateBound(&z, static_cast<uLong>(in.size())), '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-  z.avail_in = static_cast<uInt>(in.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  deflate(&z, Z_FINISH);
-  out.resize(out.size() - z.avail_out);
-  deflateEnd(&z);
-  return out;
-}
 #endif
 
 #ifdef RASID_TEST_HAVE_BROTLI
@@ -324,7 +312,8 @@ TEST(Hostile, NestedGzipBomb) {
 #ifndef RASID_TEST_HAVE_ZLIB
   GTEST_SKIP() << "zlib headers not available";
 #else
-  std::string bomb = gzip_of(gzip_bomb());
+  // gzip inside gzip ("Content-Encoding: gzip, gzip"): a few KiB on the wire.
+  std::string bomb = rasid::testing::gzip(gzip_bomb());
   ASSERT_LT(bomb.size(), 16384u);
   HttpServer server([&](const HttpRequest&) { return encoded("gzip, gzip", bomb); });
   auto o = run_beside_healthy(get(server.url("/")), hostile_options(),

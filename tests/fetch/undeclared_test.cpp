@@ -10,6 +10,7 @@
 
 #include "fetch/content_coding.h"
 #include "fetch/fetcher.h"
+#include "tests/support/compress.h"
 #include "tests/support/http_server.h"
 
 namespace rasid::fetch {
@@ -23,19 +24,7 @@ const std::string kFeed =
     "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<rss version=\"2.0\"><channel><title>"
     "\xd8\xae\xd8\xa8\xd8\xb1</title></channel></rss>\n";
 
-std::string gzip(const std::string& in) {
-  z_stream z{};
-  deflateInit2(&z, 9, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY);
-  std::string out(deflateBound(&z, static_cast<uLong>(in.size())), '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-  z.avail_in = static_cast<uInt>(in.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  deflate(&z, Z_FINISH);
-  out.resize(out.size() - z.avail_out);
-  deflateEnd(&z);
-  return out;
-}
+using rasid::testing::gzip;
 
 std::string zstd(const std::string& in) {
   std::string out(ZSTD_compressBound(in.size()), '\0');
