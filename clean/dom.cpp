@@ -74,6 +74,4 @@ bool iequals(std::string_view a, std::string_view b) {
   return true;
 }
 
-std::string lower(std::string_view s) { return text::ascii_lower(s); }
-
 }  // namespace rasid::clean::dom

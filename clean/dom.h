@@ -29,6 +29,5 @@ std::string text(const xmlNode* n, std::size_t limit = 1 << 20);
 
 // ASCII case-insensitive comparison.
 bool iequals(std::string_view a, std::string_view b);
-std::string lower(std::string_view s);
 
 }  // namespace rasid::clean::dom

@@ -269,7 +269,7 @@ bool hidden(const xmlNode* x) {
   if (dom::iequals(dom::attr(x, "aria-hidden"), "true")) return true;
   std::string_view style = dom::attr(x, "style");
   if (!style.empty()) {
-    std::string s = dom::lower(style);
+    std::string s = text::ascii_lower(style);
     s.erase(std::remove(s.begin(), s.end(), ' '), s.end());
     if (s.find("display:none") != std::string::npos ||
         s.find("visibility:hidden") != std::string::npos)
@@ -292,7 +292,7 @@ bool hidden(const xmlNode* x) {
   }
   std::string_view role = dom::attr(x, "role");
   if (!role.empty()) {
-    std::string r = dom::lower(role);
+    std::string r = text::ascii_lower(role);
     if (r == "navigation" || r == "menu" || r == "menubar" || r == "alert" || r == "alertdialog" ||
         r == "dialog" || r == "search" || r == "toolbar")
       return true;

@@ -10,6 +10,7 @@
 
 #include "clean/dom.h"
 #include "clean/textutil.h"
+#include "text/text.h"
 #include "url/url.h"
 
 namespace rasid::clean::meta {
@@ -139,10 +140,10 @@ struct Collector {
   void element(const xmlNode* n) {
     auto nm = dom::name(n);
     if (nm == "meta") {
-      std::string key = dom::lower(dom::attr(n, "property"));
-      if (key.empty()) key = dom::lower(dom::attr(n, "name"));
-      if (key.empty()) key = dom::lower(dom::attr(n, "itemprop"));
-      std::string heq = dom::lower(dom::attr(n, "http-equiv"));
+      std::string key = text::ascii_lower(dom::attr(n, "property"));
+      if (key.empty()) key = text::ascii_lower(dom::attr(n, "name"));
+      if (key.empty()) key = text::ascii_lower(dom::attr(n, "itemprop"));
+      std::string heq = text::ascii_lower(dom::attr(n, "http-equiv"));
       std::string_view val = dom::attr(n, "content");
       if (val.empty()) return;
       if (key == "og:title" || (key == "twitter:title" && m.og_title.empty())) {
@@ -170,14 +171,14 @@ struct Collector {
         content_language = std::string(val);
       }
     } else if (nm == "link") {
-      std::string rel = dom::lower(dom::attr(n, "rel"));
+      std::string rel = text::ascii_lower(dom::attr(n, "rel"));
       std::string href = util::collapse(dom::attr(n, "href"));
       if (rel == "canonical" && m.canonical.empty() && !href.empty())
         m.canonical = url::resolve_http(base, href);
     } else if (nm == "title") {
       if (m.html_title.empty()) m.html_title = dom::text(n, 4096);
     } else if (nm == "script") {
-      if (dom::lower(dom::attr(n, "type")) == "application/ld+json") {
+      if (text::ascii_lower(dom::attr(n, "type")) == "application/ld+json") {
         std::string body;
         for (const xmlNode* c = n->children; c != nullptr; c = c->next)
           if (dom::is_text(c)) body.append(dom::content(c));
@@ -195,8 +196,9 @@ struct Collector {
         if (!furniture_time) furniture_time = d;
         return;
       }
-      bool strong = dom::has_attr(n, "pubdate") ||
-                    dom::lower(dom::attr(n, "itemprop")).find("datepublished") != std::string::npos;
+      bool strong =
+          dom::has_attr(n, "pubdate") ||
+          text::ascii_lower(dom::attr(n, "itemprop")).find("datepublished") != std::string::npos;
       // Inside the article first, then marked as the publication date; the first in the page
       // among equals (a list of related stories follows the article).
       int rank = (place == Place::article ? 2 : 0) + (strong ? 1 : 0);
@@ -208,7 +210,7 @@ struct Collector {
       std::string lang(dom::attr(n, "lang"));
       if (lang.empty()) lang = std::string(dom::attr(n, "xml:lang"));
       if (!lang.empty() && m.lang.empty()) m.lang = lang;
-      std::string dir = dom::lower(dom::attr(n, "dir"));
+      std::string dir = text::ascii_lower(dom::attr(n, "dir"));
       if ((dir == "rtl" || dir == "ltr") && m.dir.empty()) m.dir = dir;
     } else if (nm == "a" || nm == "span" || nm == "div" || nm == "p") {
       if (!meta_author.empty()) return;
@@ -253,7 +255,7 @@ void class_words(std::string_view v, F&& f) {
     while (i < v.size() && !std::isalnum(static_cast<unsigned char>(v[i]))) ++i;
     std::size_t j = i;
     while (j < v.size() && std::isalnum(static_cast<unsigned char>(v[j]))) ++j;
-    if (j > i) f(dom::lower(v.substr(i, j - i)));
+    if (j > i) f(text::ascii_lower(v.substr(i, j - i)));
     i = j;
   }
 }
@@ -276,7 +278,7 @@ Mark mark_of(const xmlNode* n) {
       });
     return furniture ? Mark::furniture : Mark::header;
   }
-  std::string role = dom::lower(dom::attr(n, "role"));
+  std::string role = text::ascii_lower(dom::attr(n, "role"));
   if (role == "navigation") return Mark::furniture;
   if (role == "banner" || role == "contentinfo" || role == "complementary") return Mark::header;
   if (role == "main" || role == "article") return Mark::article;

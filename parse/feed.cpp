@@ -112,8 +112,6 @@ std::string trim(std::string_view s) {
   return std::string(s);
 }
 
-std::string lower(std::string_view s) { return text::ascii_lower(s); }
-
 bool has_element_children(pugi::xml_node n) {
   for (auto c : n.children())
     if (c.type() == pugi::node_element) return true;
@@ -477,8 +475,8 @@ std::string FeedParser::text(pugi::xml_node n) {
 
 TextDetail FeedParser::atom_text(pugi::xml_node el, const Scope* sc, Ns ns) {
   TextDetail t;
-  std::string type = lower(trim(el.attribute("type").value()));
-  std::string mode = lower(trim(el.attribute("mode").value()));
+  std::string type = text::ascii_lower(trim(el.attribute("type").value()));
+  std::string mode = text::ascii_lower(trim(el.attribute("mode").value()));
   const std::string& base = sc ? sc->base : url_;
   bool v03 = ns == Ns::atom03 || (ns != Ns::atom10 && atom03_);
   if (type.empty() || type == "text")
@@ -701,7 +699,7 @@ void FeedParser::element(pugi::xml_node el, const Scope* parent_scope, Record& r
       } else if (local == "guid") {
         r.id = trimmed(text(el));
         r.has_guid = true;
-        std::string perma = lower(trim(el.attribute("isPermaLink").value()));
+        std::string perma = text::ascii_lower(trim(el.attribute("isPermaLink").value()));
         r.guid_permalink = perma != "false";
       } else if (local == "author") {
         add_author(el, r);
@@ -790,7 +788,7 @@ void FeedParser::element(pugi::xml_node el, const Scope* parent_scope, Record& r
       return;
     case Ns::sy:
       if (local == "updatePeriod") {
-        r.sy_period = lower(trimmed(text(el)));
+        r.sy_period = text::ascii_lower(trimmed(text(el)));
       } else if (local == "updateFrequency") {
         std::string f = trimmed(text(el));
         if (!f.empty() && f.size() < 7 && std::all_of(f.begin(), f.end(), ::isdigit))

@@ -25,8 +25,6 @@
 namespace rasid::parse {
 namespace {
 
-std::string lower(std::string_view s) { return text::ascii_lower(s); }
-
 // "UTF_16" and "utf-16" are the same label.
 std::string label(std::string_view s) {
   std::string out(s);
@@ -52,13 +50,14 @@ struct ContentType {
 ContentType parse_content_type(std::string_view v) {
   ContentType ct;
   std::size_t semi = v.find(';');
-  ct.media = lower(trim_quotes(v.substr(0, semi)));
+  ct.media = text::ascii_lower(trim_quotes(v.substr(0, semi)));
   while (semi != std::string_view::npos) {
     std::size_t next = v.find(';', semi + 1);
     std::string_view param =
         v.substr(semi + 1, next == std::string_view::npos ? v.npos : next - semi - 1);
     std::size_t eq = param.find('=');
-    if (eq != std::string_view::npos && lower(trim_quotes(param.substr(0, eq))) == "charset")
+    if (eq != std::string_view::npos &&
+        text::ascii_lower(trim_quotes(param.substr(0, eq))) == "charset")
       ct.charset = label(trim_quotes(param.substr(eq + 1)));
     semi = next;
   }
@@ -270,7 +269,7 @@ FeedText decode_feed(std::string_view bytes, std::string_view content_type) {
       // Nothing declared decodes: detect (ICU), as a reader would guess.
       text::Decoded d = text::decode(body);
       r.utf8 = std::move(d.utf8);
-      r.encoding = lower(d.charset);
+      r.encoding = text::ascii_lower(d.charset);
       r.guessed = d.how == "detected";
       if (!declared && (r.encoding == "windows-1252" || r.encoding == "iso-8859-1")) {
         r.guessed = false;  // undeclared Latin text: the usual fallback, not an error

@@ -30,8 +30,6 @@ bool is_name_char(char c) {
 }
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
 
-std::string lower(std::string_view s) { return text::ascii_lower(s); }
-
 template <std::size_t N>
 bool in(const std::array<std::string_view, N>& set, std::string_view v) {
   return std::find(set.begin(), set.end(), v) != set.end();
@@ -290,7 +288,8 @@ bool looks_like_html(std::string_view s) {
   for (std::size_t i = s.find("</"); i != std::string_view::npos; i = s.find("</", i + 2)) {
     std::size_t j = i + 2;
     while (j < s.size() && std::isalnum(static_cast<unsigned char>(s[j]))) ++j;
-    if (j < s.size() && s[j] == '>' && in(kTags, lower(s.substr(i + 2, j - i - 2)))) return true;
+    if (j < s.size() && s[j] == '>' && in(kTags, text::ascii_lower(s.substr(i + 2, j - i - 2))))
+      return true;
   }
   for (std::size_t i = s.find('&'); i != std::string_view::npos; i = s.find('&', i + 1)) {
     unsigned long cp = 0;
@@ -300,7 +299,7 @@ bool looks_like_html(std::string_view s) {
   for (std::size_t i = s.find('<'); i != std::string_view::npos; i = s.find('<', i + 1)) {
     std::size_t j = i + 1;
     while (j < s.size() && std::isalnum(static_cast<unsigned char>(s[j]))) ++j;
-    std::string name = lower(s.substr(i + 1, j - i - 1));
+    std::string name = text::ascii_lower(s.substr(i + 1, j - i - 1));
     if ((name == "br" || name == "img" || name == "p") && j < s.size() &&
         (s[j] == '>' || s[j] == '/' || is_space(s[j])))
       return true;
@@ -365,7 +364,7 @@ std::string clean_html_fragment(std::string_view s, std::string_view base) {
     }
     std::size_t name_start = j;
     while (j < s.size() && is_name_char(s[j])) ++j;
-    std::string name = lower(s.substr(name_start, j - name_start));
+    std::string name = text::ascii_lower(s.substr(name_start, j - name_start));
     if (auto colon = name.find(':'); colon != std::string::npos) name = name.substr(colon + 1);
     // attributes
     std::vector<Attr> attrs;
@@ -385,7 +384,7 @@ std::string clean_html_fragment(std::string_view s, std::string_view base) {
       while (j < s.size() && !is_space(s[j]) && s[j] != '=' && s[j] != '>' &&
              !(s[j] == '/' && j + 1 < s.size() && s[j + 1] == '>'))
         ++j;
-      std::string aname = lower(s.substr(an, j - an));
+      std::string aname = text::ascii_lower(s.substr(an, j - an));
       while (j < s.size() && is_space(s[j])) ++j;
       std::string value;
       bool has_value = false;
