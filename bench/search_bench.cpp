@@ -15,7 +15,7 @@
 
 #include "bench/ant_corpus.h"
 #include "daemon/commands.h"
-#include "storage/store.h"
+#include "storage/sqlite_store.h"
 
 using namespace rasid;
 using Clock = std::chrono::steady_clock;
@@ -58,7 +58,7 @@ int main(int argc, char** argv) {
   char tmpl[] = "/tmp/rasid-search-bench-XXXXXX";
   if (!mkdtemp(tmpl)) return 1;
   const std::string db_path = std::string(tmpl) + "/rasid.db";
-  auto opened = storage::Store::open(db_path);
+  auto opened = storage::SqliteStore::open(db_path);
   if (!opened) {
     std::fprintf(stderr, "%s\n", opened.error().c_str());
     return 1;

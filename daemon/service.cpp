@@ -1,6 +1,5 @@
 #include "daemon/service.h"
 
-#include <sqlite3.h>
 #include <systemd/sd-daemon.h>
 
 #include <boost/asio/io_context.hpp>
@@ -399,7 +398,7 @@ class Service {
     if (const char* stop = std::getenv("RASID_TEST_WATCHDOG_STOP_FILE");
         stop && std::filesystem::exists(stop))
       return false;  // test-only switch: simulate a stuck daemon
-    return sqlite3_exec(store_->handle(), "SELECT 1", nullptr, nullptr, nullptr) == SQLITE_OK;
+    return store_->ping();
   }
 
   // The same verdict as /api/health and the status page's banner (assess_health).

@@ -1,5 +1,3 @@
-#include "storage/store.h"
-
 #include <sqlite3.h>
 
 #include <chrono>
@@ -7,6 +5,7 @@
 
 #include "storage/fts_tokenizer.h"
 #include "storage/sqlite.h"
+#include "storage/sqlite_store.h"
 
 namespace rasid::storage {
 
@@ -114,7 +113,8 @@ ALTER TABLE sources ADD COLUMN interval_reason TEXT NOT NULL DEFAULT '';
 )sql",
     // 6: the event an outbox row carries ('article.matched', or 'story.updated' when later copies
     // joined the story) and the story it is about, so that a copy finds the alerts its story
-    // already gave (Store::story_alerts). Rows written before carry the story of their article.
+    // already gave (SqliteStore::story_alerts). Rows written before carry the story of their
+    // article.
     R"sql(
 ALTER TABLE outbox ADD COLUMN event TEXT NOT NULL DEFAULT 'article.matched';
 ALTER TABLE outbox ADD COLUMN story_id INTEGER NOT NULL DEFAULT 0;
@@ -203,7 +203,7 @@ Result<int> migrate(sqlite3* db) {
 
 }  // namespace
 
-struct Store::Stmts {
+struct SqliteStore::Stmts {
   explicit Stmts(sqlite3* db) : cache(db) {}
   detail::StmtCache cache;
 };
@@ -294,17 +294,31 @@ Millis now_ms() {
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
-Store::Store(sqlite3* db) : db_(db), stmts_(std::make_unique<Stmts>(db)) {}
+SqliteStore::SqliteStore(sqlite3* db) : db_(db), stmts_(std::make_unique<Stmts>(db)) {}
 
-Store::~Store() {
+SqliteStore::~SqliteStore() {
   stmts_.reset();  // statements must be finalized before the connection closes
   sqlite3_close_v2(db_);
 }
 
-int Store::schema_version() const { return version_; }
-int Store::latest_version() { return kLatest; }
+int SqliteStore::schema_version() const { return version_; }
+int SqliteStore::latest_version() const { return kLatest; }
+int SqliteStore::latest_schema() { return kLatest; }
 
-Result<std::unique_ptr<Store>> Store::open(const std::string& path) {
+bool SqliteStore::ping() {
+  return sqlite3_exec(db_, "SELECT 1", nullptr, nullptr, nullptr) == SQLITE_OK;
+}
+
+Result<std::unique_ptr<Store>> Store::open(const std::string& database) {
+  if (database.rfind("postgresql://", 0) == 0 || database.rfind("postgres://", 0) == 0)
+    return Error{"storage: " + database.substr(0, database.find(':')) +
+                 ": this rasid is built without the PostgreSQL backend"};
+  auto s = SqliteStore::open(database);
+  if (!s) return Error{s.error()};
+  return std::unique_ptr<Store>(std::move(s).value());
+}
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path) {
   sqlite3* db = nullptr;
   const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
   if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
@@ -314,7 +328,7 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path) {
   }
   sqlite3_extended_result_codes(db, 1);
   sqlite3_busy_timeout(db, 5000);
-  auto fail = [&](const Status& s) -> Result<std::unique_ptr<Store>> {
+  auto fail = [&](const Status& s) -> Result<std::unique_ptr<SqliteStore>> {
     Error e{s.error() + " (" + path + ")"};
     sqlite3_close_v2(db);
     return e;
@@ -341,7 +355,7 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path) {
     v = migrate(db);
   }
   if (!v) return fail(Status(Error{v.error()}));
-  std::unique_ptr<Store> store(new Store(db));
+  std::unique_ptr<SqliteStore> store(new SqliteStore(db));
   store->version_ = v.value();
   return store;
 }
@@ -372,7 +386,7 @@ SourceState read_source(const Use& u) {
 }
 }  // namespace
 
-Result<SourceState> Store::source(const std::string& name) {
+Result<SourceState> SqliteStore::source(const std::string& name) {
   static const std::string sql = std::string(kSourceSelect) + " WHERE name = ?1";
   Use u(stmts_->cache, sql.c_str());
   u.bind(1, name);
@@ -384,7 +398,7 @@ Result<SourceState> Store::source(const std::string& name) {
   return fresh;
 }
 
-Status Store::save_source(const SourceState& s) {
+Status SqliteStore::save_source(const SourceState& s) {
   Use u(stmts_->cache,
         "INSERT INTO sources (name, etag, last_modified, next_check, last_success, last_attempt, "
         "last_error, consecutive_errors, status, initialized, interval_s, in_force_s, "
@@ -410,7 +424,7 @@ Status Store::save_source(const SourceState& s) {
   return Ok{};
 }
 
-Result<std::vector<SourceState>> Store::sources() {
+Result<std::vector<SourceState>> SqliteStore::sources() {
   static const std::string sql = std::string(kSourceSelect) + " ORDER BY name";
   Use u(stmts_->cache, sql.c_str());
   std::vector<SourceState> out;
@@ -422,7 +436,7 @@ Result<std::vector<SourceState>> Store::sources() {
 
 // ---- Entry identity ------------------------------------------------------------------------
 
-Result<bool> Store::seen(const std::string& source, const std::string& entry_key) {
+Result<bool> SqliteStore::seen(const std::string& source, const std::string& entry_key) {
   Use u(stmts_->cache,
         "SELECT EXISTS (SELECT 1 FROM seen WHERE source = ?1 AND entry_key = ?2) OR "
         "EXISTS (SELECT 1 FROM articles WHERE source = ?1 AND entry_key = ?2)");
@@ -444,7 +458,8 @@ Status insert_seen(detail::StmtCache& cache, sqlite3* db, const std::string& sou
 }
 }  // namespace
 
-Status Store::mark_seen(const std::string& source, const std::vector<std::string>& entry_keys) {
+Status SqliteStore::mark_seen(const std::string& source,
+                              const std::vector<std::string>& entry_keys) {
   if (entry_keys.empty()) return Ok{};
   Tx tx(stmts_->cache, db_);
   if (auto s = tx.begin(); !s) return s;
@@ -455,7 +470,7 @@ Status Store::mark_seen(const std::string& source, const std::vector<std::string
   return tx.commit();
 }
 
-Result<bool> Store::canonical_exists(const std::string& canonical) {
+Result<bool> SqliteStore::canonical_exists(const std::string& canonical) {
   Use u(stmts_->cache, "SELECT EXISTS (SELECT 1 FROM articles WHERE canonical = ?1)");
   u.bind(1, canonical);
   if (u.step() != SQLITE_ROW) return sql_error(db_, "check canonical");
@@ -464,8 +479,9 @@ Result<bool> Store::canonical_exists(const std::string& canonical) {
 
 // ---- Articles ------------------------------------------------------------------------------
 
-Result<AddResult> Store::add_article(const NewArticle& a, const std::vector<NewMatch>& matches,
-                                     const std::vector<NewAlert>& alerts) {
+Result<AddResult> SqliteStore::add_article(const NewArticle& a,
+                                           const std::vector<NewMatch>& matches,
+                                           const std::vector<NewAlert>& alerts) {
   const std::string& canonical = a.canonical.empty() ? a.url : a.canonical;
   if (canonical.empty()) return Error{"storage: add article: no canonical URL and no URL"};
   Tx tx(stmts_->cache, db_);
@@ -561,7 +577,7 @@ Result<AddResult> Store::add_article(const NewArticle& a, const std::vector<NewM
   return res;
 }
 
-Result<std::optional<Article>> Store::article(std::int64_t id) {
+Result<std::optional<Article>> SqliteStore::article(std::int64_t id) {
   static const std::string sql =
       std::string("SELECT ") + kArticleCols + " FROM articles WHERE id = ?1";
   Use u(stmts_->cache, sql.c_str());
@@ -572,7 +588,7 @@ Result<std::optional<Article>> Store::article(std::int64_t id) {
   return std::optional<Article>();
 }
 
-Result<std::vector<Article>> Store::recent_articles(Millis since, int limit) {
+Result<std::vector<Article>> SqliteStore::recent_articles(Millis since, int limit) {
   static const std::string sql = std::string("SELECT ") + kArticleCols +
                                  " FROM articles WHERE fetched_at >= ?1 ORDER BY id DESC LIMIT ?2";
   Use u(stmts_->cache, sql.c_str());
@@ -584,7 +600,7 @@ Result<std::vector<Article>> Store::recent_articles(Millis since, int limit) {
   return out;
 }
 
-Result<std::vector<std::string>> Store::story_sources(std::int64_t story_id) {
+Result<std::vector<std::string>> SqliteStore::story_sources(std::int64_t story_id) {
   Use u(stmts_->cache,
         "SELECT source FROM articles WHERE story_id = ?1 GROUP BY source ORDER BY MIN(id)");
   u.bind(1, story_id);
@@ -595,7 +611,7 @@ Result<std::vector<std::string>> Store::story_sources(std::int64_t story_id) {
   return out;
 }
 
-Result<std::vector<StoryAlert>> Store::story_alerts(std::int64_t story_id) {
+Result<std::vector<StoryAlert>> SqliteStore::story_alerts(std::int64_t story_id) {
   Use u(stmts_->cache,
         "SELECT webhook, topic, webhook_id FROM outbox WHERE story_id = ?1 AND story_id <> 0 "
         "AND event = 'article.matched' ORDER BY id");
@@ -607,7 +623,7 @@ Result<std::vector<StoryAlert>> Store::story_alerts(std::int64_t story_id) {
   return out;
 }
 
-Result<std::vector<StoryCopy>> Store::story_copies(std::int64_t story_id, int limit) {
+Result<std::vector<StoryCopy>> SqliteStore::story_copies(std::int64_t story_id, int limit) {
   Use u(stmts_->cache,
         "SELECT id, source, url, title, published, fetched_at FROM articles WHERE story_id = ?1 "
         "ORDER BY id LIMIT ?2");
@@ -620,7 +636,7 @@ Result<std::vector<StoryCopy>> Store::story_copies(std::int64_t story_id, int li
   return out;
 }
 
-Result<std::vector<Article>> Store::search(const std::string& fts_query, int limit) {
+Result<std::vector<Article>> SqliteStore::search(const std::string& fts_query, int limit) {
   static const std::string sql =
       "SELECT a.id, a.source, a.url, a.canonical, a.title, a.body, a.published, a.author, "
       "a.lang, a.story_id, a.fetched_at FROM articles_fts JOIN articles a ON a.id = "
@@ -636,7 +652,7 @@ Result<std::vector<Article>> Store::search(const std::string& fts_query, int lim
 
 // ---- Outbox --------------------------------------------------------------------------------
 
-Result<std::vector<OutboxRow>> Store::due_alerts(Millis now, int limit) {
+Result<std::vector<OutboxRow>> SqliteStore::due_alerts(Millis now, int limit) {
   // The head of each webhook's pending queue (lowest id), and only if it is due: a row that
   // waits for its retry holds back the rows behind it, which keeps delivery in order.
   Use u(stmts_->cache, OUTBOX_HEADS
@@ -650,14 +666,14 @@ Result<std::vector<OutboxRow>> Store::due_alerts(Millis now, int limit) {
   return out;
 }
 
-Result<std::optional<Millis>> Store::next_alert_due() {
+Result<std::optional<Millis>> SqliteStore::next_alert_due() {
   Use u(stmts_->cache, OUTBOX_HEADS "SELECT MIN(next_attempt) FROM outbox WHERE id IN heads");
   if (u.step() != SQLITE_ROW) return sql_error(db_, "next alert due");
   if (u.is_null(0)) return std::optional<Millis>();
   return std::optional<Millis>(u.i64(0));
 }
 
-Status Store::mark_delivered(std::int64_t id, Millis now) {
+Status SqliteStore::mark_delivered(std::int64_t id, Millis now) {
   Use u(stmts_->cache,
         "UPDATE outbox SET status = 'delivered', attempts = attempts + 1, delivered_at = ?2, "
         "last_error = '' WHERE id = ?1");
@@ -666,7 +682,7 @@ Status Store::mark_delivered(std::int64_t id, Millis now) {
   return Ok{};
 }
 
-Status Store::mark_retry(std::int64_t id, const std::string& error, Millis next_attempt) {
+Status SqliteStore::mark_retry(std::int64_t id, const std::string& error, Millis next_attempt) {
   Use u(stmts_->cache,
         "UPDATE outbox SET attempts = attempts + 1, last_error = ?2, next_attempt = ?3 "
         "WHERE id = ?1 AND status = 'pending'");
@@ -675,7 +691,7 @@ Status Store::mark_retry(std::int64_t id, const std::string& error, Millis next_
   return Ok{};
 }
 
-Status Store::mark_failed(std::int64_t id, const std::string& error, Millis next_probe) {
+Status SqliteStore::mark_failed(std::int64_t id, const std::string& error, Millis next_probe) {
   Use u(stmts_->cache,
         "UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ?2, "
         "next_attempt = ?3 WHERE id = ?1");
@@ -684,7 +700,7 @@ Status Store::mark_failed(std::int64_t id, const std::string& error, Millis next
   return Ok{};
 }
 
-Status Store::reprobe(std::int64_t id, const std::string& error, Millis next_probe) {
+Status SqliteStore::reprobe(std::int64_t id, const std::string& error, Millis next_probe) {
   Use u(stmts_->cache,
         "UPDATE outbox SET last_error = ?2, next_attempt = ?3 WHERE id = ?1 AND status = 'failed'");
   u.bind(1, id).bind(2, error).bind(3, next_probe);
@@ -692,7 +708,7 @@ Status Store::reprobe(std::int64_t id, const std::string& error, Millis next_pro
   return Ok{};
 }
 
-Result<std::vector<OutboxRow>> Store::failed_heads() {
+Result<std::vector<OutboxRow>> SqliteStore::failed_heads() {
   Use u(stmts_->cache,
         "SELECT " OUTBOX_COLS
         " FROM outbox o WHERE status = 'failed' AND id = (SELECT MIN(id) FROM outbox f WHERE "
@@ -705,7 +721,7 @@ Result<std::vector<OutboxRow>> Store::failed_heads() {
   return out;
 }
 
-Status Store::defer(std::int64_t id, Millis next_attempt, const std::string& note) {
+Status SqliteStore::defer(std::int64_t id, Millis next_attempt, const std::string& note) {
   Use u(stmts_->cache,
         "UPDATE outbox SET next_attempt = ?2, last_error = CASE WHEN ?3 = '' THEN last_error "
         "ELSE ?3 END WHERE id = ?1 AND status = 'pending'");
@@ -714,7 +730,7 @@ Status Store::defer(std::int64_t id, Millis next_attempt, const std::string& not
   return Ok{};
 }
 
-Result<std::vector<OutboxRow>> Store::queue_heads(int limit) {
+Result<std::vector<OutboxRow>> SqliteStore::queue_heads(int limit) {
   Use u(stmts_->cache, OUTBOX_HEADS
         "SELECT " OUTBOX_COLS " FROM outbox WHERE id IN heads ORDER BY next_attempt, id LIMIT ?1");
   u.bind(1, limit);
@@ -725,7 +741,7 @@ Result<std::vector<OutboxRow>> Store::queue_heads(int limit) {
   return out;
 }
 
-Result<std::optional<OutboxRow>> Store::queue_head(const std::string& webhook) {
+Result<std::optional<OutboxRow>> SqliteStore::queue_head(const std::string& webhook) {
   Use u(stmts_->cache,
         "SELECT " OUTBOX_COLS
         " FROM outbox WHERE webhook = ?1 AND status = 'pending' ORDER BY id LIMIT 1");
@@ -736,7 +752,7 @@ Result<std::optional<OutboxRow>> Store::queue_head(const std::string& webhook) {
   return std::optional<OutboxRow>();
 }
 
-Result<std::vector<OutboxCounts>> Store::outbox_counts() {
+Result<std::vector<OutboxCounts>> SqliteStore::outbox_counts() {
   Use u(stmts_->cache,
         "SELECT webhook, SUM(status = 'pending'), SUM(status = 'delivered'), "
         "SUM(status = 'failed'), (SELECT last_error FROM outbox o2 WHERE o2.webhook = o.webhook "
@@ -757,7 +773,7 @@ Result<std::vector<OutboxCounts>> Store::outbox_counts() {
   return out;
 }
 
-Result<int> Store::retry_failed(const std::string& webhook) {
+Result<int> SqliteStore::retry_failed(const std::string& webhook) {
   Use u(stmts_->cache,
         "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt = 0 "
         "WHERE status = 'failed' AND (?1 = '' OR webhook = ?1)");
@@ -769,7 +785,7 @@ Result<int> Store::retry_failed(const std::string& webhook) {
   return requeued;
 }
 
-Status Store::make_due(const std::string& webhook) {
+Status SqliteStore::make_due(const std::string& webhook) {
   Use now(stmts_->cache,
           "UPDATE outbox SET next_attempt = 0 WHERE status = 'pending' AND next_attempt > 0 "
           "AND (?1 = '' OR webhook = ?1)");
@@ -778,8 +794,8 @@ Status Store::make_due(const std::string& webhook) {
   return Ok{};
 }
 
-Result<std::vector<OutboxRow>> Store::outbox_rows(const std::string& status,
-                                                  const std::string& webhook, int limit) {
+Result<std::vector<OutboxRow>> SqliteStore::outbox_rows(const std::string& status,
+                                                        const std::string& webhook, int limit) {
   Use u(stmts_->cache, "SELECT " OUTBOX_COLS
                        " FROM outbox WHERE (?1 = '' OR status = ?1) AND (?2 = '' OR webhook = ?2) "
                        "ORDER BY id LIMIT ?3");
@@ -791,7 +807,7 @@ Result<std::vector<OutboxRow>> Store::outbox_rows(const std::string& status,
   return out;
 }
 
-Result<int> Store::prune_delivered(Millis before) {
+Result<int> SqliteStore::prune_delivered(Millis before) {
   Use u(stmts_->cache, "DELETE FROM outbox WHERE status = 'delivered' AND delivered_at < ?1");
   u.bind(1, before);
   if (u.step() != SQLITE_DONE) return sql_error(db_, "prune delivered alerts");
@@ -800,7 +816,7 @@ Result<int> Store::prune_delivered(Millis before) {
 
 // Entry identity policy -------------------------------------------------------------------------
 
-Result<std::string> Store::guid_distrust(const std::string& source) {
+Result<std::string> SqliteStore::guid_distrust(const std::string& source) {
   Use u(stmts_->cache, "SELECT guid_distrust FROM source_identity WHERE source = ?1");
   u.bind(1, source);
   int rc = u.step();
@@ -809,7 +825,7 @@ Result<std::string> Store::guid_distrust(const std::string& source) {
   return u.text(0);
 }
 
-Status Store::set_guid_distrust(const std::string& source, const std::string& reason) {
+Status SqliteStore::set_guid_distrust(const std::string& source, const std::string& reason) {
   Use u(stmts_->cache,
         "INSERT INTO source_identity (source, guid_distrust, changed) VALUES (?1, ?2, ?3) "
         "ON CONFLICT (source) DO UPDATE SET guid_distrust = ?2, changed = ?3");
@@ -818,7 +834,7 @@ Status Store::set_guid_distrust(const std::string& source, const std::string& re
   return Ok{};
 }
 
-Result<std::optional<std::string>> Store::site_template(const std::string& source) {
+Result<std::optional<std::string>> SqliteStore::site_template(const std::string& source) {
   Use u(stmts_->cache, "SELECT state FROM site_templates WHERE source = ?1");
   u.bind(1, source);
   int rc = u.step();
@@ -827,7 +843,8 @@ Result<std::optional<std::string>> Store::site_template(const std::string& sourc
   return std::optional<std::string>(u.blob(0));
 }
 
-Status Store::save_site_template(const std::string& source, std::string_view state, int pages) {
+Status SqliteStore::save_site_template(const std::string& source, std::string_view state,
+                                       int pages) {
   Use u(stmts_->cache,
         "INSERT INTO site_templates (source, pages, state, updated) VALUES (?1, ?2, ?3, ?4) "
         "ON CONFLICT (source) DO UPDATE SET pages = ?2, state = ?3, updated = ?4");
@@ -836,7 +853,7 @@ Status Store::save_site_template(const std::string& source, std::string_view sta
   return Ok{};
 }
 
-Result<int> Store::site_template_pages(const std::string& source) {
+Result<int> SqliteStore::site_template_pages(const std::string& source) {
   Use u(stmts_->cache, "SELECT pages FROM site_templates WHERE source = ?1");
   u.bind(1, source);
   int rc = u.step();

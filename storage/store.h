@@ -1,12 +1,13 @@
-// storage/store.h — everything rasid keeps: one SQLite file in WAL mode.
+// storage/store.h — the storage contract: everything rasid keeps, whichever engine keeps it.
 //
-// Schema changes are an ordered list of migrations; the schema version is their count
-// (PRAGMA user_version), and open() applies the missing ones in one transaction each.
-// Only prepared statements with bound parameters touch the database.
+// Two backends implement it: SQLite, embedded, the default (storage/sqlite_store.h: a path in
+// [daemon] database), and PostgreSQL for several instances over one database
+// (storage/pg_store.h: a postgresql:// URI). The rest of rasid talks to Store and does not
+// know which one it has. Each backend has its own ordered migrations.
 //
 // Ownership and threads: a Store owns its connection and is used from one thread at a time
-// (the daemon's io thread). Several processes may open the same file (CLI commands while the
-// daemon runs); writers wait up to 5 s for the lock (busy_timeout).
+// (the daemon's io thread). Several processes may use the same database (CLI commands while
+// the daemon runs).
 //
 // Atomicity: add_article() writes the article, its matches and their outbox rows in one
 // transaction, so an alert exists if and only if its article and match do — a crash at any point
@@ -14,12 +15,8 @@
 // by (source, entry key); outbox rows by webhook_id). The story.updated rows a copy queues
 // (NewAlert::refers_to) are written in the same transaction as the copy.
 //
-// Durability: WAL with synchronous=NORMAL. A committed transaction survives a crash of the
-// process (SIGKILL at any point); a power cut may lose the last few transactions, each as a
-// whole (never an article without its alerts, never an alert without its article).
-//
-// Failures: SQLite errors are returned as Error with the statement's purpose and sqlite3_errmsg.
-// A database written by a newer rasid (user_version above latest_version()) is refused.
+// Failures: database errors are returned as Error with the statement's purpose and the engine's
+// own message. A database written by a newer rasid (schema above latest_version()) is refused.
 #pragma once
 
 #include <cstdint>
@@ -177,38 +174,48 @@ struct OutboxCounts {
 
 class Store {
  public:
-  static Result<std::unique_ptr<Store>> open(const std::string& path);
-  ~Store();
+  // A path opens (or creates) a SQLite file; a postgresql:// or postgres:// URI connects to
+  // PostgreSQL (storage/pg_store.h). Either way the schema is migrated to latest_version().
+  static Result<std::unique_ptr<Store>> open(const std::string& database);
+  virtual ~Store() = default;
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
-  int schema_version() const;
-  static int latest_version();
+  // Which engine: "sqlite" or "postgresql" (logs, /api/instances).
+  virtual const char* engine() const = 0;
+  // The database answers a trivial statement (the watchdog and /api/health ask it).
+  virtual bool ping() = 0;
+
+  virtual int schema_version() const = 0;
+  virtual int latest_version() const = 0;
 
   // Sources
-  Result<SourceState> source(const std::string& name);  // a fresh state when unknown
-  Status save_source(const SourceState& state);
-  Result<std::vector<SourceState>> sources();
+  // A fresh state when unknown.
+  virtual Result<SourceState> source(const std::string& name) = 0;
+  virtual Status save_source(const SourceState& state) = 0;
+  virtual Result<std::vector<SourceState>> sources() = 0;
 
   // Entry identity: has this (source, key) been seen — marked, or stored as an article?
   // mark_seen records keys without an article (first poll, an entry whose page could not be
   // made into an article, or a duplicate of another source's article).
-  Result<bool> seen(const std::string& source, const std::string& entry_key);
-  Status mark_seen(const std::string& source, const std::vector<std::string>& entry_keys);
-  Result<bool> canonical_exists(const std::string& canonical);
+  virtual Result<bool> seen(const std::string& source, const std::string& entry_key) = 0;
+  virtual Status mark_seen(const std::string& source,
+                           const std::vector<std::string>& entry_keys) = 0;
+  virtual Result<bool> canonical_exists(const std::string& canonical) = 0;
   // Per-source entry identity policy (daemon/identity.h): why the source's GUIDs are not
   // trusted, "" while they are (the default). set_guid_distrust("") trusts them again.
-  Result<std::string> guid_distrust(const std::string& source);
-  Status set_guid_distrust(const std::string& source, const std::string& reason);
+  virtual Result<std::string> guid_distrust(const std::string& source) = 0;
+  virtual Status set_guid_distrust(const std::string& source, const std::string& reason) = 0;
 
   // Site templates (clean/template.h): the learned state of one source's template, stored as
   // the opaque bytes SiteTemplate::serialize() wrote, with the number of pages it is learned
   // from. site_template() is nullopt for a source that has none yet; save_site_template()
   // replaces the source's row; site_template_pages() is 0 without a row. The bytes are not
   // interpreted here (their reader validates them).
-  Result<std::optional<std::string>> site_template(const std::string& source);
-  Status save_site_template(const std::string& source, std::string_view state, int pages);
-  Result<int> site_template_pages(const std::string& source);
+  virtual Result<std::optional<std::string>> site_template(const std::string& source) = 0;
+  virtual Status save_site_template(const std::string& source, std::string_view state,
+                                    int pages) = 0;
+  virtual Result<int> site_template_pages(const std::string& source) = 0;
 
   // Article + matches + alerts in one transaction (see above), and the (source, entry_key) is
   // marked seen in it. An empty canonical falls back to the URL. A duplicate (same canonical,
@@ -216,87 +223,83 @@ class Store {
   // id with duplicate = true. story_id: the caller's story id, or 0 for "its own" (= its id).
   // A match repeated for the same topic is stored once; an alert whose webhook_id exists is
   // skipped (alerts_added counts the rows written); any other failed insert rolls back all.
-  Result<AddResult> add_article(const NewArticle& article, const std::vector<NewMatch>& matches,
-                                const std::vector<NewAlert>& alerts);
-  Result<std::optional<Article>> article(std::int64_t id);
-  Result<std::vector<Article>> recent_articles(Millis since, int limit);
+  virtual Result<AddResult> add_article(const NewArticle& article,
+                                        const std::vector<NewMatch>& matches,
+                                        const std::vector<NewAlert>& alerts) = 0;
+  virtual Result<std::optional<Article>> article(std::int64_t id) = 0;
+  virtual Result<std::vector<Article>> recent_articles(Millis since, int limit) = 0;
 
   // Outbox
   // The oldest pending row per webhook that is due at `now` (delivery is in order per endpoint).
-  Result<std::vector<OutboxRow>> due_alerts(Millis now, int limit);
-  Status mark_delivered(std::int64_t id, Millis now);
-  Status mark_retry(std::int64_t id, const std::string& error, Millis next_attempt);
+  virtual Result<std::vector<OutboxRow>> due_alerts(Millis now, int limit) = 0;
+  virtual Status mark_delivered(std::int64_t id, Millis now) = 0;
+  virtual Status mark_retry(std::int64_t id, const std::string& error, Millis next_attempt) = 0;
   // Failed: attempts spent (or the endpoint is gone). next_probe: when the deliverer may send
   // it again as a probe of its endpoint (failed_heads()); 0 = at once.
-  Status mark_failed(std::int64_t id, const std::string& error, Millis next_probe = 0);
+  virtual Status mark_failed(std::int64_t id, const std::string& error, Millis next_probe = 0) = 0;
   // A probe of a failed row did not get through: note why and when to probe again.
-  Status reprobe(std::int64_t id, const std::string& error, Millis next_probe);
+  virtual Status reprobe(std::int64_t id, const std::string& error, Millis next_probe) = 0;
   // The oldest failed row of every webhook that has no pending row, soonest probe first: sent
   // again from time to time, so an endpoint that recovers while nothing new is queued for it
   // gets its failed alerts without an operator.
-  Result<std::vector<OutboxRow>> failed_heads();
+  virtual Result<std::vector<OutboxRow>> failed_heads() = 0;
   // Moves a pending row's next attempt without counting an attempt (rate limit, unknown webhook).
-  Status defer(std::int64_t id, Millis next_attempt, const std::string& note = "");
+  virtual Status defer(std::int64_t id, Millis next_attempt, const std::string& note = "") = 0;
   // The head (oldest pending row) of every webhook's queue, due or not, soonest first.
-  Result<std::vector<OutboxRow>> queue_heads(int limit);
+  virtual Result<std::vector<OutboxRow>> queue_heads(int limit) = 0;
   // The head of one webhook's queue, due or not.
-  Result<std::optional<OutboxRow>> queue_head(const std::string& webhook);
-  Result<std::vector<OutboxCounts>> outbox_counts();
+  virtual Result<std::optional<OutboxRow>> queue_head(const std::string& webhook) = 0;
+  virtual Result<std::vector<OutboxCounts>> outbox_counts() = 0;
   // "Retry now" (the operator, or the deliverer when an endpoint delivers again): failed rows
   // become pending again (attempts reset, original order and webhook-id kept) and every pending
   // row of the webhook ("" = all) becomes due. Returns the number of failed rows re-queued.
-  Result<int> retry_failed(const std::string& webhook);
+  virtual Result<int> retry_failed(const std::string& webhook) = 0;
   // Every pending row of the webhook ("" = all) becomes due now (a webhook (re)configured by a
   // reload: its rows were deferred while it was unknown).
-  Status make_due(const std::string& webhook);
+  virtual Status make_due(const std::string& webhook) = 0;
   // When the next pending row heading its webhook's queue is due (nullopt: nothing pending).
-  Result<std::optional<Millis>> next_alert_due();
+  virtual Result<std::optional<Millis>> next_alert_due() = 0;
   // Rows of the outbox for operator tools, oldest first. status "" = any, webhook "" = all.
-  Result<std::vector<OutboxRow>> outbox_rows(const std::string& status, const std::string& webhook,
-                                             int limit);
-  Result<std::vector<OutboxRow>> pending(const std::string& webhook = "", int limit = 100) {
-    return outbox_rows("pending", webhook, limit);
-  }
+  virtual Result<std::vector<OutboxRow>> outbox_rows(const std::string& status,
+                                                     const std::string& webhook, int limit) = 0;
   // Deletes delivered rows delivered before `before`; returns how many. Pending and failed rows
   // are never pruned.
-  Result<int> prune_delivered(Millis before);
+  virtual Result<int> prune_delivered(Millis before) = 0;
 
   // Stories: the distinct sources of the articles of one story (for "also reported by").
-  Result<std::vector<std::string>> story_sources(std::int64_t story_id);
+  virtual Result<std::vector<std::string>> story_sources(std::int64_t story_id) = 0;
   // The article.matched rows of the outbox about this story, any status, oldest first: the
   // (webhook, topic) pairs already alerted. Delivered rows pruned by prune_delivered() are no
   // longer listed. Each outbox row carries the story of the article that queued it (migration 6).
-  Result<std::vector<StoryAlert>> story_alerts(std::int64_t story_id);
+  virtual Result<std::vector<StoryAlert>> story_alerts(std::int64_t story_id) = 0;
   // The articles of one story, first stored first, at most `limit`.
-  Result<std::vector<StoryCopy>> story_copies(std::int64_t story_id, int limit);
+  virtual Result<std::vector<StoryCopy>> story_copies(std::int64_t story_id, int limit) = 0;
   // Full-text search over stored titles and bodies (FTS5 query syntax); newest first.
-  Result<std::vector<Article>> search(const std::string& fts_query, int limit);
+  virtual Result<std::vector<Article>> search(const std::string& fts_query, int limit) = 0;
   // Every article fetched at or after `since` whose title or body matches the FTS5 query ("" =
   // every article), newest first, handed to `fn` until it returns false (storage/store_search.cpp;
   // rasid search and topics test confirm each candidate with the topic language). A malformed
   // FTS5 query is an Error, and so is a failed step; articles already handed over stay handed.
-  Status scan_articles(const std::string& fts_query, Millis since,
-                       const std::function<bool(const Article&)>& fn);
+  virtual Status scan_articles(const std::string& fts_query, Millis since,
+                               const std::function<bool(const Article&)>& fn) = 0;
 
   // Status views (read-only; implemented in storage/store_status.cpp).
   // Newest first; each article with all its matches (any topic).
-  Result<std::vector<ArticleWithMatches>> articles_with_matches(const ArticleQuery& query);
+  virtual Result<std::vector<ArticleWithMatches>> articles_with_matches(
+      const ArticleQuery& query) = 0;
   // Rows delivered at or after `since`, oldest delivery first (for delivery-latency metrics).
-  Result<std::vector<Delivery>> delivered_since(Millis since, int limit);
+  virtual Result<std::vector<Delivery>> delivered_since(Millis since, int limit) = 0;
   // Topic name → number of stored matches since `since`.
-  Result<std::vector<std::pair<std::string, int>>> match_counts(Millis since);
+  virtual Result<std::vector<std::pair<std::string, int>>> match_counts(Millis since) = 0;
   // Every webhook with pending or failed rows, by name: counts, queue head, newest failure
   // and newest delivery. Reads only the status index and each queue's head.
-  Result<std::vector<EndpointQueue>> endpoint_queues();
+  virtual Result<std::vector<EndpointQueue>> endpoint_queues() = 0;
+  Result<std::vector<OutboxRow>> pending(const std::string& webhook = "", int limit = 100) {
+    return outbox_rows("pending", webhook, limit);
+  }
 
-  sqlite3* handle() const { return db_; }
-
- private:
-  struct Stmts;
-  explicit Store(sqlite3* db);
-  sqlite3* db_;
-  int version_ = 0;
-  std::unique_ptr<Stmts> stmts_;
+ protected:
+  Store() = default;
 };
 
 Millis now_ms();

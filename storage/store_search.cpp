@@ -1,12 +1,12 @@
-// Store::scan_articles: candidates for search and back-testing, streamed (never all in memory).
+// SqliteStore::scan_articles: candidates for search and back-testing, streamed (never all in memory).
 #include <sqlite3.h>
 
 #include "storage/sqlite.h"
-#include "storage/store.h"
+#include "storage/sqlite_store.h"
 
 namespace rasid::storage {
 
-Status Store::scan_articles(const std::string& fts_query, Millis since,
+Status SqliteStore::scan_articles(const std::string& fts_query, Millis since,
                             const std::function<bool(const Article&)>& fn) {
   std::string sql =
       "SELECT a.id, a.source, a.url, a.canonical, a.title, a.body, a.published, a.author, "

@@ -6,7 +6,7 @@
 #include <utility>
 
 #include "storage/sqlite.h"
-#include "storage/store.h"
+#include "storage/sqlite_store.h"
 
 namespace rasid::storage {
 
@@ -48,7 +48,7 @@ class Stmt {
 
 }  // namespace
 
-Result<std::vector<ArticleWithMatches>> Store::articles_with_matches(const ArticleQuery& q) {
+Result<std::vector<ArticleWithMatches>> SqliteStore::articles_with_matches(const ArticleQuery& q) {
   // Filters are bound parameters; only the presence of each clause changes the SQL text.
   std::string sql =
       "SELECT a.id, a.source, a.url, a.canonical, a.title, a.body, a.published, a.author, "
@@ -102,7 +102,7 @@ Result<std::vector<ArticleWithMatches>> Store::articles_with_matches(const Artic
   return out;
 }
 
-Result<std::vector<Delivery>> Store::delivered_since(Millis since, int limit) {
+Result<std::vector<Delivery>> SqliteStore::delivered_since(Millis since, int limit) {
   Stmt st(db_,
           "SELECT id, webhook, topic, created, delivered_at FROM outbox WHERE status = "
           "'delivered' AND delivered_at >= ?1 ORDER BY delivered_at, id LIMIT ?2");
@@ -117,7 +117,7 @@ Result<std::vector<Delivery>> Store::delivered_since(Millis since, int limit) {
   return out;
 }
 
-Result<std::vector<std::pair<std::string, int>>> Store::match_counts(Millis since) {
+Result<std::vector<std::pair<std::string, int>>> SqliteStore::match_counts(Millis since) {
   Stmt st(db_,
           "SELECT topic, COUNT(*) FROM matches WHERE created >= ?1 GROUP BY topic ORDER BY topic");
   if (!st.ok()) return detail::sql_error(db_, "prepare match counts");
@@ -129,7 +129,7 @@ Result<std::vector<std::pair<std::string, int>>> Store::match_counts(Millis sinc
   return out;
 }
 
-Result<std::vector<EndpointQueue>> Store::endpoint_queues() {
+Result<std::vector<EndpointQueue>> SqliteStore::endpoint_queues() {
   std::vector<EndpointQueue> out;
   {
     Stmt st(db_,

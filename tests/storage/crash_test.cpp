@@ -15,7 +15,7 @@
 #include <string>
 
 #include "storage/fts_tokenizer.h"
-#include "storage/store.h"
+#include "storage/sqlite_store.h"
 
 namespace rasid::storage {
 namespace {
@@ -144,7 +144,7 @@ TEST(StoreCrash, SigkillNeverSplitsAnArticleFromItsAlerts) {
   ASSERT_EQ(waitpid(last, &status, 0), last);
   ASSERT_TRUE(WIFEXITED(status));
   ASSERT_EQ(WEXITSTATUS(status), 0);
-  auto store = Store::open(path);
+  auto store = SqliteStore::open(path);
   ASSERT_TRUE(store.ok());
   sqlite3* db = store.value()->handle();
   EXPECT_EQ(scalar(db, "SELECT count(*) FROM articles"), total);

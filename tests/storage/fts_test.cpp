@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "storage/fts_tokenizer.h"
-#include "storage/store.h"
+#include "storage/sqlite_store.h"
 
 namespace rasid::storage {
 namespace {
@@ -23,7 +23,7 @@ class FtsTest : public ::testing::Test {
     std::string tmpl = (fs::temp_directory_path() / "rasid-fts-XXXXXX").string();
     ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
     dir_ = tmpl;
-    auto r = Store::open(dir_ + "/rasid.db");
+    auto r = SqliteStore::open(dir_ + "/rasid.db");
     ASSERT_TRUE(r.ok()) << r.error();
     store_ = std::move(r).value();
   }
@@ -52,7 +52,7 @@ class FtsTest : public ::testing::Test {
     return out;
   }
   std::string dir_;
-  std::unique_ptr<Store> store_;
+  std::unique_ptr<SqliteStore> store_;
   int n_ = 0;
 };
 
@@ -78,7 +78,7 @@ int unicode61_hits(const std::string& text, const std::string& query) {
 }
 
 TEST_F(FtsTest, SchemaUsesTheRasidTokenizer) {
-  EXPECT_EQ(store_->schema_version(), Store::latest_version());
+  EXPECT_EQ(store_->schema_version(), SqliteStore::latest_schema());
   sqlite3_stmt* st = nullptr;
   ASSERT_EQ(sqlite3_prepare_v2(store_->handle(),
                                "SELECT sql FROM sqlite_schema WHERE name = 'articles_fts'", -1, &st,

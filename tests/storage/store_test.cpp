@@ -1,5 +1,3 @@
-#include "storage/store.h"
-
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 #include <unistd.h>
@@ -12,6 +10,7 @@
 #include <thread>
 
 #include "storage/fts_tokenizer.h"
+#include "storage/sqlite_store.h"
 
 namespace rasid::storage {
 namespace {
@@ -90,16 +89,18 @@ TEST(StoreMigrations, EmptyDatabaseGetsLatestSchemaInWalMode) {
   const auto path = dir.file("rasid.db");
   auto store = open_ok(path);
   ASSERT_TRUE(store);
-  EXPECT_EQ(store->schema_version(), Store::latest_version());
-  EXPECT_GE(Store::latest_version(), 2);
-  EXPECT_EQ(scalar(path, "PRAGMA user_version"), Store::latest_version());
+  EXPECT_EQ(store->schema_version(), SqliteStore::latest_schema());
+  EXPECT_GE(SqliteStore::latest_schema(), 2);
+  EXPECT_EQ(scalar(path, "PRAGMA user_version"), SqliteStore::latest_schema());
   sqlite3_stmt* st = nullptr;
-  ASSERT_EQ(sqlite3_prepare_v2(store->handle(), "PRAGMA journal_mode", -1, &st, nullptr),
+  ASSERT_EQ(sqlite3_prepare_v2(static_cast<SqliteStore&>(*store).handle(), "PRAGMA journal_mode",
+                               -1, &st, nullptr),
             SQLITE_OK);
   ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
   EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)), "wal");
   sqlite3_finalize(st);
-  ASSERT_EQ(sqlite3_prepare_v2(store->handle(), "PRAGMA foreign_keys", -1, &st, nullptr),
+  ASSERT_EQ(sqlite3_prepare_v2(static_cast<SqliteStore&>(*store).handle(), "PRAGMA foreign_keys",
+                               -1, &st, nullptr),
             SQLITE_OK);
   ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
   EXPECT_EQ(sqlite3_column_int(st, 0), 1);
@@ -113,7 +114,7 @@ TEST(StoreMigrations, EmptyDatabaseGetsLatestSchemaInWalMode) {
   store.reset();
   store = open_ok(path);
   ASSERT_TRUE(store);
-  EXPECT_EQ(store->schema_version(), Store::latest_version());
+  EXPECT_EQ(store->schema_version(), SqliteStore::latest_schema());
 }
 
 // A database written by the first release (schema v1, created here by hand) is migrated in
@@ -159,8 +160,8 @@ PRAGMA user_version = 1;
 )sql");
   auto store = open_ok(path);
   ASSERT_TRUE(store);
-  EXPECT_EQ(store->schema_version(), Store::latest_version());
-  EXPECT_EQ(scalar(path, "PRAGMA user_version"), Store::latest_version());
+  EXPECT_EQ(store->schema_version(), SqliteStore::latest_schema());
+  EXPECT_EQ(scalar(path, "PRAGMA user_version"), SqliteStore::latest_schema());
   auto a = store->article(1);
   ASSERT_TRUE(a.ok());
   ASSERT_TRUE(a->has_value());
@@ -669,7 +670,7 @@ TEST(StoreMigrations, ConcurrentOpenersOfAFreshFileMigrateOnce) {
     for (int i = 0; i < 4; ++i)
       threads.emplace_back([&] {
         auto s = Store::open(path);
-        if (s.ok() && s.value()->schema_version() == Store::latest_version()) ++ok;
+        if (s.ok() && s.value()->schema_version() == SqliteStore::latest_schema()) ++ok;
         if (!s.ok()) {
           std::lock_guard<std::mutex> l(mu);
           errors += s.error() + "\n";
