@@ -23,16 +23,6 @@ parse::Time now_seconds() {
   return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
 }
 
-// Texts shorter than this are too generic to be recognised as the same story.
-constexpr std::size_t kMinStoryWords = 40;
-constexpr storage::Millis kStoryWindowMs = 3LL * 24 * 3600 * 1000;
-// A story.updated names at most this many copies (the first ones stored, and the new one).
-constexpr int kMaxOutlets = 50;
-
-std::int64_t story_id_for(const std::string& canonical) {
-  return static_cast<std::int64_t>(text::fnv1a64(canonical) & 0x7fffffffffffffffULL);
-}
-
 std::string join(const std::vector<std::string>& v, char sep) {
   std::string s;
   for (const auto& x : v) {
@@ -42,60 +32,7 @@ std::string join(const std::vector<std::string>& v, char sep) {
   return s;
 }
 
-// The article part of every event about `a` (alert/alert.h): an alert or a story update.
-alert::Alert article_event(const storage::NewArticle& a, const std::string& topic) {
-  alert::Alert e;
-  e.topic = topic;
-  e.story_id = a.story_id;
-  e.title = a.title;
-  e.url = a.url;
-  e.canonical = a.canonical;
-  e.source = a.source;
-  e.published = a.published;
-  e.lang = a.lang;
-  e.dir = a.lang == "ar" ? "rtl" : "ltr";
-  return e;
-}
-
 }  // namespace
-
-std::optional<std::chrono::seconds> cache_lifetime(const std::map<std::string, std::string>& h,
-                                                   parse::Time now) {
-  if (auto it = h.find("cache-control"); it != h.end()) {
-    const std::string& cc = it->second;
-    if (cc.find("no-store") != std::string::npos || cc.find("no-cache") != std::string::npos)
-      return std::nullopt;
-    for (const char* key : {"s-maxage=", "max-age="}) {
-      auto pos = cc.find(key);
-      if (pos == std::string::npos) continue;
-      long v = std::strtol(cc.c_str() + pos + std::strlen(key), nullptr, 10);
-      if (v > 0) return std::chrono::seconds(v);
-      return std::nullopt;
-    }
-  }
-  if (auto it = h.find("expires"); it != h.end()) {
-    auto expires = parse::parse_date(it->second);
-    if (!expires) return std::nullopt;  // "0", "-1": already expired
-    parse::Time base = now;
-    if (auto d = h.find("date"); d != h.end())
-      if (auto server_now = parse::parse_date(d->second)) base = *server_now;
-    if (*expires > base) return std::chrono::duration_cast<std::chrono::seconds>(*expires - base);
-  }
-  return std::nullopt;
-}
-
-std::optional<std::chrono::seconds> publish_gap(const std::vector<parse::Entry>& entries) {
-  std::vector<parse::Time> dates;
-  for (const auto& e : entries)
-    if (e.published) dates.push_back(*e.published);
-  std::sort(dates.rbegin(), dates.rend());
-  if (dates.size() > 20) dates.resize(20);
-  if (dates.size() < 3) return std::nullopt;
-  std::vector<long long> gaps;
-  for (size_t i = 1; i < dates.size(); ++i) gaps.push_back((dates[i - 1] - dates[i]).count());
-  std::nth_element(gaps.begin(), gaps.begin() + static_cast<long>(gaps.size() / 2), gaps.end());
-  return std::chrono::seconds(std::max<long long>(gaps[gaps.size() / 2], 0));
-}
 
 struct Pipeline::Poll {
   const config::Source* source;
@@ -108,8 +45,12 @@ struct Pipeline::Poll {
   // Entries this poll left unseen to try again (transient failure, not the article, storage):
   // the next poll must not be answered 304, or they wait until the feed changes.
   int left_unseen = 0;
-  std::vector<std::string> gone_keys;  // entries whose pages are gone: recorded as seen
   std::map<std::string, std::vector<std::string>> aliases;  // key → other keys (identity.h)
+  // What the poll learned, written by one Store::record_poll call when it finishes.
+  storage::PollRecord record;
+  // Per record.articles entry: the compiled topic of each of its matches (for their webhooks).
+  std::vector<std::vector<const CompiledTopic*>> topics_of;
+  std::vector<bool> joined;  // per record.articles entry: it joined another outlet's story
   // First poll: pages cleaned and learned, stored in finish() once the template knows them all.
   struct Deferred {
     parse::Entry entry;
@@ -118,15 +59,18 @@ struct Pipeline::Poll {
     clean::Observed observed;
   };
   std::vector<Deferred> deferred;
+  Plan plan;
 };
 
 Pipeline::Pipeline(storage::Store& store, fetch::Fetcher& fetcher)
-    : store_(store), fetcher_(fetcher) {}
+    : store_(store), fetcher_(fetcher), stories_(store) {}
 
-void Pipeline::poll(const config::Source& source, std::function<void(PollOutcome)> done) {
+void Pipeline::poll(const config::Source& source, Plan plan,
+                    std::function<void(PollOutcome)> done) {
   auto p = std::make_shared<Poll>();
   p->source = &source;
   p->rt = rt_;
+  p->plan = std::move(plan);
   p->done = std::move(done);
   p->outcome.source = source.name;
   auto st = store_.source(source.name);
@@ -148,15 +92,24 @@ void Pipeline::poll(const config::Source& source, std::function<void(PollOutcome
   fetcher_.fetch(std::move(req), [this, p](fetch::Response r) { on_feed(p, std::move(r)); });
 }
 
-Result<IdentityDecision> Pipeline::identify(const std::string& source,
-                                            const std::vector<parse::Entry>& entries) {
+Result<IdentityDecision> Pipeline::identify(Poll& p, const std::vector<parse::Entry>& entries) {
+  const std::string& source = p.source->name;
   auto distrust = store_.guid_distrust(source);
   if (!distrust) return Error{distrust.error()};
-  auto d = identify_entries(entries, distrust->empty(),
-                            [&](const std::string& key) { return store_.seen(source, key); });
+  // Every key an entry could be stored under, asked in one call.
+  std::vector<std::string> candidates;
+  for (const auto& e : entries)
+    for (auto k : {guid_key(e), link_key(e.link), hash_key(e)})
+      if (!k.empty()) candidates.push_back(std::move(k));
+  auto known = store_.seen_keys(source, candidates);
+  if (!known) return Error{known.error()};
+  std::set<std::string> seen(known->begin(), known->end());
+  auto d =
+      identify_entries(entries, distrust->empty(),
+                       [&](const std::string& key) -> Result<bool> { return seen.count(key) > 0; });
   if (d && !d->distrust_reason.empty()) {
     log::warn("source=" + source + " GUIDs not trusted from now on: " + d->distrust_reason);
-    if (auto s = store_.set_guid_distrust(source, d->distrust_reason); !s) return Error{s.error()};
+    p.record.guid_distrust = d->distrust_reason;
   }
   return d;
 }
@@ -175,7 +128,7 @@ void Pipeline::on_feed(std::shared_ptr<Poll> p, fetch::Response r) {
   }
   if (r.error == fetch::Error::not_modified) {
     out.ok = out.not_modified = true;
-    out.min_interval = cache_lifetime(r.headers, now_seconds());
+    out.min_interval = fetch::freshness_lifetime(r.headers, now_seconds());
     finish(p);
     return;
   }
@@ -195,7 +148,7 @@ void Pipeline::on_feed(std::shared_ptr<Poll> p, fetch::Response r) {
     st.etag = r.etag;
     st.last_modified = r.last_modified;
   }
-  out.min_interval = cache_lifetime(r.headers, now_seconds());
+  out.min_interval = fetch::freshness_lifetime(r.headers, now_seconds());
 
   std::vector<parse::Entry> entries;
   if (!src.feed.empty()) {
@@ -217,7 +170,7 @@ void Pipeline::on_feed(std::shared_ptr<Poll> p, fetch::Response r) {
       out.min_interval =
           std::max(out.min_interval.value_or(std::chrono::seconds(0)), *feed->update_period);
     entries = std::move(feed->entries);
-    out.publish_gap = publish_gap(entries);
+    out.publish_gap = parse::publish_gap(entries);
   } else {
     auto page = parse::Html::parse(r.utf8(), r.final_url.empty() ? src.page : r.final_url);
     if (!page) {
@@ -237,7 +190,7 @@ void Pipeline::on_feed(std::shared_ptr<Poll> p, fetch::Response r) {
 
   // Oldest first, so alerts leave in publication order.
   std::reverse(entries.begin(), entries.end());
-  auto ids = identify(src.name, entries);
+  auto ids = identify(*p, entries);
   if (!ids) {
     log::error("source=" + src.name + " storage: " + ids.error());
     ids = IdentityDecision{};
@@ -353,148 +306,67 @@ void Pipeline::store_article(Poll& p, const parse::Entry& e, const std::string& 
     if (e.link.empty())
       log::warn("source=" + src.name + " feed item \"" + e.title +
                 "\" has neither a link nor text: skipped");
-    std::vector<std::string> keys{key};
+    p.record.seen.push_back(key);
     if (auto al = p.aliases.find(key); al != p.aliases.end())
-      keys.insert(keys.end(), al->second.begin(), al->second.end());
-    if (auto m = store_.mark_seen(src.name, keys); !m)
-      log::error("source=" + src.name + " storage: " + m.error());
+      p.record.seen.insert(p.record.seen.end(), al->second.begin(), al->second.end());
     return;
   }
   a.body = join(paragraphs, '\n');
   a.canonical = url::canonical(a.canonical.empty() ? a.url : a.canonical);
   if (a.canonical.empty()) a.canonical = key;
   if (a.lang.empty()) a.lang = text::arabic_ratio(a.title + " " + a.body) > 0.5 ? "ar" : "";
-  a.story_id = story_id_for(a.canonical);
 
-  // Syndicated copies (the same agency story on several sites) join the earlier story: their
-  // alerts carry the same webhook-id per (webhook, topic, story) and so are not sent again.
-  load_stories();
-  std::vector<std::uint64_t> shingles;
-  std::vector<std::string> also;
-  bool new_outlet = false;  // the copy brings the story to a source that did not carry it
-  auto body_words = text::words(a.body);
-  if (body_words.size() >= kMinStoryWords) {
-    shingles = text::shingles(body_words);
-    if (auto found = stories_.find(shingles); found.id != 0) {
-      a.story_id = found.id;
-      if (auto srcs = store_.story_sources(found.id)) {
-        new_outlet = !srcs->empty();
-        for (auto& s : srcs.value())
-          if (s != src.name)
-            also.push_back(s);
-          else
-            new_outlet = false;
-      }
-    }
-  }
-
+  // Matches now; story and alerts when the poll is recorded (alert/story.h).
   match::Document doc{a.title, a.body, src.name, a.lang};
-  std::vector<storage::NewMatch> matches;
-  std::vector<storage::NewAlert> alerts;
+  storage::StoredEntry entry;
+  std::vector<const CompiledTopic*> topics;
   for (const auto& m : rt.matcher.match(doc)) {
     const auto& topic = rt.topics[static_cast<size_t>(m.topic)];
     std::vector<match::Hit> body_hits;
     for (const auto& h : m.hits)
       if (!h.in_title) body_hits.push_back(h);
-    std::string snip = match::snippet(a.body, body_hits, 280);
-    matches.push_back({topic.name, snip, match::format_forms(match::matched_forms(doc, m))});
+    entry.matches.push_back({topic.name, match::snippet(a.body, body_hits, 280),
+                             match::format_forms(match::matched_forms(doc, m))});
+    topics.push_back(&topic);
+  }
+  entry.article = std::move(a);
+  if (auto al = p.aliases.find(key); al != p.aliases.end()) entry.aliases = al->second;
+  p.record.articles.push_back(std::move(entry));
+  p.topics_of.push_back(std::move(topics));
+}
+
+void Pipeline::assign_stories(Poll& p, storage::PollRecord& r) {
+  const Runtime& rt = *p.rt;
+  // Webhooks that asked for story updates hear that the story reached another outlet, while the
+  // topic still sends to them (a reload may have changed it).
+  auto wants = [&rt](const std::string& webhook, const std::string& topic) {
+    const config::Webhook* wh = rt.config.webhook(webhook);
+    if (!wh || !wh->story_updates) return false;
+    for (const auto& t : rt.topics)
+      if (t.name == topic)
+        return std::find(t.webhooks.begin(), t.webhooks.end(), webhook) != t.webhooks.end();
+    return false;
+  };
+  stories_.catch_up();
+  p.joined.assign(r.articles.size(), false);
+  for (size_t i = 0; i < r.articles.size(); ++i) {
+    auto& e = r.articles[i];
+    e.alerts.clear();
+    auto story = stories_.assign(e.article);
+    p.joined[i] = !story.also.empty();
     if (!p.alerting) continue;
-    for (const auto& wh : topic.webhooks) {
-      alert::Alert al = article_event(a, topic.name);
-      al.snippet = snip;
-      al.also_reported_by = also;
-      alerts.push_back(
-          {wh, topic.name, alert::webhook_id(wh, topic.name, a.story_id), alert::payload_json(al)});
+    for (size_t j = 0; j < e.matches.size(); ++j) {
+      auto rows = alert::matched_rows(e.article, e.matches[j].topic, e.matches[j].snippet,
+                                      p.topics_of[i][j]->webhooks, story.also);
+      e.alerts.insert(e.alerts.end(), std::make_move_iterator(rows.begin()),
+                      std::make_move_iterator(rows.end()));
     }
-  }
-  // Webhooks that asked for story updates hear that the story reached another outlet; the rows
-  // go in the same transaction as the copy, behind the alerts already queued.
-  if (p.alerting && new_outlet) {
-    auto updates = story_updates(rt, a);
-    alerts.insert(alerts.end(), std::make_move_iterator(updates.begin()),
-                  std::make_move_iterator(updates.end()));
-  }
-  auto res = store_.add_article(a, matches, alerts);
-  if (!res) {
-    log::error("source=" + src.name + " storing " + a.url + ": " + res.error());
-    p.left_unseen++;
-    return;
-  }
-  if (auto al = p.aliases.find(key); al != p.aliases.end()) {
-    if (auto m = store_.mark_seen(src.name, al->second); !m)
-      log::error("source=" + src.name + " storage: " + m.error());
-  }
-  if (res->duplicate) {
-    p.outcome.duplicates++;
-    auto m = store_.mark_seen(src.name, {key});
-    if (!m) log::error("source=" + src.name + " storage: " + m.error());
-    return;
-  }
-  p.outcome.new_articles++;
-  if (metrics_)
-    for (const auto& m : matches) metrics_->matched(m.topic);
-  p.outcome.alerts += res->alerts_added;
-  if (!shingles.empty()) stories_.add(res->story_id, std::move(shingles));
-  if (!also.empty()) p.outcome.story_copies++;
-  log::info("source=" + src.name + " stored \"" + a.title + "\" (" +
-            std::to_string(matches.size()) + " topics, " + std::to_string(res->alerts_added) +
-            " alerts)");
-}
-
-std::vector<storage::NewAlert> Pipeline::story_updates(const Runtime& rt,
-                                                       const storage::NewArticle& a) {
-  std::vector<storage::NewAlert> out;
-  auto told = store_.story_alerts(a.story_id);
-  if (!told) {
-    log::error("source=" + a.source + " storage: " + told.error());
-    return out;
-  }
-  std::vector<alert::Outlet> outlets;
-  for (const auto& t : told.value()) {
-    const config::Webhook* wh = rt.config.webhook(t.webhook);
-    if (!wh || !wh->story_updates) continue;
-    // Only while the topic still sends to this webhook (a reload may have changed it).
-    bool routed = false;
-    for (const auto& topic : rt.topics)
-      if (topic.name == t.topic)
-        routed = std::find(topic.webhooks.begin(), topic.webhooks.end(), t.webhook) !=
-                 topic.webhooks.end();
-    if (!routed) continue;
-    if (outlets.empty()) {
-      auto copies = store_.story_copies(a.story_id, kMaxOutlets - 1);
-      if (!copies) {
-        log::error("source=" + a.source + " storage: " + copies.error());
-        return {};
-      }
-      for (const auto& c : copies.value()) outlets.push_back({c.source, c.url, c.title});
-      outlets.push_back({a.source, a.url, a.title});  // the copy being stored
+    // Behind the alerts, in the copy's transaction.
+    if (story.new_outlet) {
+      auto rows = stories_.updates(e.article, wants);
+      e.alerts.insert(e.alerts.end(), std::make_move_iterator(rows.begin()),
+                      std::make_move_iterator(rows.end()));
     }
-    alert::Alert u = article_event(a, t.topic);
-    u.event = "story.updated";
-    u.refers_to = t.webhook_id;
-    u.outlets = outlets;
-    storage::NewAlert row{t.webhook, t.topic,
-                          alert::story_update_id(t.webhook, t.topic, a.story_id, a.source),
-                          alert::payload_json(u)};
-    row.event = u.event;
-    row.refers_to = t.webhook_id;
-    out.push_back(std::move(row));
-  }
-  return out;
-}
-
-void Pipeline::load_stories() {
-  if (stories_loaded_) return;
-  stories_loaded_ = true;
-  auto recent = store_.recent_articles(storage::now_ms() - kStoryWindowMs, 5000);
-  if (!recent) {
-    log::error("storage: loading recent stories: " + recent.error());
-    return;
-  }
-  // Oldest first, so the index keeps the newest when it is full.
-  for (auto it = recent->rbegin(); it != recent->rend(); ++it) {
-    auto w = text::words(it->body);
-    if (w.size() >= kMinStoryWords) stories_.add(it->story_id, text::shingles(w));
   }
 }
 
@@ -518,14 +390,14 @@ void Pipeline::finish(std::shared_ptr<Poll> p) {
   // A first poll's pages, cleaned with the template learned from all of them.
   auto deferred = std::move(p->deferred);
   for (auto& d : deferred) store_article(*p, d.entry, d.key, &d.page, &d.observed);
-  if (auto it = templates_.find(p->source->name); it != templates_.end()) {
-    auto s = store_.save_site_template(it->first, it->second.serialize(),
-                                       static_cast<int>(it->second.pages()));
-    if (!s) log::error("source=" + it->first + " storage: " + s.error());
-    templates_.erase(it);
-  }
   auto& st = p->state;
   auto& out = p->outcome;
+  auto& rec = p->record;
+  if (auto it = templates_.find(p->source->name); it != templates_.end()) {
+    rec.site_template = it->second.serialize();
+    rec.site_template_pages = static_cast<int>(it->second.pages());
+    templates_.erase(it);
+  }
   auto now = storage::now_ms();
   if (out.ok) {
     out.first_poll = !st.initialized;
@@ -549,8 +421,34 @@ void Pipeline::finish(std::shared_ptr<Poll> p) {
     log::warn("source=" + p->source->name + " poll failed (" +
               std::to_string(st.consecutive_errors) + " in a row): " + out.error);
   }
-  auto s = store_.save_source(st);
-  if (!s) log::error("source=" + p->source->name + " storage: " + s.error());
+  if (p->plan) p->plan(out, st);
+  rec.state = st;
+  auto res = store_.record_poll(rec, [this, &p](storage::PollRecord& r) { assign_stories(*p, r); });
+  if (!res) {
+    // Nothing of the poll was written: its entries are new again at the next poll.
+    log::error("source=" + p->source->name + " storage: recording the poll: " + res.error());
+    out.ok = false;
+    out.error = "storage: " + res.error();
+    out.failure = PollFailure::storage;
+  } else {
+    for (size_t i = 0; i < res->articles.size(); ++i) {
+      const auto& r = res->articles[i];
+      const auto& e = rec.articles[i];
+      if (r.duplicate) {
+        out.duplicates++;
+        continue;
+      }
+      stories_.stored(r.article_id);
+      out.new_articles++;
+      out.alerts += r.alerts_added;
+      if (p->joined[i]) out.story_copies++;
+      if (metrics_)
+        for (const auto& m : e.matches) metrics_->matched(m.topic);
+      log::info("source=" + e.article.source + " stored \"" + e.article.title + "\" (" +
+                std::to_string(e.matches.size()) + " topics, " + std::to_string(r.alerts_added) +
+                " alerts)");
+    }
+  }
   auto done = std::move(p->done);
   done(out);
 }

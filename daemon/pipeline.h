@@ -1,11 +1,9 @@
-// daemon/pipeline.h — one poll of one source, end to end: fetch the feed (or section page),
-// find new entries, fetch and clean each article, match it, and store article + matches +
-// outbox rows in one transaction. Runs on the io_context thread that owns the Fetcher and Store.
-//
-// Stories: an article whose text is a near-duplicate of a recent one (text::StoryIndex) joins
-// its story; the story alerts each (webhook, topic) once. When the copy brings the story to a
-// source that did not carry it, webhooks with story_updates on that the story alerted get a
-// story.updated row (alert/alert.h), queued with the copy in one transaction.
+// daemon/pipeline.h — one poll of one source, end to end, wired from the modules that own each
+// step: fetch the feed or section page (fetch/), read its entries (parse/), decide their keys
+// (identity.h), fetch and clean each new article (clean/, with the source's site template),
+// match it (match/), and record the whole poll — entries seen, articles with matches, stories
+// and outbox rows (alert/story.h), the source's new state — in one Store::record_poll call.
+// Runs on the io_context thread that owns the Fetcher and Store.
 //
 // Failure model: a source's failure is recorded in its SourceState (reason, streak) and never
 // affects another source. An article page that fails transiently is left unseen and retried at
@@ -20,6 +18,7 @@
 #include <memory>
 #include <string>
 
+#include "alert/story.h"
 #include "clean/template.h"
 #include "daemon/identity.h"
 #include "daemon/runtime.h"
@@ -55,7 +54,7 @@ struct PollOutcome {
   int alerts = 0;
   std::string error;  // for people; the kind is `failure`
   PollFailure failure = PollFailure::none;
-  int http_status = 0;                               // with PollFailure::http_status
+  int http_status = 0;  // with PollFailure::http_status
   // "article URL: not an article (bot_challenge)": the last article page of this poll that was
   // not an article (clean::PageKind); kept as the source's last_error while the poll succeeds.
   std::string page_error;
@@ -68,14 +67,6 @@ struct PollOutcome {
   std::optional<std::chrono::seconds> since_last_poll;  // since the previous successful poll
 };
 
-// How long the server says the response stays fresh: Cache-Control s-maxage/max-age, else
-// Expires relative to the server's Date (or `now`). A lower bound on the polling interval.
-std::optional<std::chrono::seconds> cache_lifetime(
-    const std::map<std::string, std::string>& headers, parse::Time now);
-
-// Median gap between consecutive publication dates (newest 20 dated entries), if at least 3.
-std::optional<std::chrono::seconds> publish_gap(const std::vector<parse::Entry>& entries);
-
 // Entry identity (entry_key, per-source GUID trust, article canonicals): daemon/identity.h.
 
 class Pipeline {
@@ -84,9 +75,14 @@ class Pipeline {
   void set_runtime(std::shared_ptr<const Runtime> rt) { rt_ = std::move(rt); }
   const std::shared_ptr<const Runtime>& runtime() const { return rt_; }
 
-  // Polls one source; `done` runs exactly once. The source state is updated (except
-  // next_check, which belongs to the scheduler) before `done` runs.
-  void poll(const config::Source& source, std::function<void(PollOutcome)> done);
+  // The scheduler's part of a poll's record: given the outcome, it sets the schedule fields of
+  // the source's new state (next_check, interval_s, in_force_s, interval_reason).
+  using Plan = std::function<void(const PollOutcome&, storage::SourceState&)>;
+  // Polls one source; `done` runs exactly once, after the poll is recorded by one
+  // Store::record_poll call (entries, articles with matches and alerts, the source's state as
+  // `plan` (may be empty) scheduled it). A poll whose record fails is a PollFailure::storage
+  // and writes nothing: its entries are fetched again next time.
+  void poll(const config::Source& source, Plan plan, std::function<void(PollOutcome)> done);
   // Stops issuing new work (shutdown); in-flight callbacks still finish their writes.
   void stop() { stopping_ = true; }
   // Counters for /metrics (fetch latency and bytes, matches per topic); null = none.
@@ -95,23 +91,16 @@ class Pipeline {
  private:
   struct Poll;
   void on_feed(std::shared_ptr<Poll> p, fetch::Response r);
-  // Keys of one document's entries (identity.h), with the source's GUID verdict kept in storage.
-  Result<IdentityDecision> identify(const std::string& source,
-                                    const std::vector<parse::Entry>& entries);
+  // Keys of one document's entries (identity.h); a new GUID verdict goes into the record.
+  Result<IdentityDecision> identify(Poll& p, const std::vector<parse::Entry>& entries);
   void fetch_article(std::shared_ptr<Poll> p, parse::Entry e, std::string key);
-  // `observed`: the page already cleaned and observed (a first poll's page stored at its end).
+  // Cleans and matches one entry's article into the poll's record. `observed`: the page already
+  // cleaned and observed (a first poll's page, recorded at its end).
   void store_article(Poll& p, const parse::Entry& e, const std::string& key,
                      const fetch::Response* page, const clean::Observed* observed = nullptr);
+  // Inside record_poll's transaction: each article's story, then its alerts (alert/story.h).
+  void assign_stories(Poll& p, storage::PollRecord& record);
   void finish(std::shared_ptr<Poll> p);
-
-  // Near-duplicate stories of the last days (one alert per story): loaded from the store on
-  // first use, then kept current by every stored article.
-  void load_stories();
-  // The story.updated rows for a copy that brings story `a.story_id` to a new outlet: one per
-  // (webhook, topic) the story already alerted whose webhook has story_updates on.
-  std::vector<storage::NewAlert> story_updates(const Runtime& rt, const storage::NewArticle& a);
-  text::StoryIndex stories_{20000, 0.6};
-  bool stories_loaded_ = false;
 
   // Site templates (clean/template.h), per source: every fetched page is learned, then the
   // template is applied to its text. A first poll stores its pages at its end, once the template
@@ -122,6 +111,7 @@ class Pipeline {
 
   storage::Store& store_;
   fetch::Fetcher& fetcher_;
+  alert::Stories stories_;  // one alert per story
   std::shared_ptr<const Runtime> rt_;
   bool stopping_ = false;
   Metrics* metrics_ = nullptr;

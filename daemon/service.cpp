@@ -157,7 +157,7 @@ class Service {
     in_flight_ = static_cast<int>(rt_->config.sources.size());
     if (in_flight_ == 0) return once_deliver();
     for (const auto& s : rt_->config.sources) {
-      pipeline_.poll(s, [this](PollOutcome o) {
+      pipeline_.poll(s, {}, [this](PollOutcome o) {
         after_poll(o);
         if (!o.ok) once_failed_++;
         if (--in_flight_ == 0) once_deliver();
@@ -225,7 +225,12 @@ class Service {
       host_not_before_.erase(it);
     }
     in_flight_++;
-    pipeline_.poll(*src, [this, name](PollOutcome o) {
+    // The schedule is part of the poll's record (written with it, in one transaction).
+    auto delay = std::make_shared<std::chrono::milliseconds>(src->interval);
+    auto plan = [this, name, delay](const PollOutcome& o, storage::SourceState& st) {
+      if (const auto* s = rt_->source(name)) *delay = plan_next(*s, o, st);
+    };
+    pipeline_.poll(*src, plan, [this, name, delay](PollOutcome o) {
       in_flight_--;
       after_poll(o);
       if (stopping_) return maybe_finish_stop();
@@ -235,38 +240,35 @@ class Service {
         std::string host = url::host(s->feed.empty() ? s->page : s->feed);
         host_not_before_[host] = std::chrono::steady_clock::now() + *o.retry_after;
       }
-      ScheduleInput in{s->interval, s->min_interval, s->max_interval, 0,
-                       o.dead,      o.retry_after,   o.min_interval,  s->interval};
-      auto st = store_->source(name);
-      std::string adapted_why;
-      if (st) {
-        in.consecutive_errors = st->consecutive_errors;
-        auto current = st->interval_s > 0 ? std::chrono::seconds(st->interval_s) : s->interval;
-        if (o.ok) {
-          auto a = adapt_interval({current, s->interval, s->min_interval, s->max_interval,
-                                   o.new_entries, o.first_poll, o.since_last_poll, o.publish_gap});
-          current = a.interval;
-          adapted_why = a.reason;
-          st->interval_s = current.count();
-        }
-        in.interval =
-            std::clamp(current, s->min_interval, std::max(s->min_interval, s->max_interval));
-      }
-      const auto decision = decide_schedule(in);
-      auto delay = next_delay(in, std::uniform_real_distribution<double>(0, 1)(rng_));
-      if (st) {
-        st->next_check = storage::now_ms() + delay.count();
-        st->in_force_s = decision.interval.count();
-        st->interval_reason = !decision.reason.empty() ? decision.reason
-                              : o.ok                   ? adapted_why
-                                                       : st->interval_reason;
-        if (decision.interval == s->interval && decision.reason.empty())
-          st->interval_reason.clear();
-        auto saved = store_->save_source(st.value());
-        if (!saved) log::error("source=" + name + " storage: " + saved.error());
-      }
-      arm_source(name, delay);
+      arm_source(name, *delay);
     });
+  }
+
+  // The next poll of `s` after outcome `o`: the adapted interval, the interval in force and why
+  // go into `st`; returns the delay (jitter included).
+  std::chrono::milliseconds plan_next(const config::Source& s, const PollOutcome& o,
+                                      storage::SourceState& st) {
+    ScheduleInput in{s.interval, s.min_interval, s.max_interval, st.consecutive_errors,
+                     o.dead,     o.retry_after,  o.min_interval, s.interval};
+    std::string adapted_why;
+    auto current = st.interval_s > 0 ? std::chrono::seconds(st.interval_s) : s.interval;
+    if (o.ok) {
+      auto a = adapt_interval({current, s.interval, s.min_interval, s.max_interval, o.new_entries,
+                               o.first_poll, o.since_last_poll, o.publish_gap});
+      current = a.interval;
+      adapted_why = a.reason;
+      st.interval_s = current.count();
+    }
+    in.interval = std::clamp(current, s.min_interval, std::max(s.min_interval, s.max_interval));
+    const auto decision = decide_schedule(in);
+    auto delay = next_delay(in, std::uniform_real_distribution<double>(0, 1)(rng_));
+    st.next_check = storage::now_ms() + delay.count();
+    st.in_force_s = decision.interval.count();
+    st.interval_reason = !decision.reason.empty() ? decision.reason
+                         : o.ok                   ? adapted_why
+                                                  : st.interval_reason;
+    if (decision.interval == s.interval && decision.reason.empty()) st.interval_reason.clear();
+    return delay;
   }
 
   void after_poll(const PollOutcome& o) {

@@ -105,6 +105,13 @@ struct Response {
   std::optional<std::chrono::seconds> retry_after() const;
 };
 
+// How long a response stays fresh (RFC 9111 §4.2.1): Cache-Control s-maxage, else max-age, else
+// Expires relative to the server's Date (or `now` without one). nullopt: no-store/no-cache, no
+// freshness information, or already expired. The scheduler takes it as a lower bound on a
+// source's polling interval.
+std::optional<std::chrono::seconds> freshness_lifetime(
+    const std::map<std::string, std::string>& headers, std::chrono::sys_seconds now);
+
 struct Options {
   std::string user_agent = "rasid/0.1";
   std::chrono::milliseconds connect_timeout{10000};

@@ -1181,4 +1181,17 @@ Result<Feed> parse_feed_utf8(std::string_view utf8, std::string_view url, std::o
   return p.run(s.substr(i));
 }
 
+std::optional<std::chrono::seconds> publish_gap(const std::vector<Entry>& entries) {
+  std::vector<Time> dates;
+  for (const auto& e : entries)
+    if (e.published) dates.push_back(*e.published);
+  std::sort(dates.rbegin(), dates.rend());
+  if (dates.size() > 20) dates.resize(20);
+  if (dates.size() < 3) return std::nullopt;
+  std::vector<long long> gaps;
+  for (size_t i = 1; i < dates.size(); ++i) gaps.push_back((dates[i - 1] - dates[i]).count());
+  std::nth_element(gaps.begin(), gaps.begin() + static_cast<long>(gaps.size() / 2), gaps.end());
+  return std::chrono::seconds(std::max<long long>(gaps[gaps.size() / 2], 0));
+}
+
 }  // namespace rasid::parse

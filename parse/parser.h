@@ -126,6 +126,10 @@ FeedText decode_feed(std::string_view bytes, std::string_view content_type = {})
 Result<Feed> parse_feed_bytes(std::string_view bytes, std::string_view content_type,
                               std::string_view url, std::optional<Time> now = std::nullopt);
 
+// Median gap between consecutive publication dates (the newest 20 dated entries), if at least
+// 3 are dated: how often the feed says it publishes (a scheduling hint, daemon/service.h).
+std::optional<std::chrono::seconds> publish_gap(const std::vector<Entry>& entries);
+
 // Dates in feeds and HTTP headers, as instants: the one date reader of text/date.h (RFC 822 and
 // its real-world variants, ISO 8601 / RFC 3339, the Arabic month vocabulary, Hijri calendars);
 // a missing zone is taken as UTC.

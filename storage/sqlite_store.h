@@ -39,6 +39,8 @@ class SqliteStore final : public Store {
   Status save_source(const SourceState& state) override;
   Result<std::vector<SourceState>> sources() override;
   Result<bool> seen(const std::string& source, const std::string& entry_key) override;
+  Result<std::vector<std::string>> seen_keys(const std::string& source,
+                                             const std::vector<std::string>& keys) override;
   Status mark_seen(const std::string& source, const std::vector<std::string>& entry_keys) override;
   Result<bool> canonical_exists(const std::string& canonical) override;
   Result<std::string> guid_distrust(const std::string& source) override;
@@ -48,6 +50,8 @@ class SqliteStore final : public Store {
   Result<int> site_template_pages(const std::string& source) override;
   Result<AddResult> add_article(const NewArticle& article, const std::vector<NewMatch>& matches,
                                 const std::vector<NewAlert>& alerts) override;
+  Result<PollRecorded> record_poll(PollRecord& record,
+                                   const std::function<void(PollRecord&)>& prepare) override;
   Result<std::optional<Article>> article(std::int64_t id) override;
   Result<std::vector<Article>> recent_articles(Millis since, int limit) override;
   Result<std::vector<OutboxRow>> due_alerts(Millis now, int limit) override;
@@ -82,6 +86,9 @@ class SqliteStore final : public Store {
 
  private:
   struct Stmts;
+  // add_article's writes inside the caller's transaction (add_article, record_poll).
+  Result<AddResult> add_article_in(const NewArticle& article, const std::vector<NewMatch>& matches,
+                                   const std::vector<NewAlert>& alerts);
   explicit SqliteStore(sqlite3* db);
   sqlite3* db_;
   int version_ = 0;

@@ -445,6 +445,19 @@ Result<bool> SqliteStore::seen(const std::string& source, const std::string& ent
   return u.i64(0) != 0;
 }
 
+Result<std::vector<std::string>> SqliteStore::seen_keys(const std::string& source,
+                                                        const std::vector<std::string>& keys) {
+  // In-process, so one cached statement per key costs no round trip (PostgreSQL's backend
+  // sends the keys as one array).
+  std::vector<std::string> out;
+  for (const auto& key : keys) {
+    auto s = seen(source, key);
+    if (!s) return Error{s.error()};
+    if (s.value()) out.push_back(key);
+  }
+  return out;
+}
+
 namespace {
 // Records (source, entry_key) as seen; shared by mark_seen and add_article.
 Status insert_seen(detail::StmtCache& cache, sqlite3* db, const std::string& source,
@@ -482,10 +495,50 @@ Result<bool> SqliteStore::canonical_exists(const std::string& canonical) {
 Result<AddResult> SqliteStore::add_article(const NewArticle& a,
                                            const std::vector<NewMatch>& matches,
                                            const std::vector<NewAlert>& alerts) {
-  const std::string& canonical = a.canonical.empty() ? a.url : a.canonical;
-  if (canonical.empty()) return Error{"storage: add article: no canonical URL and no URL"};
   Tx tx(stmts_->cache, db_);
   if (auto s = tx.begin(); !s) return Error{s.error()};
+  auto res = add_article_in(a, matches, alerts);
+  if (!res || res->duplicate) return res;  // Tx rolls back: nothing was written
+  if (auto s = tx.commit(); !s) return Error{s.error()};
+  return res;
+}
+
+Result<PollRecorded> SqliteStore::record_poll(PollRecord& r,
+                                              const std::function<void(PollRecord&)>& prepare) {
+  const std::string& source = r.state.name;
+  Tx tx(stmts_->cache, db_);
+  if (auto s = tx.begin(); !s) return Error{s.error()};
+  if (prepare) prepare(r);
+  const Millis now = now_ms();
+  PollRecorded out;
+  for (const auto& e : r.articles) {
+    auto res = add_article_in(e.article, e.matches, e.alerts);
+    if (!res) return Error{res.error() + " (" + e.article.url + ")"};
+    if (res->duplicate) {
+      if (auto s = insert_seen(stmts_->cache, db_, source, e.article.entry_key, now); !s)
+        return Error{s.error()};
+    }
+    for (const auto& key : e.aliases)
+      if (auto s = insert_seen(stmts_->cache, db_, source, key, now); !s) return Error{s.error()};
+    out.articles.push_back(res.value());
+  }
+  for (const auto& key : r.seen)
+    if (auto s = insert_seen(stmts_->cache, db_, source, key, now); !s) return Error{s.error()};
+  if (r.guid_distrust)
+    if (auto s = set_guid_distrust(source, *r.guid_distrust); !s) return Error{s.error()};
+  if (r.site_template)
+    if (auto s = save_site_template(source, *r.site_template, r.site_template_pages); !s)
+      return Error{s.error()};
+  if (auto s = save_source(r.state); !s) return Error{s.error()};
+  if (auto s = tx.commit(); !s) return Error{s.error()};
+  return out;
+}
+
+Result<AddResult> SqliteStore::add_article_in(const NewArticle& a,
+                                              const std::vector<NewMatch>& matches,
+                                              const std::vector<NewAlert>& alerts) {
+  const std::string& canonical = a.canonical.empty() ? a.url : a.canonical;
+  if (canonical.empty()) return Error{"storage: add article: no canonical URL and no URL"};
   AddResult res;
   {
     Use u(stmts_->cache,
@@ -498,7 +551,7 @@ Result<AddResult> SqliteStore::add_article(const NewArticle& a,
       res.article_id = u.i64(0);
       res.story_id = u.i64(1);
       res.duplicate = true;
-      return res;  // Tx rolls back: nothing was written
+      return res;  // nothing was written
     }
     if (rc != SQLITE_DONE) return sql_error(db_, "check duplicate article");
   }
@@ -573,7 +626,6 @@ Result<AddResult> SqliteStore::add_article(const NewArticle& a,
       if (r.step() != SQLITE_DONE) return sql_error(db_, "re-queue the alert an update refers to");
     }
   }
-  if (auto s = tx.commit(); !s) return Error{s.error()};
   return res;
 }
 

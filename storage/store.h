@@ -94,6 +94,31 @@ struct AddResult {
   int alerts_added = 0;
 };
 
+// Everything one poll of one source learned, written by Store::record_poll in one transaction.
+struct StoredEntry {
+  NewArticle article;
+  std::vector<NewMatch> matches;
+  std::vector<NewAlert> alerts;
+  std::vector<std::string> aliases;  // other keys of the entry, recorded as seen with it
+};
+
+struct PollRecord {
+  SourceState state;  // the source's new state, written whole (schedule included)
+  // Entry keys recorded as seen without an article (first poll's entries, pages that are gone
+  // with nothing to keep).
+  std::vector<std::string> seen;
+  std::vector<StoredEntry> articles;  // in the order they are to be alerted
+  // The source's GUID verdict when this poll changed it ("" trusts them again).
+  std::optional<std::string> guid_distrust;
+  // The source's site template (clean/template.h) as learned after this poll.
+  std::optional<std::string> site_template;
+  int site_template_pages = 0;
+};
+
+struct PollRecorded {
+  std::vector<AddResult> articles;  // one per PollRecord::articles, same order
+};
+
 struct Article {
   std::int64_t id = 0;
   std::string source, url, canonical, title, body, author, lang;
@@ -199,6 +224,9 @@ class Store {
   // mark_seen records keys without an article (first poll, an entry whose page could not be
   // made into an article, or a duplicate of another source's article).
   virtual Result<bool> seen(const std::string& source, const std::string& entry_key) = 0;
+  // Which of `keys` this source has seen (marked, or stored as an article): one query per poll.
+  virtual Result<std::vector<std::string>> seen_keys(const std::string& source,
+                                                     const std::vector<std::string>& keys) = 0;
   virtual Status mark_seen(const std::string& source,
                            const std::vector<std::string>& entry_keys) = 0;
   virtual Result<bool> canonical_exists(const std::string& canonical) = 0;
@@ -226,6 +254,17 @@ class Store {
   virtual Result<AddResult> add_article(const NewArticle& article,
                                         const std::vector<NewMatch>& matches,
                                         const std::vector<NewAlert>& alerts) = 0;
+  // One poll, recorded in one transaction: every article with its matches, outbox rows and
+  // aliases (as add_article; a duplicate writes nothing but its keys, as seen), the keys seen
+  // without an article, the GUID verdict, the site template and the source's new state. All or
+  // nothing: on an Error nothing of the poll is written, so its entries are fetched again by the
+  // next poll (an article fetched but not committed is never lost, never stored twice).
+  // `prepare` (may be empty) runs inside the transaction before anything is written, once the
+  // backend has serialized it with every other writer (SQLite: BEGIN IMMEDIATE; PostgreSQL: an
+  // advisory transaction lock), so it sees every article committed before and what it decides
+  // (story ids, alerts: alert/story.h) is written atomically with them.
+  virtual Result<PollRecorded> record_poll(
+      PollRecord& record, const std::function<void(PollRecord&)>& prepare = {}) = 0;
   virtual Result<std::optional<Article>> article(std::int64_t id) = 0;
   virtual Result<std::vector<Article>> recent_articles(Millis since, int limit) = 0;
 

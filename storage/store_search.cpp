@@ -1,4 +1,5 @@
-// SqliteStore::scan_articles: candidates for search and back-testing, streamed (never all in memory).
+// SqliteStore::scan_articles: candidates for search and back-testing, streamed (never all in
+// memory).
 #include <sqlite3.h>
 
 #include "storage/sqlite.h"
@@ -7,7 +8,7 @@
 namespace rasid::storage {
 
 Status SqliteStore::scan_articles(const std::string& fts_query, Millis since,
-                            const std::function<bool(const Article&)>& fn) {
+                                  const std::function<bool(const Article&)>& fn) {
   std::string sql =
       "SELECT a.id, a.source, a.url, a.canonical, a.title, a.body, a.published, a.author, "
       "a.lang, a.story_id, a.fetched_at FROM articles a WHERE a.fetched_at >= ?1";

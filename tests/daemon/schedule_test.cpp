@@ -158,9 +158,9 @@ TEST(Adapt, PublishGapIsTheMedianOfRecentDates) {
   es[2].published = t0 - 20min;
   es[3].published = t0 - 30min;
   es[4].published = t0 - 30h;  // an old item does not drag the rate
-  EXPECT_EQ(publish_gap(es), std::chrono::seconds(10min));
+  EXPECT_EQ(parse::publish_gap(es), std::chrono::seconds(10min));
   es.resize(2);
-  EXPECT_FALSE(publish_gap(es).has_value());
+  EXPECT_FALSE(parse::publish_gap(es).has_value());
 }
 
 }  // namespace
@@ -172,16 +172,17 @@ using namespace std::chrono_literals;
 
 TEST(CacheLifetime, MaxAgeThenExpiresRelativeToDate) {
   parse::Time now{std::chrono::seconds(1'700'000'000)};
-  EXPECT_EQ(cache_lifetime({{"cache-control", "public, max-age=900"}}, now), 900s);
-  EXPECT_EQ(cache_lifetime({{"cache-control", "max-age=60, s-maxage=600"}}, now), 600s);
-  EXPECT_FALSE(cache_lifetime({{"cache-control", "no-cache, max-age=600"}}, now).has_value());
-  EXPECT_EQ(cache_lifetime({{"date", "Tue, 01 Jan 2030 10:00:00 GMT"},
-                            {"expires", "Tue, 01 Jan 2030 10:30:00 GMT"}},
-                           now),
+  EXPECT_EQ(fetch::freshness_lifetime({{"cache-control", "public, max-age=900"}}, now), 900s);
+  EXPECT_EQ(fetch::freshness_lifetime({{"cache-control", "max-age=60, s-maxage=600"}}, now), 600s);
+  EXPECT_FALSE(
+      fetch::freshness_lifetime({{"cache-control", "no-cache, max-age=600"}}, now).has_value());
+  EXPECT_EQ(fetch::freshness_lifetime({{"date", "Tue, 01 Jan 2030 10:00:00 GMT"},
+                                       {"expires", "Tue, 01 Jan 2030 10:30:00 GMT"}},
+                                      now),
             1800s)
       << "relative to the server's clock, not ours";
-  EXPECT_FALSE(cache_lifetime({{"expires", "0"}}, now).has_value());
-  EXPECT_FALSE(cache_lifetime({}, now).has_value());
+  EXPECT_FALSE(fetch::freshness_lifetime({{"expires", "0"}}, now).has_value());
+  EXPECT_FALSE(fetch::freshness_lifetime({}, now).has_value());
 }
 
 }  // namespace

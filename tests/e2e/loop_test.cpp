@@ -2,6 +2,7 @@
 // receiver takes the webhooks, and the real `rasid once` binary runs against a real SQLite file.
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <atomic>
 #include <cstdlib>
@@ -268,6 +269,39 @@ TEST_F(LoopTest, ArticlesLeftUnseenAreFetchedAgainWhileTheFeedIsUnchanged) {
   once();
   EXPECT_EQ(w.not_modified(), before + 1);
   EXPECT_EQ(w.deliveries().size(), 2u);
+}
+
+// A poll is recorded in one transaction (storage::Store::record_poll). When the database refuses
+// it (here: another connection holds the write lock past the 5 s busy timeout), nothing of the
+// poll is written — no article without its alerts, no entry marked seen — so the next poll
+// fetches the same entries again and every alert arrives exactly once.
+TEST_F(LoopTest, APollTheDatabaseRefusesIsFetchedAgainAndAlertedOnce) {
+  World w;
+  write_file(cfg_, w.config(db_, true));
+  { ASSERT_TRUE(storage::Store::open(db_).ok()); }  // the schema exists before the lock is taken
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(db_.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
+  auto r = run_process({RASID_BINARY, "once", "--config", cfg_});
+  sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+  sqlite3_close(db);
+  EXPECT_EQ(r.exit_code, 3) << "the only source's poll failed: " << r.err;
+  EXPECT_NE(r.err.find("recording the poll"), std::string::npos) << r.err;
+  EXPECT_TRUE(w.deliveries().empty());
+  {
+    auto store = storage::Store::open(db_);
+    ASSERT_TRUE(store.ok());
+    auto arts = store.value()->recent_articles(0, 100);
+    ASSERT_TRUE(arts.ok());
+    EXPECT_TRUE(arts->empty()) << "nothing of the refused poll was written";
+  }
+  once();
+  EXPECT_EQ(topics_of(w.deliveries()), (std::multiset<std::string>{"syria-iran", "wheat"}));
+  once();
+  std::set<std::string> ids;
+  for (const auto& d : w.deliveries()) ids.insert(d.id);
+  EXPECT_EQ(w.deliveries().size(), 2u);
+  EXPECT_EQ(ids.size(), 2u);
 }
 
 TEST_F(LoopTest, BrokenFeedIsReportedAndOtherSourcesGoOn) {
