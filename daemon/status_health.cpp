@@ -110,8 +110,8 @@ OverallHealth assess_health(storage::Store& store, const Runtime& rt, const Heal
         const storage::OutboxRow& head = *q->head;
         const std::string pending = counted(q->pending, "alert", "alerts") + " pending";
         const bool waiting = head.next_attempt > now;
-        // The deliverer's note on the rows of an endpoint it disabled after a 410 Gone.
-        const bool paused = head.last_error.rfind("endpoint disabled", 0) == 0;
+        // Why the head waits, as the deliverer recorded it (never read from the note's words).
+        const bool paused = head.hold == storage::Hold::endpoint_gone;
         HealthReason* r = nullptr;
         if (waiting && paused) {
           r = add(HealthLevel::failing, "delivery", ep.name, "paused");

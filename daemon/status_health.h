@@ -36,7 +36,8 @@ struct Health {
 //   failing  — the service is not live (loop, database, scheduler) or the database cannot be
 //              read; a configured endpoint has failed alerts (given up, or 410 Gone); a
 //              configured endpoint's queue head has failed 3 attempts or more in a row (every
-//              recent attempt failed), or the endpoint is paused after a 410; every configured
+//              recent attempt failed), or the endpoint is paused after a 410 (the head's hold is
+//              storage::Hold::endpoint_gone, as the deliverer recorded it); every configured
 //              source is failing or dead (no news comes in).
 //   degraded — some source is failing (errors in a row) or dead (410); an endpoint's head failed
 //              1–2 attempts and waits for its retry; pending alerts due more than 2 minutes ago
