@@ -93,20 +93,20 @@ struct Core : std::enable_shared_from_this<Core> {
     auto it = endpoints.find(head.webhook);
     if (it == endpoints.end()) {
       log::warn("alert: endpoint=" + head.webhook + " not configured; alerts wait");
-      check(store.defer(head.id, now + kUnknownWebhookDelay,
+      check(store.defer(head.id, now + kUnknownWebhookDelay, storage::Hold::unknown_webhook,
                         "no webhook named \"" + head.webhook + "\" in the configuration"));
       return;
     }
     const Endpoint& ep = it->second;
     if (now < st.gone_until) {
-      check(store.defer(head.id, st.gone_until,
+      check(store.defer(head.id, st.gone_until, storage::Hold::endpoint_gone,
                         "endpoint disabled: it answered 410 Gone; next probe at " +
                             std::to_string(st.gone_until / 1000) + " (Unix s)"));
       return;
     }
     const Millis gap = std::max(ep.min_interval.count(), ep.digest.count());
     if (gap > 0 && st.last_send != 0 && now < st.last_send + gap) {
-      check(store.defer(head.id, st.last_send + gap));
+      check(store.defer(head.id, st.last_send + gap, storage::Hold::rate_limit));
       return;
     }
     std::vector<OutboxRow> rows;

@@ -23,15 +23,6 @@ namespace {
 constexpr std::size_t kSnippetChars = 240;
 constexpr std::size_t kTitleGraphemes = 100;  // titles in text output (JSON has them whole)
 
-std::string fts_string(const std::string& w) {
-  std::string out = "\"";
-  for (char c : w) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + '"';
-}
-
 // An alternative as FTS5 text, or "" when the index cannot express it exactly as a superset
 // (a word the tokenizer would split differently).
 std::string alternative(const match::Query::Requirement& r) {
@@ -45,12 +36,6 @@ std::string alternative(const match::Query::Requirement& r) {
   if (r.prefix) out += " *";
   if (r.title_only) out = "title : " + out;
   return out;
-}
-
-std::string iso_ms(storage::Millis ms) {
-  if (ms <= 0) return "";
-  return text::format_iso8601(std::chrono::floor<std::chrono::seconds>(
-      std::chrono::sys_time<std::chrono::milliseconds>{std::chrono::milliseconds{ms}}));
 }
 
 std::string date_of(const storage::Article& a) {
@@ -128,10 +113,6 @@ void print_hit(const SearchHit& h) {
               cut_graphemes(h.title, kTitleGraphemes).c_str());
   if (!h.snippet.empty()) std::printf("    %s\n", h.snippet.c_str());
   std::printf("    %s\n", h.article.url.c_str());
-}
-
-std::string dump(const nlohmann::json& j) {
-  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 struct Opened {
@@ -272,10 +253,11 @@ int cmd_search(const std::string& config_path, const std::string& query_text,
   if (json) {
     nlohmann::json arr = nlohmann::json::array();
     for (const auto& h : r->hits) arr.push_back(hit_json(h));
-    std::printf("%s\n", dump({{"query", query_text},
-                              {"prefilter", r->fts},
-                              {"candidates", r->candidates},
-                              {"results", arr}})
+    std::printf("%s\n", json_text({{"query", query_text},
+                                   {"prefilter", r->fts},
+                                   {"candidates", r->candidates},
+                                   {"results", arr}},
+                                  2)
                             .c_str());
     return 0;
   }
@@ -331,14 +313,15 @@ int cmd_topics_test(const std::string& config_path, const std::string& topic,
     nlohmann::json forms = nlohmann::json::array();
     for (const auto& f : r->forms)
       forms.push_back({{"term", f.term}, {"form", f.form}, {"count", f.count}});
-    std::printf("%s\n", dump({{"topic", topic},
-                              {"query", text},
-                              {"since", iso_ms(*from)},
-                              {"prefilter", r->fts},
-                              {"candidates", r->candidates},
-                              {"matched", r->matched},
-                              {"forms", forms},
-                              {"samples", arr}})
+    std::printf("%s\n", json_text({{"topic", topic},
+                                   {"query", text},
+                                   {"since", iso_ms(*from)},
+                                   {"prefilter", r->fts},
+                                   {"candidates", r->candidates},
+                                   {"matched", r->matched},
+                                   {"forms", forms},
+                                   {"samples", arr}},
+                                  2)
                             .c_str());
     return 0;
   }

@@ -34,19 +34,27 @@
 // Threads: the server, its handlers and every Store read run on the io_context thread that runs
 // the Service, so reads never race the pipeline's writes. Limits: 8 KiB of request head, no
 // body, 10 s per request, 64 connections at once (more are closed at accept).
+//
+// Files, one concern each: daemon/status_server.cpp (socket, HTTP parsing, routing, auth: this
+// header), daemon/status_health.h (the health rules), daemon/status_json.h (the /api/* views and
+// the query syntax), daemon/status_page.h (the HTML page and its CSS). Escaping is text/'s
+// (text::escape_html), the URL codec url/'s (url::decode, url::encode), JSON nlohmann's.
+//
+// Failure kinds: a bad request is answered (400, 401, 404, 405, 431) and never throws; a Store
+// read that fails shows as a 500 JSON error (/api/articles) or as an error line on the page; a
+// listen address that cannot be bound is an Error from start().
 #pragma once
 
 #include <functional>
 #include <memory>
-#include <nlohmann/json.hpp>
-#include <optional>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "common/result.h"
 #include "daemon/metrics.h"
 #include "daemon/runtime.h"
+#include "daemon/status_health.h"
+#include "daemon/status_json.h"
 #include "storage/store.h"
 
 namespace boost::asio {
@@ -54,14 +62,6 @@ class io_context;
 }
 
 namespace rasid::daemon {
-
-struct Health {
-  bool loop = true;
-  bool database = true;
-  bool scheduler = true;
-  std::string detail;  // why not healthy ("" when healthy)
-  bool ok() const { return loop && database && scheduler; }
-};
 
 struct StatusContext {
   storage::Store* store = nullptr;
@@ -83,60 +83,11 @@ class StatusServer {
   // Stops accepting and closes idle connections (shutdown); requests being answered finish.
   void stop();
 
-  struct Impl;  // internal (daemon/status.cpp); public so its connections can name it
+  struct Impl;  // internal (daemon/status_server.cpp); public so its connections can name it
 
  private:
   std::shared_ptr<Impl> impl_;
 };
-
-// ---- overall health: one verdict for /api/health, the page's banner and systemd's STATUS= ----
-//
-// Derived from the database (source states, the outbox) and the running configuration, plus the
-// liveness Health, so every asker gets the same answer. Rules (README "Status page"):
-//   failing  — the service is not live (loop, database, scheduler) or the database cannot be
-//              read; a configured endpoint has failed alerts (given up, or 410 Gone); a
-//              configured endpoint's queue head has failed 3 attempts or more in a row (every
-//              recent attempt failed), or the endpoint is paused after a 410; every configured
-//              source is failing or dead (no news comes in).
-//   degraded — some source is failing (errors in a row) or dead (410); an endpoint's head failed
-//              1–2 attempts and waits for its retry; pending alerts due more than 2 minutes ago
-//              and not sent (stalled); alerts waiting longer than their endpoint's rate limit or
-//              digest explains (10 minutes of grace) without any failed attempt (backlog).
-//   ok       — none of these.
-// Rows of webhooks no longer configured are not judged. Recovery is automatic: a source that
-// succeeds is "ok" again, a delivered (or operator-retried) alert leaves the counts.
-enum class HealthLevel { ok, degraded, failing };
-const char* to_string(HealthLevel level);  // "ok", "degraded", "failing"
-
-struct HealthReason {
-  HealthLevel level = HealthLevel::degraded;
-  std::string kind;  // "service", "source" or "delivery"
-  std::string name;  // the source or endpoint ("" for the service)
-  // service: "loop", "database", "scheduler"; source: "failing", "dead", "all_sources";
-  // delivery: "failed", "retrying", "paused", "stalled", "backlog".
-  std::string problem;
-  int count = 0;           // errors in a row (source) or alerts concerned (delivery)
-  int attempts = 0;        // delivery: attempts of the queue head
-  std::string error;       // the last error as recorded (outside text: escape it)
-  storage::Millis at = 0;  // retrying/paused: next attempt; stalled: due since; backlog: oldest
-                           // queued; source: last success (0 = never)
-  std::string detail;      // one English sentence naming the count and the error
-};
-
-struct OverallHealth {
-  HealthLevel status = HealthLevel::ok;
-  std::vector<HealthReason> reasons;  // failing ones first, then in configuration order
-  int sources = 0, sources_failing = 0, alerts_pending = 0, alerts_failed = 0;
-};
-
-OverallHealth assess_health(storage::Store& store, const Runtime& rt, const Health& live,
-                            storage::Millis now);
-// {"status": …, "reasons": [{"kind","level","problem","source"|"endpoint","count","detail",…}]}
-nlohmann::json health_json(const OverallHealth& health);
-// One line for systemd's STATUS=: "degraded: desk: 1 alert pending, … (+2 more) | 3 sources…".
-std::string health_line(const OverallHealth& health);
-
-// ---- the pieces, exposed for the CLI and tests -----------------------------------------------
 
 // One answer of the endpoint, before it is put on the wire.
 struct StatusReply {
@@ -146,20 +97,9 @@ struct StatusReply {
   std::string www_authenticate;  // set on 401
 };
 
-// Routes one request (method, target as sent, Authorization header value).
+// Routes one request (method, target as sent, Authorization header value): auth, then the
+// path. Exposed for the tests and the fuzzer (fuzz/status_fuzz.cpp).
 StatusReply handle_status_request(const StatusContext& ctx, std::string_view method,
                                   std::string_view target, std::string_view authorization);
-
-// "24h", "7d", "30m", "90s", "2024-05-01", "2024-05-01T10:00:00Z", or Unix seconds → Unix ms.
-// "" → now - default_window. nullopt when malformed.
-std::optional<storage::Millis> parse_since(std::string_view text, storage::Millis now,
-                                           storage::Millis default_window);
-// Words typed by a person → an FTS5 query that cannot be malformed (each word a quoted
-// string, all required). "" when there is no word.
-std::string fts_query_from_words(std::string_view words);
-
-// JSON used by both the API and the CLI (`rasid sources --json`, `rasid articles --json`).
-nlohmann::json sources_json(storage::Store& store, const Runtime& rt);
-Result<nlohmann::json> articles_json(storage::Store& store, const storage::ArticleQuery& query);
 
 }  // namespace rasid::daemon

@@ -45,7 +45,7 @@ int cmd_articles(const std::string& config_path, const std::string& topic, const
     return 1;
   }
   if (json) {
-    std::printf("%s\n", arr->dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+    std::printf("%s\n", json_text(arr.value(), 2).c_str());
     return 0;
   }
   if (arr->empty()) {

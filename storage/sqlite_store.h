@@ -60,7 +60,8 @@ class SqliteStore final : public Store {
   Status mark_failed(std::int64_t id, const std::string& error, Millis next_probe = 0) override;
   Status reprobe(std::int64_t id, const std::string& error, Millis next_probe) override;
   Result<std::vector<OutboxRow>> failed_heads() override;
-  Status defer(std::int64_t id, Millis next_attempt, const std::string& note = "") override;
+  Status defer(std::int64_t id, Millis next_attempt, Hold why,
+               const std::string& note = "") override;
   Result<std::vector<OutboxRow>> queue_heads(int limit) override;
   Result<std::optional<OutboxRow>> queue_head(const std::string& webhook) override;
   Result<std::vector<OutboxCounts>> outbox_counts() override;

@@ -140,6 +140,14 @@ CREATE TABLE site_templates (
 ALTER TABLE matches ADD COLUMN forms TEXT NOT NULL DEFAULT '';
 INSERT INTO articles_fts(articles_fts) VALUES ('rebuild');
 )sql",
+    // 9: why a pending row waits (storage::Hold, written by defer()), so the health rules read
+    // a kind instead of the note's words. Rows the deliverer paused after a 410 before this
+    // version carry the note it wrote then; they are marked once, here.
+    R"sql(
+ALTER TABLE outbox ADD COLUMN hold TEXT NOT NULL DEFAULT '';
+UPDATE outbox SET hold = 'endpoint_gone'
+  WHERE status = 'pending' AND last_error LIKE 'endpoint disabled: it answered 410 Gone%';
+)sql",
 };
 constexpr int kLatest = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));
 
@@ -270,6 +278,7 @@ OutboxRow read_outbox(const Use& u) {
   r.created = u.i64(7);
   r.last_error = u.text(8);
   r.status = u.text(9);
+  r.hold = hold_from_string(u.text(10));
   return r;
 }
 
@@ -284,8 +293,9 @@ OutboxRow read_outbox(const Use& u) {
   "heads(id) AS (SELECT (SELECT MIN(id) FROM outbox WHERE status = 'pending' AND webhook = " \
   "hooks.w) FROM hooks WHERE w IS NOT NULL) "
 
-#define OUTBOX_COLS \
-  "id, webhook, topic, webhook_id, payload, attempts, next_attempt, created, last_error, status"
+#define OUTBOX_COLS                                                                                \
+  "id, webhook, topic, webhook_id, payload, attempts, next_attempt, created, last_error, status, " \
+  "hold"
 
 }  // namespace
 
@@ -728,7 +738,7 @@ Result<std::optional<Millis>> SqliteStore::next_alert_due() {
 Status SqliteStore::mark_delivered(std::int64_t id, Millis now) {
   Use u(stmts_->cache,
         "UPDATE outbox SET status = 'delivered', attempts = attempts + 1, delivered_at = ?2, "
-        "last_error = '' WHERE id = ?1");
+        "last_error = '', hold = '' WHERE id = ?1");
   u.bind(1, id).bind(2, now);
   if (u.step() != SQLITE_DONE) return sql_error(db_, "mark alert delivered");
   return Ok{};
@@ -736,7 +746,7 @@ Status SqliteStore::mark_delivered(std::int64_t id, Millis now) {
 
 Status SqliteStore::mark_retry(std::int64_t id, const std::string& error, Millis next_attempt) {
   Use u(stmts_->cache,
-        "UPDATE outbox SET attempts = attempts + 1, last_error = ?2, next_attempt = ?3 "
+        "UPDATE outbox SET attempts = attempts + 1, last_error = ?2, next_attempt = ?3, hold = '' "
         "WHERE id = ?1 AND status = 'pending'");
   u.bind(1, id).bind(2, error).bind(3, next_attempt);
   if (u.step() != SQLITE_DONE) return sql_error(db_, "schedule alert retry");
@@ -746,7 +756,7 @@ Status SqliteStore::mark_retry(std::int64_t id, const std::string& error, Millis
 Status SqliteStore::mark_failed(std::int64_t id, const std::string& error, Millis next_probe) {
   Use u(stmts_->cache,
         "UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ?2, "
-        "next_attempt = ?3 WHERE id = ?1");
+        "next_attempt = ?3, hold = '' WHERE id = ?1");
   u.bind(1, id).bind(2, error).bind(3, next_probe);
   if (u.step() != SQLITE_DONE) return sql_error(db_, "mark alert failed");
   return Ok{};
@@ -773,11 +783,11 @@ Result<std::vector<OutboxRow>> SqliteStore::failed_heads() {
   return out;
 }
 
-Status SqliteStore::defer(std::int64_t id, Millis next_attempt, const std::string& note) {
+Status SqliteStore::defer(std::int64_t id, Millis next_attempt, Hold why, const std::string& note) {
   Use u(stmts_->cache,
         "UPDATE outbox SET next_attempt = ?2, last_error = CASE WHEN ?3 = '' THEN last_error "
-        "ELSE ?3 END WHERE id = ?1 AND status = 'pending'");
-  u.bind(1, id).bind(2, next_attempt).bind(3, note);
+        "ELSE ?3 END, hold = ?4 WHERE id = ?1 AND status = 'pending'");
+  u.bind(1, id).bind(2, next_attempt).bind(3, note).bind(4, to_string(why));
   if (u.step() != SQLITE_DONE) return sql_error(db_, "defer alert");
   return Ok{};
 }
@@ -827,7 +837,7 @@ Result<std::vector<OutboxCounts>> SqliteStore::outbox_counts() {
 
 Result<int> SqliteStore::retry_failed(const std::string& webhook) {
   Use u(stmts_->cache,
-        "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt = 0 "
+        "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt = 0, hold = '' "
         "WHERE status = 'failed' AND (?1 = '' OR webhook = ?1)");
   u.bind(1, webhook);
   if (u.step() != SQLITE_DONE) return sql_error(db_, "re-queue failed alerts");
@@ -839,8 +849,8 @@ Result<int> SqliteStore::retry_failed(const std::string& webhook) {
 
 Status SqliteStore::make_due(const std::string& webhook) {
   Use now(stmts_->cache,
-          "UPDATE outbox SET next_attempt = 0 WHERE status = 'pending' AND next_attempt > 0 "
-          "AND (?1 = '' OR webhook = ?1)");
+          "UPDATE outbox SET next_attempt = 0, hold = '' WHERE status = 'pending' "
+          "AND next_attempt > 0 AND (?1 = '' OR webhook = ?1)");
   now.bind(1, webhook);
   if (now.step() != SQLITE_DONE) return sql_error(db_, "make pending alerts due");
   return Ok{};

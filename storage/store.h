@@ -21,6 +21,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string>
@@ -139,6 +140,37 @@ struct StoryCopy {
   Millis fetched_at = 0;
 };
 
+// Why a pending outbox row waits without an attempt being counted: the deliverer's decision,
+// recorded by Store::defer() as data so that readers (the health rules, daemon/status_health.h)
+// never classify a row by the words of its note. Stored in outbox.hold as the text to_string()
+// gives ('' = none); every statement that records an attempt or makes a row due (mark_delivered,
+// mark_retry, mark_failed, make_due, retry_failed) sets it back to ''. Text not listed reads as
+// none.
+enum class Hold {
+  none,             // not held (or held before schema 9 by a rate limit or digest)
+  rate_limit,       // the endpoint's min_interval or digest period (alert/deliverer.cpp)
+  unknown_webhook,  // no webhook of that name in the configuration
+  endpoint_gone,    // the endpoint answered 410 Gone: paused, then probed
+};
+inline const char* to_string(Hold h) {
+  switch (h) {
+    case Hold::none:
+      return "";
+    case Hold::rate_limit:
+      return "rate_limit";
+    case Hold::unknown_webhook:
+      return "unknown_webhook";
+    case Hold::endpoint_gone:
+      return "endpoint_gone";
+  }
+  return "";
+}
+inline Hold hold_from_string(std::string_view s) {
+  for (Hold h : {Hold::rate_limit, Hold::unknown_webhook, Hold::endpoint_gone})
+    if (s == to_string(h)) return h;
+  return Hold::none;
+}
+
 struct OutboxRow {
   std::int64_t id = 0;
   std::string webhook;
@@ -149,7 +181,8 @@ struct OutboxRow {
   Millis next_attempt = 0;
   Millis created = 0;
   std::string last_error;
-  std::string status;  // "pending", "delivered", "failed" (given up / endpoint gone)
+  std::string status;      // "pending", "delivered", "failed" (given up / endpoint gone)
+  Hold hold = Hold::none;  // why it waits (pending rows; set by defer())
 };
 
 // Status views (storage/store_status.cpp): what the status page, its API and the CLI read.
@@ -282,8 +315,10 @@ class Store {
   // again from time to time, so an endpoint that recovers while nothing new is queued for it
   // gets its failed alerts without an operator.
   virtual Result<std::vector<OutboxRow>> failed_heads() = 0;
-  // Moves a pending row's next attempt without counting an attempt (rate limit, unknown webhook).
-  virtual Status defer(std::int64_t id, Millis next_attempt, const std::string& note = "") = 0;
+  // Moves a pending row's next attempt without counting an attempt, and records why (`why`,
+  // read back as OutboxRow::hold). note: for people, replaces last_error unless "".
+  virtual Status defer(std::int64_t id, Millis next_attempt, Hold why,
+                       const std::string& note = "") = 0;
   // The head (oldest pending row) of every webhook's queue, due or not, soonest first.
   virtual Result<std::vector<OutboxRow>> queue_heads(int limit) = 0;
   // The head of one webhook's queue, due or not.

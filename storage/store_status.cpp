@@ -150,7 +150,8 @@ Result<std::vector<EndpointQueue>> SqliteStore::endpoint_queues() {
   }
   if (out.empty()) return out;
   Stmt head(db_,
-            "SELECT id, topic, webhook_id, attempts, next_attempt, created, last_error FROM outbox "
+            "SELECT id, topic, webhook_id, attempts, next_attempt, created, last_error, hold "
+            "FROM outbox "
             "WHERE webhook = ?1 AND status = 'pending' ORDER BY id LIMIT 1");
   Stmt failed(db_,
               "SELECT last_error FROM outbox WHERE webhook = ?1 AND status = 'failed' "
@@ -173,6 +174,7 @@ Result<std::vector<EndpointQueue>> SqliteStore::endpoint_queues() {
       r.next_attempt = head.i64(4);
       r.created = head.i64(5);
       r.last_error = head.text(6);
+      r.hold = hold_from_string(head.text(7));
       r.status = "pending";
       q.head = std::move(r);
     } else if (rc != SQLITE_DONE) {

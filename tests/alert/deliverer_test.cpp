@@ -248,6 +248,7 @@ TEST(Deliverer, GoneEndpointFailsRowAndDisablesEndpoint) {
   auto waiting = rig.store->pending("desk");
   ASSERT_TRUE(waiting.ok() && waiting->size() == 1);
   EXPECT_NE(waiting->front().last_error.find("endpoint disabled"), std::string::npos);
+  EXPECT_EQ(waiting->front().hold, storage::Hold::endpoint_gone) << "the pause is data";
   EXPECT_EQ(waiting->front().attempts, 0);
   EXPECT_GT(waiting->front().next_attempt, storage::now_ms() + 3500 * 1000);
   // The operator fixes the receiver, re-queues (`rasid alerts retry`) and reloads: both rows
@@ -451,11 +452,12 @@ TEST(Deliverer, UnknownWebhookWaitsWithANote) {
   EXPECT_EQ(ghost->front().attempts, 0);
   EXPECT_GT(ghost->front().next_attempt, storage::now_ms() + 3500 * 1000);
   EXPECT_NE(ghost->front().last_error.find("ghost"), std::string::npos);
+  EXPECT_EQ(ghost->front().hold, storage::Hold::unknown_webhook);
   // A config reload that adds the webhook: retry_failed does not apply (not failed), but the row
   // is sent once it is due; here we make it due by hand.
   rig.deliverer->set_endpoints(
       {endpoint("desk", rx.url("/desk")), endpoint("ghost", rx.url("/g"))});
-  ASSERT_TRUE(rig.store->defer(ghost->front().id, 0).ok());
+  ASSERT_TRUE(rig.store->defer(ghost->front().id, 0, storage::Hold::none).ok());
   rig.drain(5s);
   EXPECT_EQ(rig.counts("ghost").delivered, 1);
 }

@@ -837,12 +837,41 @@ TEST_F(HealthRules, StalledAndUnexplainedBacklogDegrade) {
   // an hour is not explained by a rate limit of 0.
   auto fresh = alert("three", {"desk"});
   ASSERT_TRUE(store_->mark_delivered(ids["desk"], now));
-  ASSERT_TRUE(store_->defer(fresh["desk"], now + 2 * 3'600'000, "no webhook named \"desk\""));
+  ASSERT_TRUE(store_->defer(fresh["desk"], now + 2 * 3'600'000, storage::Hold::unknown_webhook,
+                            "no webhook named \"desk\""));
   EXPECT_EQ(verdict(), "ok") << "just queued";
   auto later = daemon::assess_health(*store_, *rt_, live_, now + 3'600'000);
   ASSERT_EQ(later.status, daemon::HealthLevel::degraded);
   EXPECT_EQ(later.reasons[0].problem, "backlog");
   EXPECT_EQ(later.reasons[0].name, "desk");
+}
+
+// "Paused" is the kind the deliverer recorded (storage::Hold::endpoint_gone), never the words of
+// the row's note: the old rule (last_error starts with "endpoint disabled") called the first row
+// below retrying and the second paused.
+TEST_F(HealthRules, APauseIsReadFromItsKindNotItsWords) {
+  source("alpha", "ok", 0, "");
+  source("beta", "ok", 0, "");
+  auto ids = alert("gone", {"desk"});
+  const auto now = storage::now_ms();
+  ASSERT_TRUE(store_->mark_retry(ids["desk"], "HTTP 503", now + 60'000));
+  ASSERT_TRUE(store_->defer(ids["desk"], now + 3'600'000, storage::Hold::endpoint_gone,
+                            "410 Gone: the receiver removed this hook; probing again in an hour"));
+  EXPECT_EQ(verdict(), "failing");
+  auto desk = reason_for(json_, "endpoint", "desk");
+  ASSERT_TRUE(desk.is_object()) << json_.dump();
+  EXPECT_EQ(desk["problem"], "paused") << json_.dump();
+  EXPECT_TRUE(contains(desk["detail"].get<std::string>(), "paused after 410 Gone")) << desk;
+  EXPECT_TRUE(contains(page_, "معطّلة بعد أن أجابت 410")) << page_;
+
+  // A failed attempt whose receiver's words begin like the old note is a retry, not a pause.
+  ASSERT_TRUE(store_->mark_retry(ids["desk"], "endpoint disabled by the receiver (HTTP 503)",
+                                 now + 60'000));
+  EXPECT_EQ(verdict(), "degraded");
+  desk = reason_for(json_, "endpoint", "desk");
+  ASSERT_TRUE(desk.is_object()) << json_.dump();
+  EXPECT_EQ(desk["problem"], "retrying") << json_.dump();
+  EXPECT_FALSE(contains(page_, "معطّلة بعد أن أجابت 410")) << page_;
 }
 
 TEST_F(HealthRules, LivenessFailsEverything) {

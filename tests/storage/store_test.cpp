@@ -635,8 +635,8 @@ TEST(StoreOutbox, QueueHeadsAndDeferDoNotCountAttempts) {
   auto ops = store->queue_head("ops");
   ASSERT_TRUE(ops.ok() && ops->has_value());
   EXPECT_EQ(ops.value()->webhook_id, "o1");
-  ASSERT_TRUE(store->defer(ops.value()->id, 9000, "rate limited").ok());
-  ASSERT_TRUE(store->defer(ops.value()->id, 9500).ok());  // keeps the note
+  ASSERT_TRUE(store->defer(ops.value()->id, 9000, Hold::rate_limit, "rate limited").ok());
+  ASSERT_TRUE(store->defer(ops.value()->id, 9500, Hold::rate_limit).ok());  // keeps the note
   ops = store->queue_head("ops");
   ASSERT_TRUE(ops.ok() && ops->has_value());
   EXPECT_EQ(ops.value()->attempts, 0);
@@ -649,6 +649,77 @@ TEST(StoreOutbox, QueueHeadsAndDeferDoNotCountAttempts) {
   auto none = store->queue_head("nobody");
   ASSERT_TRUE(none.ok());
   EXPECT_FALSE(none->has_value());
+}
+
+// Why a row waits is data (outbox.hold), read back by every view of the row, whatever its note
+// says; a row that is tried, or made due, is no longer held.
+TEST(StoreOutbox, DeferRecordsWhyARowWaits) {
+  TempDir dir;
+  const std::string path = dir.file("rasid.db");
+  {
+    auto store = open_ok(path);
+    ASSERT_TRUE(store);
+    ASSERT_TRUE(store->add_article(article("1"), {{"t", ""}}, {alert_for("ops", "t", "o1")}).ok());
+    auto head = store->queue_head("ops");
+    ASSERT_TRUE(head.ok() && head->has_value());
+    EXPECT_EQ(head.value()->hold, Hold::none) << "a new row is not held";
+    // A note worded like something else does not change the kind.
+    ASSERT_TRUE(
+        store->defer(head.value()->id, 9000, Hold::endpoint_gone, "paused: 410 from the proxy")
+            .ok());
+  }
+  auto store = open_ok(path);  // kept across a restart
+  ASSERT_TRUE(store);
+  auto head = store->queue_head("ops");
+  ASSERT_TRUE(head.ok() && head->has_value());
+  EXPECT_EQ(head.value()->hold, Hold::endpoint_gone);
+  EXPECT_EQ(store->queue_heads(10).value().front().hold, Hold::endpoint_gone);
+  EXPECT_EQ(store->outbox_rows("pending", "ops", 10).value().front().hold, Hold::endpoint_gone);
+  auto queues = store->endpoint_queues();
+  ASSERT_TRUE(queues.ok() && queues->size() == 1u && queues->front().head);
+  EXPECT_EQ(queues->front().head->hold, Hold::endpoint_gone);
+
+  const auto id = head.value()->id;
+  ASSERT_TRUE(store->make_due("ops"));
+  EXPECT_EQ(store->queue_head("ops").value()->hold, Hold::none) << "due: not held";
+  ASSERT_TRUE(store->defer(id, 9000, Hold::unknown_webhook, "endpoint disabled: no such webhook"));
+  EXPECT_EQ(store->queue_head("ops").value()->hold, Hold::unknown_webhook);
+  ASSERT_TRUE(store->mark_retry(id, "HTTP 503", 9500));
+  EXPECT_EQ(store->queue_head("ops").value()->hold, Hold::none) << "an attempt: not held";
+  ASSERT_TRUE(store->defer(id, 9900, Hold::rate_limit));
+  ASSERT_TRUE(store->mark_failed(id, "gave up"));
+  EXPECT_EQ(store->outbox_rows("failed", "ops", 10).value().front().hold, Hold::none);
+
+  EXPECT_EQ(hold_from_string(to_string(Hold::endpoint_gone)), Hold::endpoint_gone);
+  EXPECT_EQ(hold_from_string("from a newer rasid"), Hold::none);
+}
+
+// Migration 9 marks, once, the rows a deliverer before it paused after a 410 (its note then was
+// the only record); other rows are not held.
+TEST(StoreOutbox, MigrationNineMarksRowsPausedBeforeIt) {
+  TempDir dir;
+  const std::string path = dir.file("rasid.db");
+  {
+    auto store = open_ok(path);
+    ASSERT_TRUE(store);
+    ASSERT_TRUE(store
+                    ->add_article(article("1"), {{"t", ""}},
+                                  {alert_for("ops", "t", "o1"), alert_for("chat", "t", "c1")})
+                    .ok());
+    const auto ops = store->queue_head("ops").value()->id;
+    const auto chat = store->queue_head("chat").value()->id;
+    ASSERT_TRUE(
+        store->defer(ops, 9000, Hold::none,
+                     "endpoint disabled: it answered 410 Gone; next probe at 1700000000 (Unix s)"));
+    ASSERT_TRUE(store->defer(chat, 9000, Hold::none, "no webhook named \"chat\""));
+  }
+  // The same database as schema 8 left it: no hold column.
+  exec_raw(path, "ALTER TABLE outbox DROP COLUMN hold; PRAGMA user_version = 8;");
+  auto store = open_ok(path);
+  ASSERT_TRUE(store);
+  EXPECT_EQ(store->schema_version(), SqliteStore::latest_schema());
+  EXPECT_EQ(store->queue_head("ops").value()->hold, Hold::endpoint_gone);
+  EXPECT_EQ(store->queue_head("chat").value()->hold, Hold::none);
 }
 
 }  // namespace
