@@ -10,8 +10,6 @@
 // follows them, foreign-script stubs, dates, repeated short lines.
 #include "clean/extractor.h"
 
-#include <libxml/xpath.h>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -960,19 +958,13 @@ Result<Article> Extractor::run(const Rules& rules) {
     index_.reserve(nodes_.size());
     for (std::size_t i = 0; i < nodes_.size(); ++i)
       index_.emplace(nodes_[i].x, static_cast<int>(i));
-    xmlXPathContextPtr ctx = xmlXPathNewContext(page_.doc());
-    if (ctx == nullptr) return Error{"clean: out of memory"};
-    ctx->error = [](void*, xmlErrorPtr) {};  // a bad rule is reported as our Error, not printed
     auto eval = [&](const std::string& expr, std::vector<int>& hits) -> bool {
-      xmlXPathObjectPtr obj = xmlXPathEvalExpression(BAD_CAST expr.c_str(), ctx);
-      if (obj == nullptr) return false;
-      if (obj->type == XPATH_NODESET && obj->nodesetval != nullptr) {
-        for (int i = 0; i < obj->nodesetval->nodeNr; ++i) {
-          auto it = index_.find(obj->nodesetval->nodeTab[i]);
-          if (it != index_.end()) hits.push_back(it->second);
-        }
+      auto nodes = parse::select(page_, expr);
+      if (!nodes) return false;
+      for (xmlNode* n : nodes.value()) {
+        auto it = index_.find(n);
+        if (it != index_.end()) hits.push_back(it->second);
       }
-      xmlXPathFreeObject(obj);
       return true;
     };
     std::string bad;
@@ -989,7 +981,6 @@ Result<Article> Extractor::run(const Rules& rules) {
       if (!eval(rules.body, hits)) bad = rules.body;
       if (!hits.empty()) forced_body = hits[0];
     }
-    xmlXPathFreeContext(ctx);
     if (!bad.empty()) return Error{"clean: invalid XPath rule: " + bad};
     // Propagate drops to descendants.
     for (auto& n : nodes_)

@@ -9,8 +9,8 @@
 //
 // Never empty (issue 13): hints may weigh but not veto the page's prose. When the chosen blocks
 // hold under a third of the page's paragraph text, their nearest ancestor below <body> holding
-// 60% of it is taken; when the first pass keeps under 50 words (or under 1/16 of the page's paragraph
-// words), a second pass in which class/id hints, hidden markers and form controls remove
+// 60% of it is taken; when the first pass keeps under 50 words (or under 1/16 of the page's
+// paragraph words), a second pass in which class/id hints, hidden markers and form controls remove
 // nothing decides by density and position alone, and wins when it finds more (Readability's
 // retry with relaxed flags and trafilatura's fallback cascade were the anchors). Figures:
 // BENCHMARKS.md, Extraction.
@@ -70,9 +70,9 @@ struct Article {
 // XPath 1.0 over the parsed page (element and class names as written in the HTML, e.g.
 // "//div[contains(@class,'promo')]"). `drop`: every matching element and its subtree is removed
 // before anything is scored. `body`: the first matching element is the article container (no
-// scoring); when it matches nothing the automatic choice is used. An expression libxml2 cannot
-// compile makes extract() fail with "clean: invalid XPath rule: …", so a config loader can
-// validate rules by extracting from an empty page.
+// scoring); when it matches nothing the automatic choice is used. Compiled and evaluated by
+// parse::select (parse/parser.h), checked at load by parse::valid_xpath; an expression that
+// fails there makes extract() fail with "clean: invalid XPath rule: …".
 struct Rules {
   std::vector<std::string> drop;  // XPath: remove these nodes first
   std::string body;               // XPath: the body container (automatic when empty)

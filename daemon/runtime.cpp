@@ -1,12 +1,11 @@
 #include "daemon/runtime.h"
 
-#include <libxml/xpath.h>
-
 #include <algorithm>
 #include <cstdlib>
 #include <utility>
 
 #include "fetch/guard.h"
+#include "parse/parser.h"
 #include "text/lexicon.h"
 
 namespace rasid::daemon {
@@ -30,20 +29,6 @@ alert::Format to_format(config::WebhookFormat f) {
 }  // namespace
 
 namespace {
-void quiet(void*, const char*, ...) {}
-
-bool valid_xpath(const std::string& expr) {
-  // libxml2 reports syntax errors through its generic error handler: keep them off stderr.
-  xmlGenericErrorFunc old = xmlGenericError;
-  void* old_ctx = xmlGenericErrorContext;
-  xmlSetGenericErrorFunc(nullptr, quiet);
-  xmlXPathCompExprPtr c = xmlXPathCompile(reinterpret_cast<const xmlChar*>(expr.c_str()));
-  xmlSetGenericErrorFunc(old_ctx, old);
-  if (!c) return false;
-  xmlXPathFreeCompExpr(c);
-  return true;
-}
-
 // "FILE:LINE: …" → LINE (0 when absent), to report problems in file order.
 long line_of(const std::string& message, const std::string& path) {
   if (message.compare(0, path.size() + 1, path + ":") != 0) return 0;
@@ -56,7 +41,7 @@ long line_of(const std::string& message, const std::string& path) {
 void build(const config::Config& config, Runtime& rt, std::vector<std::string>& errors) {
   auto at = [&](int line) { return config.path + ":" + std::to_string(line) + ": "; };
   auto bad_xpath = [&](const config::Source& s, const char* key, const std::string& expr) {
-    if (expr.empty() || valid_xpath(expr)) return;
+    if (expr.empty() || parse::valid_xpath(expr)) return;
     errors.push_back(at(s.line) + "source \"" + s.name + "\" " + key + ": invalid XPath \"" + expr +
                      "\"");
   };

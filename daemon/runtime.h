@@ -30,8 +30,9 @@ struct Runtime {
   const config::Source* source(const std::string& name) const { return config.source(name); }
 };
 
-// Compiles every topic query and checks what only daemon/ can (XPath, URLs as libcurl parses
-// them, allow_private as the fetcher parses it); errors name "FILE:LINE: KEY: reason".
+// Compiles every topic query and checks what config/ cannot, by asking the module that owns
+// each rule (XPath: parse::valid_xpath; allow_private: the fetcher's parser); errors name
+// "FILE:LINE: KEY: reason".
 Result<std::shared_ptr<const Runtime>> build_runtime(config::Config config);
 // Loads, validates and compiles a config file: every problem config/ and build_runtime find, in
 // one pass and in file order (the one `rasid check`, `run`, `once` and a reload all use). A

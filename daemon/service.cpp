@@ -396,12 +396,7 @@ class Service {
     return h;
   }
 
-  bool healthy() {
-    if (const char* stop = std::getenv("RASID_TEST_WATCHDOG_STOP_FILE");
-        stop && std::filesystem::exists(stop))
-      return false;  // test-only switch: simulate a stuck daemon
-    return store_->ping();
-  }
+  bool healthy() { return store_->ping(); }
 
   // The same verdict as /api/health and the status page's banner (assess_health).
   void update_status() {

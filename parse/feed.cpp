@@ -916,13 +916,9 @@ Result<Feed> FeedParser::run(std::string_view in) {
   std::string rewritten, stripped;
   if (numeric_references(in, entities_, rewritten)) in = rewritten;
   if (has_controls(in)) {
-    // C0 controls other than tab, LF, CR are not XML 1.0 characters (§2.2): a generator's
-    // stray bytes, dropped before parsing so that no title shows them as U+FFFD.
-    stripped.reserve(in.size());
-    for (char ch : in) {
-      unsigned char c = static_cast<unsigned char>(ch);
-      if (c >= 0x20 || c == '\t' || c == '\n' || c == '\r') stripped += ch;
-    }
+    // Dropped before parsing so that no title shows them as U+FFFD (drop_controls).
+    stripped.assign(in);
+    drop_controls(stripped);
     in = stripped;
   }
   pugi::xml_document doc;
@@ -1085,6 +1081,15 @@ Result<Feed> FeedParser::run(std::string_view in) {
 
 }  // namespace
 
+void drop_controls(std::string& s) {
+  if (!has_controls(s)) return;
+  auto control = [](char ch) {
+    unsigned char c = static_cast<unsigned char>(ch);
+    return c < 0x20 && c != '\t' && c != '\n' && c != '\r';
+  };
+  s.erase(std::remove_if(s.begin(), s.end(), control), s.end());
+}
+
 // C1 controls (U+0080..U+009F) in feeds are Windows-1252 bytes mislabelled as Latin-1 (or
 // &#146; references): map them to the characters they meant, as browsers do.
 static void fix_c1(std::string& s) {
@@ -1109,14 +1114,7 @@ static void fix_c1(std::string& s) {
 void sanitize_feed(Feed& f) {
   auto fix = [](std::string& s) {
     fix_c1(s);
-    // C0 controls other than \t \n \r are not XML 1.0 characters (§2.2): a generator's stray
-    // byte, dropped without a trace (a U+FFFD in a title helps no reader).
-    auto control = [](char ch) {
-      unsigned char c = static_cast<unsigned char>(ch);
-      return c < 0x20 && c != '\t' && c != '\n' && c != '\r';
-    };
-    if (std::any_of(s.begin(), s.end(), control))
-      s.erase(std::remove_if(s.begin(), s.end(), control), s.end());
+    drop_controls(s);
     if (!fast_valid_utf8(s)) s = text::sanitize_utf8(s);
   };
   auto fix_text = [&](TextDetail& t) { fix(t.value); };

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "parse/parser.h"
@@ -14,6 +15,12 @@ Result<Feed> parse_json_feed(std::string_view utf8, std::string_view url, std::o
 // parse_feed, told whether the input is already known to be valid UTF-8 (decode_feed output).
 Result<Feed> parse_feed_utf8(std::string_view utf8, std::string_view url, std::optional<Time> now,
                              bool known_valid);
+
+// C0 controls other than tab, LF and CR are not XML 1.0 characters (XML 1.0 §2.2): a
+// generator's stray bytes (or a JSON Feed's "\u0001" escapes), dropped without a trace before
+// the text is read (a U+FFFD in a title helps no reader), the entry kept. The one place that
+// rule is written; every feed format calls it.
+void drop_controls(std::string& s);
 
 // Makes every string of the feed valid UTF-8 without C0 controls (other than \t \n \r).
 void sanitize_feed(Feed& f);

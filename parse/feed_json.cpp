@@ -16,10 +16,18 @@ namespace {
 
 using nlohmann::json;
 
+// A string member as text: JSON escapes of C0 controls ("\u0001") dropped (drop_controls)
+// before any reader (whitespace collapsing, the HTML parser) can turn them into U+FFFD.
+std::string text_of(const json& v) {
+  std::string s = v.get<std::string>();
+  drop_controls(s);
+  return s;
+}
+
 std::string str(const json& o, const char* key) {
   auto it = o.find(key);
   if (it == o.end()) return {};
-  if (it->is_string()) return it->get<std::string>();
+  if (it->is_string()) return text_of(*it);
   if (it->is_number_integer()) return std::to_string(it->get<long long>());
   if (it->is_number_unsigned()) return std::to_string(it->get<unsigned long long>());
   return {};
@@ -119,7 +127,7 @@ Result<Feed> parse_json_feed(std::string_view utf8, std::string_view url, std::o
       if (!e.authors.empty()) e.author = e.authors.front().name;
       if (auto tags = it.find("tags"); tags != it.end() && tags->is_array())
         for (const auto& t : *tags)
-          if (t.is_string()) e.categories.push_back(t.get<std::string>());
+          if (t.is_string()) e.categories.push_back(text_of(t));
       if (auto att = it.find("attachments"); att != it.end() && att->is_array()) {
         for (const auto& a : *att) {
           if (!a.is_object()) continue;

@@ -7,7 +7,6 @@
 // search, …) and files (images, PDFs, scripts) are dropped. When the page has many candidates,
 // a path "shape" shared by only one link and weak on its own is dropped too.
 #include <libxml/tree.h>
-#include <libxml/xpath.h>
 
 #include <algorithm>
 #include <array>
@@ -223,22 +222,15 @@ std::vector<std::string> article_links(const Html& page, std::string_view select
   std::vector<xmlNode*> anchors;
   bool selected = !selector.empty();
   if (selected) {
-    xmlXPathContextPtr ctx = xmlXPathNewContext(page.doc());
-    if (ctx == nullptr) return out;
-    std::string expr(selector);
-    xmlXPathObjectPtr res = xmlXPathEvalExpression(BAD_CAST expr.c_str(), ctx);
-    if (res != nullptr && res->type == XPATH_NODESET && res->nodesetval != nullptr) {
-      for (int i = 0; i < res->nodesetval->nodeNr; ++i) {
-        xmlNode* n = res->nodesetval->nodeTab[i];
-        if (n->type != XML_ELEMENT_NODE) continue;
-        if (text::ascii_lower(name_of(n)) == "a")
-          anchors.push_back(n);
-        else if (n->children)
-          collect_anchors(n->children, anchors);
-      }
+    auto hits = select(page, selector);
+    if (!hits) return out;  // `rasid check` refuses such a selector; nothing rather than all
+    for (xmlNode* n : hits.value()) {
+      if (n->type != XML_ELEMENT_NODE) continue;
+      if (text::ascii_lower(name_of(n)) == "a")
+        anchors.push_back(n);
+      else if (n->children)
+        collect_anchors(n->children, anchors);
     }
-    if (res) xmlXPathFreeObject(res);
-    xmlXPathFreeContext(ctx);
   } else {
     collect_anchors(page.root(), anchors);
   }

@@ -162,9 +162,19 @@ class Html {
   bool truncated_ = false;
 };
 
+// XPath 1.0 over an Html page, as libxml2 reads it: the one place rasid compiles and evaluates
+// the XPath of a configuration (clean.drop, clean.body, link_selector). libxml2's messages are
+// kept off stderr; a bad expression is an Error ("invalid XPath \"EXPR\"").
+// `valid_xpath`: the expression compiles (what `rasid check` and a reload verify; an unknown
+// function or namespace prefix is only found when evaluated). `select`: the nodes it matches,
+// in document order (empty when it yields a number, string or boolean).
+bool valid_xpath(std::string_view expr);
+Result<std::vector<xmlNode*>> select(const Html& page, std::string_view expr);
+
 // Article links on a section page (no feed): same site, article-like paths, not navigation,
 // tag, author or category pages; resolved, canonicalized, in page order, no repeats.
-// `selector` (optional XPath) restricts the search to matching <a> elements.
+// `selector` (optional XPath) restricts the search to matching <a> elements (and <a> inside
+// matching elements); an invalid selector yields no links.
 std::vector<std::string> article_links(const Html& page, std::string_view selector = {});
 
 // Feeds a page advertises (<link rel="alternate" type="application/rss+xml" …), absolute.

@@ -297,6 +297,10 @@ OutboxRow read_outbox(const Use& u) {
   "id, webhook, topic, webhook_id, payload, attempts, next_attempt, created, last_error, status, " \
   "hold"
 
+// Writers wait this long for the file's write lock (another process writing); ping() less.
+constexpr int kBusyMs = 5000;
+constexpr int kPingWaitMs = 1000;
+
 }  // namespace
 
 Millis now_ms() {
@@ -316,7 +320,15 @@ int SqliteStore::latest_version() const { return kLatest; }
 int SqliteStore::latest_schema() { return kLatest; }
 
 bool SqliteStore::ping() {
-  return sqlite3_exec(db_, "SELECT 1", nullptr, nullptr, nullptr) == SQLITE_OK;
+  // "SELECT 1" touches no file, and in WAL mode a read answers even while another process holds
+  // the write lock for good; the daemon's work is writing, so the probe takes the write lock and
+  // lets it go at once. It waits kPingWaitMs, not the writers' 5 s: the probe runs on the event
+  // loop at every watchdog tick and /healthz, and must not stall it (status.h: loop lag > 5 s).
+  if (sqlite3_get_autocommit(db_) == 0) return true;  // our own transaction holds it
+  sqlite3_busy_timeout(db_, kPingWaitMs);
+  bool ok = sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_OK;
+  sqlite3_busy_timeout(db_, kBusyMs);
+  return ok && sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr) == SQLITE_OK;
 }
 
 Result<std::unique_ptr<Store>> Store::open(const std::string& database) {
@@ -337,7 +349,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path) 
     return e;
   }
   sqlite3_extended_result_codes(db, 1);
-  sqlite3_busy_timeout(db, 5000);
+  sqlite3_busy_timeout(db, kBusyMs);
   auto fail = [&](const Status& s) -> Result<std::unique_ptr<SqliteStore>> {
     Error e{s.error() + " (" + path + ")"};
     sqlite3_close_v2(db);

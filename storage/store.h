@@ -241,7 +241,9 @@ class Store {
 
   // Which engine: "sqlite" or "postgresql" (logs, /api/instances).
   virtual const char* engine() const = 0;
-  // The database answers a trivial statement (the watchdog and /api/health ask it).
+  // The database answers now (the watchdog and /api/health ask it, on the caller's thread).
+  // SQLite: the file's write lock can be taken within 1 s — false while another process holds
+  // it (a stuck writer), since a read in WAL mode always answers.
   virtual bool ping() = 0;
 
   virtual int schema_version() const = 0;

@@ -127,11 +127,11 @@ check bad-reload-logged wait_for 10 sh -c 'journalctl -u rasid.service -o cat | 
 check bad-reload-status wait_for 10 sh -c 'systemctl show -P StatusText rasid.service | grep -q "reload failed"'
 cp /tmp/good.toml /etc/rasid/rasid.toml
 
-# Watchdog: withhold the pings; systemd must kill and restart the service.
+# Watchdog: a daemon whose loop stops turning (frozen with SIGSTOP) sends no pings; systemd must
+# kill and restart the service (it sends SIGCONT after its watchdog signal).
 restarts=$(prop NRestarts)
-touch /etc/rasid/stop-watchdog
+kill -STOP "$(prop MainPID)"
 check watchdog-restart wait_for 30 sh -c "[ \$(systemctl show -P NRestarts rasid.service) -gt $restarts ]"
-rm -f /etc/rasid/stop-watchdog
 check watchdog-logged sh -c 'journalctl -u rasid.service | grep -qi "watchdog timeout"'
 check active-after-restart wait_for 20 sh -c '[ "$(systemctl show -P ActiveState rasid.service)" = active ]'
 check new-pid [ "$(prop MainPID)" != "$pid" ]

@@ -91,13 +91,12 @@ query = "سوريا"
 webhooks = ["local"]
 TOML
 
-# Test-only drop-in: a short watchdog and the switch that makes rasid withhold its pings.
+# Test-only drop-in: a short watchdog, a quick restart.
 mkdir -p "$root/etc/systemd/system/rasid.service.d"
 cat >"$root/etc/systemd/system/rasid.service.d/test.conf" <<'UNIT'
 [Service]
 WatchdogSec=4s
 RestartSec=1s
-Environment=RASID_TEST_WATCHDOG_STOP_FILE=/etc/rasid/stop-watchdog
 UNIT
 
 install -m 0755 "$src/systemd/nspawn-inside.sh" "$root/usr/local/sbin/rasid-nspawn-inside"

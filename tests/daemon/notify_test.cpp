@@ -14,6 +14,7 @@
 
 #include "tests/support/http_server.h"
 #include "tests/support/process.h"
+#include "tests/support/write_lock.h"
 
 namespace rasid::testing {
 namespace {
@@ -106,22 +107,34 @@ TEST(Notify, ReadyWatchdogReloadStop) {
   EXPECT_NE(err.find("no_such_key"), std::string::npos) << err;
 }
 
+// The loop turns but the database does not answer (another process holds its write lock for
+// good): the ping is withheld, so systemd's watchdog restarts the daemon; pings resume once the
+// database answers again.
 TEST(Notify, WatchdogWithheldWhenUnhealthy) {
   std::string dir = make_temp_dir();
   std::string cfg = dir + "/rasid.toml";
   write_file(cfg, config_with_db(dir + "/rasid.db"));
   NotifySocket sock(dir + "/notify");
-  std::string stop = dir + "/stop-watchdog";
   int pid = spawn_process({RASID_BINARY, "run", "--config", cfg},
-                          {"NOTIFY_SOCKET=" + dir + "/notify", "WATCHDOG_USEC=300000",
-                           "RASID_TEST_WATCHDOG_STOP_FILE=" + stop},
+                          {"NOTIFY_SOCKET=" + dir + "/notify", "WATCHDOG_USEC=300000"},
                           dir + "/out", dir + "/err");
   ASSERT_TRUE(sock.wait_for("WATCHDOG=1", std::chrono::seconds(10)));
-  write_file(stop, "1");
-  std::this_thread::sleep_for(std::chrono::milliseconds(400));  // drain pings already sent
-  sock.wait_for("NEVER", std::chrono::milliseconds(200));
-  EXPECT_FALSE(sock.wait_for("WATCHDOG=1", std::chrono::milliseconds(900)))
-      << "no ping while unhealthy";
+  {
+    WriteLockHolder stuck(dir + "/rasid.db");
+    ASSERT_TRUE(stuck.held());
+    // The probe gives up after its wait (1 s) and says why it withholds the ping.
+    bool said = false;
+    for (int i = 0; i < 150 && !said; ++i) {
+      said = read_file(dir + "/err").find("watchdog: database not answering") != std::string::npos;
+      if (!said) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    EXPECT_TRUE(said) << read_file(dir + "/err");
+    sock.wait_for("NEVER", std::chrono::milliseconds(200));  // drain pings sent before the lock
+    EXPECT_FALSE(sock.wait_for("WATCHDOG=1", std::chrono::milliseconds(900)))
+        << "no ping while unhealthy";
+  }
+  EXPECT_TRUE(sock.wait_for("WATCHDOG=1", std::chrono::seconds(10)))
+      << "pings resume once the database answers";
   ::kill(pid, SIGTERM);
   int status = 0;
   ::waitpid(pid, &status, 0);

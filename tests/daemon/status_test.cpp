@@ -28,6 +28,7 @@
 #include "tests/e2e/fixtures.h"
 #include "tests/support/http_server.h"
 #include "tests/support/process.h"
+#include "tests/support/write_lock.h"
 #include "text/text.h"
 
 namespace rasid::testing {
@@ -133,7 +134,7 @@ struct Reply {
 
 // One request over a fresh connection (Connection: close), raw bytes on a real socket.
 Reply request(int port, const std::string& target, const std::string& method = "GET",
-              const std::string& extra_headers = "") {
+              const std::string& extra_headers = "", int timeout_s = 10) {
   Reply r;
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in a{};
@@ -144,7 +145,7 @@ Reply request(int port, const std::string& target, const std::string& method = "
     ::close(fd);
     return r;
   }
-  timeval tv{10, 0};
+  timeval tv{timeout_s, 0};
   ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   std::string req = method + " " + target +
                     " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" + extra_headers +
@@ -484,22 +485,27 @@ TEST(StatusServer, BearerTokenGuardsAllButHealthz) {
   EXPECT_FALSE(contains(d.log(), "s3cret")) << "the token is never logged";
 }
 
+// Another process holds the database's write lock and never lets go: the daemon can record
+// nothing, so it is not healthy — and is again once the lock is released.
 TEST(StatusServer, HealthzFailsWhenTheDatabaseDoesNotAnswer) {
   Site site;
   std::string dir = make_temp_dir();
-  std::string stop = dir + "/stop";
-  Daemon d(site.config(dir + "/rasid.db"), {"RASID_TEST_WATCHDOG_STOP_FILE=" + stop});
+  Daemon d(site.config(dir + "/rasid.db"));
   ASSERT_GT(d.port(), 0) << d.log();
   EXPECT_EQ(request(d.port(), "/healthz").status, 200);
-  write_file(stop, "1");
-  auto r = request(d.port(), "/healthz");
+  WriteLockHolder stuck(dir + "/rasid.db");
+  ASSERT_TRUE(stuck.held());
+  auto r = request(d.port(), "/healthz", "GET", "", 30);
   EXPECT_EQ(r.status, 503);
-  auto j = nlohmann::json::parse(r.body);
+  auto j = nlohmann::json::parse(r.body, nullptr, false);
+  ASSERT_FALSE(j.is_discarded()) << r.body;
   EXPECT_EQ(j["status"], "unhealthy");
   EXPECT_EQ(j["database"], false);
-  EXPECT_EQ(j["loop"], true);
-  auto page = request(d.port(), "/");
+  EXPECT_EQ(j["loop"], true) << "the probe does not stall the loop: " << r.body;
+  auto page = request(d.port(), "/", "GET", "", 30);
   EXPECT_TRUE(contains(page.body, "class=\"banner bad\"")) << "the page says so too";
+  stuck.release();
+  EXPECT_EQ(request(d.port(), "/healthz", "GET", "", 30).status, 200) << "healthy again";
 }
 
 TEST(StatusServer, OccupiedPortStopsTheStart) {

@@ -325,11 +325,13 @@ TEST(Feed, WellFormedEntityDeclarationsAreHonoured) {
 // XML 1.0 forbids C0 controls other than tab, LF, CR; generators leave them in anyway. They
 // used to become U+FFFD in titles; they are dropped, and the entry is kept.
 TEST(Feed, ControlCharactersAreDroppedAndTheEntryKept) {
-  std::string rss = "<rss version=\"2.0\"><channel><title>a\x01\x1f" "b</title>"
-                    "<item><title>\xd8\xb3\xd9\x88\x02\xd8\xb1\xd9\x8a\x1b\xd8\xa7</title>"
-                    "<link>https://ex.org/1</link><description>x\x08y</description>"
-                    "</item><item><title>second\x0e</title><link>https://ex.org/2</link></item>"
-                    "</channel></rss>";
+  std::string rss =
+      "<rss version=\"2.0\"><channel><title>a\x01\x1f"
+      "b</title>"
+      "<item><title>\xd8\xb3\xd9\x88\x02\xd8\xb1\xd9\x8a\x1b\xd8\xa7</title>"
+      "<link>https://ex.org/1</link><description>x\x08y</description>"
+      "</item><item><title>second\x0e</title><link>https://ex.org/2</link></item>"
+      "</channel></rss>";
   for (auto f : {parse_feed(rss, "https://ex.org/feed"),
                  parse_feed_bytes(rss, "application/rss+xml", "https://ex.org/feed")}) {
     ASSERT_TRUE(f.ok()) << f.error();
@@ -342,10 +344,46 @@ TEST(Feed, ControlCharactersAreDroppedAndTheEntryKept) {
       EXPECT_EQ(e.title.find("\xef\xbf\xbd"), std::string::npos) << "no U+FFFD";
   }
   // A reference to a control character is the same character: dropped.
-  auto r = parse_feed("<rss version=\"2.0\"><channel><item><title>a&#1;b&#x1F;c</title>"
-                      "</item></channel></rss>",
-                      "https://ex.org/feed");
+  auto r = parse_feed(
+      "<rss version=\"2.0\"><channel><item><title>a&#1;b&#x1F;c</title>"
+      "</item></channel></rss>",
+      "https://ex.org/feed");
   ASSERT_TRUE(r.ok()) << r.error();
   ASSERT_EQ(r->entries.size(), 1u);
   EXPECT_EQ(r->entries[0].title, "abc");
+}
+
+// JSON Feed strings carry controls as escapes ("\u0001"): the same characters, dropped the same
+// way before the text is read (titles, HTML content, summaries, names, tags), the entry kept.
+TEST(Feed, JsonFeedControlCharactersAreDroppedAndTheEntryKept) {
+  std::string json = R"({"version": "https://jsonfeed.org/version/1.1",
+    "title": "a\u0001\u001fb",
+    "author": {"name": "ka\u0007tib"},
+    "items": [
+      {"id": "1", "url": "https://ex.org/1",
+       "title": "\u0633\u0648\u0002\u0631\u064a\u001b\u0627",
+       "content_html": "<p>x\u0008y</p>", "summary": "s\u000bum",
+       "tags": ["t\u0010ag"]},
+      {"id": "2", "url": "https://ex.org/2", "title": "<b>bo\u000eld</b> second\u000e",
+       "content_text": "te\u0000xt\tand\nlines"}
+    ]})";
+  auto f = parse_feed(json, "https://ex.org/feed.json");
+  ASSERT_TRUE(f.ok()) << f.error();
+  EXPECT_EQ(f->title, "ab");
+  ASSERT_EQ(f->entries.size(), 2u);
+  const auto& e = f->entries[0];
+  EXPECT_EQ(e.title, "\xd8\xb3\xd9\x88\xd8\xb1\xd9\x8a\xd8\xa7");
+  EXPECT_EQ(e.content, "<p>xy</p>");
+  EXPECT_EQ(e.summary, "sum");
+  EXPECT_EQ(e.author, "katib");
+  ASSERT_EQ(e.categories.size(), 1u);
+  EXPECT_EQ(e.categories[0], "tag");
+  EXPECT_EQ(f->entries[1].title, "bold second");
+  EXPECT_EQ(f->entries[1].content, "text\tand\nlines") << "tab and LF are characters: kept";
+  for (const auto& en : f->entries) {
+    for (const std::string* s : {&en.title, &en.content, &en.summary, &en.title_detail.value}) {
+      EXPECT_EQ(s->find("\xef\xbf\xbd"), std::string::npos) << "no U+FFFD in " << *s;
+      for (unsigned char c : *s) EXPECT_FALSE(c < 0x20 && c != '\t' && c != '\n') << *s;
+    }
+  }
 }
