@@ -7,6 +7,8 @@ PKGS=(
   libgtest-dev libgmock-dev libxml2-dev libtomlplusplus-dev nlohmann-json3-dev
   libcli11-dev libsystemd-dev libssl-dev systemd zlib1g-dev libzstd-dev libbrotli-dev
   hunspell-ar  # the Arabic word list the analyzer reads at run time (text/lexicon.h)
+  libpq-dev  # the PostgreSQL client library of the second storage backend (storage/pg.h)
+  postgresql-15  # initdb/postgres for the throwaway clusters of the tests (tests/support/pg_cluster.h)
 )
 # Extra packages for CI-only checks (fuzzers, browser): RASID_EXTRA_PKGS="clang ..."
 if [ -n "${RASID_EXTRA_PKGS:-}" ]; then read -r -a extra <<<"$RASID_EXTRA_PKGS"; PKGS+=("${extra[@]}"); fi
