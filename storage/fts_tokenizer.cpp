@@ -3,10 +3,8 @@
 #include <exception>
 #include <string>
 #include <string_view>
-#include <vector>
 
-#include "text/clitics.h"
-#include "text/text.h"
+#include "storage/index_terms.h"
 
 namespace rasid::storage::detail {
 
@@ -27,32 +25,14 @@ int tokenize(Fts5Tokenizer*, void* ctx, int flags, const char* text, int n, Toke
   try {
     const std::string_view input(text ? text : "", n > 0 ? static_cast<std::size_t>(n) : 0);
     const bool document = (flags & FTS5_TOKENIZE_DOCUMENT) != 0;
-    std::vector<std::string> forms;
-    for (const text::Token& t : text::tokenize(input)) {
-      if (t.norm.empty()) continue;
-      const int b = static_cast<int>(t.begin), e = static_cast<int>(t.end);
-      int rc = emit(ctx, 0, t.norm.data(), static_cast<int>(t.norm.size()), b, e);
-      if (rc != SQLITE_OK) return rc;
-      if (!document) continue;  // queries and auxiliary functions see the word itself
-      forms.clear();
-      text::clitics::expand(
-          t.norm,
-          [&](std::string_view x, std::string_view y, std::string_view z) {
-            std::string f;
-            f.reserve(x.size() + y.size() + z.size());
-            f.append(x).append(y).append(z);
-            if (f == t.norm) return;
-            for (const std::string& g : forms)
-              if (g == f) return;
-            forms.push_back(std::move(f));
-          },
-          [](std::string_view) {});
-      for (const std::string& f : forms) {
-        rc = emit(ctx, FTS5_TOKEN_COLOCATED, f.data(), static_cast<int>(f.size()), b, e);
-        if (rc != SQLITE_OK) return rc;
-      }
-    }
-    return SQLITE_OK;
+    int rc = SQLITE_OK;
+    for_each_index_term(
+        input, document, [&](std::string_view term, bool colocated, std::size_t b, std::size_t e) {
+          rc = emit(ctx, colocated ? FTS5_TOKEN_COLOCATED : 0, term.data(),
+                    static_cast<int>(term.size()), static_cast<int>(b), static_cast<int>(e));
+          return rc == SQLITE_OK;
+        });
+    return rc;
   } catch (const std::bad_alloc&) {
     return SQLITE_NOMEM;
   } catch (const std::exception&) {
