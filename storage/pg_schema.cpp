@@ -1,5 +1,6 @@
 #include "storage/pg_schema.h"
 
+#include <optional>
 #include <unordered_set>
 
 #include "storage/index_terms.h"
@@ -211,5 +212,195 @@ std::string all_words_tsquery(std::string_view text) {
   });
   return out;
 }
+
+}  // namespace rasid::storage::pg
+
+namespace rasid::storage::pg {
+
+namespace {
+
+// Recursive descent over the FTS5 subset; each rule yields a tsquery or nullopt ("true").
+class Fts5Translator {
+ public:
+  explicit Fts5Translator(std::string_view s) : s_(s) {}
+
+  Result<std::string> run() {
+    skip_space();
+    if (i_ >= s_.size()) return std::string();  // no query: no filter
+    auto e = expr();
+    skip_space();
+    if (!error_.empty()) return Error{"storage: search query: " + error_};
+    if (i_ < s_.size())
+      return Error{"storage: search query: unexpected \"" + std::string(s_.substr(i_, 20)) + "\""};
+    return e.value_or("");
+  }
+
+ private:
+  using Q = std::optional<std::string>;
+
+  void skip_space() {
+    while (i_ < s_.size() && (s_[i_] == ' ' || s_[i_] == '\t' || s_[i_] == '\n' || s_[i_] == '\r'))
+      ++i_;
+  }
+  static bool special(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '"' || c == '(' || c == ')' ||
+           c == ':' || c == '*' || c == '+' || c == '^' || c == '{' || c == '}';
+  }
+  // The next bareword without consuming it ("" when the next token is not one).
+  std::string_view peek_word() {
+    skip_space();
+    std::size_t j = i_;
+    while (j < s_.size() && !special(s_[j])) ++j;
+    return s_.substr(i_, j - i_);
+  }
+  bool keyword(std::string_view k) {
+    if (peek_word() != k) return false;
+    i_ += k.size();
+    return true;
+  }
+  static std::string paren(const std::string& q) { return "(" + q + ")"; }
+
+  Q expr() {
+    Q left = and_expr();
+    while (error_.empty() && keyword("OR")) {
+      Q right = and_expr();
+      left = (left && right) ? Q(paren(*left) + " | " + paren(*right)) : Q();
+    }
+    return left;
+  }
+  Q and_expr() {
+    Q left = not_expr();
+    for (;;) {
+      if (!error_.empty()) return left;
+      skip_space();
+      if (i_ >= s_.size() || s_[i_] == ')') return left;
+      const std::string_view w = peek_word();
+      if (w == "OR") return left;
+      if (w == "AND") i_ += 3;
+      Q right = not_expr();
+      if (!left)
+        left = right;
+      else if (right)
+        left = paren(*left) + " & " + paren(*right);
+    }
+  }
+  Q not_expr() {
+    Q left = unary();
+    while (error_.empty() && keyword("NOT")) {
+      Q right = unary();
+      if (!right) continue;  // "x NOT <nothing>": x (a superset)
+      left = left ? Q(paren(*left) + " & !" + paren(*right)) : Q("!" + paren(*right));
+    }
+    return left;
+  }
+  Q unary() {
+    skip_space();
+    if (i_ >= s_.size()) {
+      error_ = "an operand is missing at the end";
+      return {};
+    }
+    if (s_[i_] == '(') {
+      ++i_;
+      Q e = expr();
+      skip_space();
+      if (i_ >= s_.size() || s_[i_] != ')') {
+        if (error_.empty()) error_ = "a parenthesis is not closed";
+        return {};
+      }
+      ++i_;
+      return e;
+    }
+    if (s_[i_] == '{') {  // column set: {title body} : …
+      const std::size_t close = s_.find('}', i_);
+      if (close == std::string_view::npos) {
+        error_ = "a column set is not closed";
+        return {};
+      }
+      i_ = close + 1;
+      skip_space();
+      if (i_ >= s_.size() || s_[i_] != ':') {
+        error_ = "a column set without ':'";
+        return {};
+      }
+      ++i_;
+      return unary();
+    }
+    const std::string_view w = peek_word();
+    if (w == "NEAR") {
+      error_ = "NEAR is not supported on PostgreSQL";
+      return {};
+    }
+    if (w == "AND" || w == "OR" || w == "NOT") {
+      error_ = "an operand is missing before " + std::string(w);
+      return {};
+    }
+    // A column filter: bareword then ':'.
+    if (!w.empty()) {
+      std::size_t j = i_ + w.size();
+      while (j < s_.size() && (s_[j] == ' ' || s_[j] == '\t')) ++j;
+      if (j < s_.size() && s_[j] == ':') {
+        i_ = j + 1;
+        return unary();
+      }
+    }
+    if (s_[i_] == '^') ++i_;  // initial-token anchor: dropped (a superset)
+    std::string phrase;
+    for (;;) {
+      skip_space();
+      if (i_ < s_.size() && s_[i_] == '"') {
+        ++i_;
+        for (;;) {
+          if (i_ >= s_.size()) {
+            error_ = "a string is not closed";
+            return {};
+          }
+          if (s_[i_] == '"') {
+            if (i_ + 1 < s_.size() && s_[i_ + 1] == '"') {
+              phrase += '"';
+              i_ += 2;
+              continue;
+            }
+            ++i_;
+            break;
+          }
+          phrase += s_[i_++];
+        }
+      } else {
+        const std::string_view b = peek_word();
+        if (b.empty()) {
+          error_ = "unexpected \"" + std::string(s_.substr(i_, 1)) + "\"";
+          return {};
+        }
+        phrase.append(b);
+        i_ += b.size();
+      }
+      skip_space();
+      if (i_ < s_.size() && s_[i_] == '+') {  // "a" + "b": one phrase
+        ++i_;
+        phrase += ' ';
+        continue;
+      }
+      break;
+    }
+    bool prefix = false;
+    skip_space();
+    if (i_ < s_.size() && s_[i_] == '*') {
+      prefix = true;
+      ++i_;
+    }
+    std::string q = all_words_tsquery(phrase);
+    if (q.empty()) return {};
+    if (prefix) q += ":*";
+    return q;
+  }
+
+  std::string_view s_;
+  std::size_t i_ = 0;
+  std::string error_;
+};
+
+}  // namespace
+
+Result<std::string> tsquery_from_fts5(std::string_view fts5) { return Fts5Translator(fts5).run(); }
 
 }  // namespace rasid::storage::pg

@@ -48,6 +48,15 @@ std::string article_lexemes(std::string_view title, std::string_view body);
 // (the prefilter for search); "" when the text has no words.
 std::string all_words_tsquery(std::string_view text);
 
+// The tsquery prefilter for an FTS5 query as rasid writes them (daemon/cmd_search.cpp,
+// daemon/status.cpp): "strings" ("" escapes a quote) and barewords, `*` prefix, `col :` filters,
+// AND / OR / NOT, implicit AND, parentheses. Each string's words are the analyzer's query words,
+// joined with & (a phrase becomes "all its words": PostgreSQL's lexemes carry no positions), a
+// column filter is dropped, and a string with no word is dropped (true) — so the answer is a
+// superset of FTS5's, which the callers confirm with the topic language (issue 15). "" = no
+// filter. NEAR and unbalanced syntax are errors, as in FTS5.
+Result<std::string> tsquery_from_fts5(std::string_view fts5);
+
 // A text[] literal of the given strings (each quoted, '"' and '\' escaped).
 std::string text_array(const std::vector<std::string>& items);
 

@@ -386,3 +386,29 @@ TEST_F(PgRestartTest, ServerDownThenBackWithBackoff) {
 
 }  // namespace
 }  // namespace rasid::storage::pg
+
+namespace rasid::storage::pg {
+namespace {
+
+// The FTS5 queries rasid writes (daemon/cmd_search.cpp fts_prefilter, daemon/status.cpp
+// fts_query_from_words) become tsquery prefilters over the analyzer's words.
+TEST(PgFts5Query, TranslatesRasidsQueries) {
+  auto t = [](std::string_view q) {
+    auto r = tsquery_from_fts5(q);
+    return r.ok() ? r.value() : "error: " + r.error();
+  };
+  EXPECT_EQ(t("\"سوريا\" \"إيران\""), "('سوريا') & ('ايران')");
+  EXPECT_EQ(t("(\"مال\" OR \"نفط\" *) AND (title : \"قائم\")"), "(('مال') | ('نفط':*)) & ('قايم')");
+  EXPECT_EQ(t("\"وقف اطلاق النار\""), "'وقف' & 'اطلاق' & 'النار'");
+  EXPECT_EQ(t("\"a\"\"b\" \"OR\" \"NEAR(\""), "(('a' & 'b') & ('or')) & ('near')");
+  EXPECT_EQ(t("إيران NOT سوريا"), "('ايران') & !('سوريا')");
+  EXPECT_EQ(t("\"«»\" إيران"), "'ايران'");  // a string without words is dropped
+  EXPECT_EQ(t(""), "");
+  EXPECT_NE(t("NEAR(a b)").find("NEAR is not supported"), std::string::npos);
+  EXPECT_NE(t("(\"a\"").find("not closed"), std::string::npos);
+  EXPECT_NE(t("\"a").find("not closed"), std::string::npos);
+  EXPECT_NE(t("a OR").find("missing"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace rasid::storage::pg
