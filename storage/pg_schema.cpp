@@ -12,7 +12,7 @@ namespace {
 // The ordered list of migrations; never edit or reorder one once released: append.
 const char* const kMigrations[] = {
     // 1: sources, seen entries, articles (with their search terms), matches, outbox — SQLite's
-    // schema 8 in one step.
+    // schema 9 in one step.
     R"sql(
 CREATE TABLE sources (
   name TEXT COLLATE "C" PRIMARY KEY,
@@ -77,7 +77,8 @@ CREATE TABLE outbox (
   created BIGINT NOT NULL,
   delivered_at BIGINT,
   event TEXT NOT NULL DEFAULT 'article.matched',
-  story_id BIGINT NOT NULL DEFAULT 0
+  story_id BIGINT NOT NULL DEFAULT 0,
+  hold TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX outbox_queue ON outbox (webhook, id) WHERE status = 'pending';
 CREATE INDEX outbox_status ON outbox (status, webhook);

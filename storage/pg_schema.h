@@ -1,7 +1,7 @@
 // storage/pg_schema.h — internal: the PostgreSQL schema of the storage contract (issue 15), as
 // ordered migrations, and the helpers that write its search column.
 //
-// The tables mirror SQLite's (storage/store.cpp, schema 8): the same columns, unique keys
+// The tables mirror SQLite's (storage/store.cpp, schema 9): the same columns, unique keys
 // (articles by canonical and by (source, entry_key); matches by (article, topic); outbox by
 // webhook_id) and indexes, with PostgreSQL types (BIGINT for the millisecond timestamps and ids,
 // BOOLEAN for flags, BYTEA for template bytes). Names that are sorted or compared as keys use
@@ -32,6 +32,11 @@ int latest_version();
 
 // The advisory lock key that serializes migrations (the bytes of "rasid").
 inline constexpr std::int64_t kSchemaLockKey = 0x7261736964;
+
+// The advisory lock key that serializes record_poll and add_article across instances (the
+// bytes of "rasid-w"): what Store::record_poll's `prepare` decides (story ids, alerts) sees every
+// article committed before it.
+inline constexpr std::int64_t kWriterLockKey = 0x72617369642d77;
 
 // Applies the missing migrations; returns the schema version (= latest_version()).
 Result<int> migrate(Connection& c);

@@ -39,8 +39,9 @@ std::vector<Article> read_articles(const Rows& r) {
   return out;
 }
 
-#define OUTBOX_COLS \
-  "id, webhook, topic, webhook_id, payload, attempts, next_attempt, created, last_error, status"
+#define OUTBOX_COLS                                                                                \
+  "id, webhook, topic, webhook_id, payload, attempts, next_attempt, created, last_error, status, " \
+  "hold"
 
 // The head (lowest id) of each webhook's pending queue, by index seeks only (outbox_queue is
 // (webhook, id) WHERE pending): one seek per distinct webhook, not a scan of the backlog.
@@ -64,6 +65,7 @@ OutboxRow read_outbox(const Rows& r, int i) {
   o.created = r.i64(i, 7);
   o.last_error = r.text(i, 8);
   o.status = r.text(i, 9);
+  o.hold = hold_from_string(r.text(i, 10));
   return o;
 }
 
@@ -109,7 +111,10 @@ PgStore::PgStore(std::unique_ptr<pg::Connection> c, int version)
 PgStore::~PgStore() = default;
 
 int PgStore::schema_version() const { return version_; }
-int PgStore::latest_version() { return pg::latest_version(); }
+int PgStore::latest_version() const { return pg::latest_version(); }
+int PgStore::latest_schema() { return pg::latest_version(); }
+
+bool PgStore::ping() { return c_->exec("ping", "SELECT 1").ok(); }
 
 Result<std::unique_ptr<PgStore>> PgStore::open(const std::string& uri) {
   auto c = pg::Connection::open(uri);
@@ -165,6 +170,22 @@ Result<bool> PgStore::seen(const std::string& source, const std::string& entry_k
                     source, entry_key);
   if (!r) return fail<bool>(r);
   return r->boolean(0, 0);
+}
+
+Result<std::vector<std::string>> PgStore::seen_keys(const std::string& source,
+                                                    const std::vector<std::string>& keys) {
+  if (keys.empty()) return std::vector<std::string>();
+  // One round trip for the whole poll; the answer keeps the order of `keys`.
+  auto r = c_->exec("check seen entries",
+                    "SELECT k FROM unnest($2::text[]) WITH ORDINALITY AS t(k, n) WHERE "
+                    "EXISTS (SELECT 1 FROM seen WHERE source = $1 AND entry_key = k) OR "
+                    "EXISTS (SELECT 1 FROM articles WHERE source = $1 AND entry_key = k) "
+                    "ORDER BY n",
+                    source, pg::text_array(keys));
+  if (!r) return fail<std::vector<std::string>>(r);
+  std::vector<std::string> out;
+  for (int i = 0; i < r->size(); ++i) out.push_back(r->text(i, 0));
+  return out;
 }
 
 Status PgStore::mark_seen(const std::string& source, const std::vector<std::string>& entry_keys) {
@@ -230,21 +251,71 @@ Result<int> PgStore::site_template_pages(const std::string& source) {
 
 // ---- Articles --------------------------------------------------------------------------------
 
+namespace {
+// Begins a writer's transaction: BEGIN, then the writers' advisory lock (pg_schema.h).
+Status begin_writer(pg::Connection& c, Tx& tx) {
+  if (auto s = tx.begin(); !s) return s;
+  auto l = c.exec("serialize writers", "SELECT pg_advisory_xact_lock($1)", pg::kWriterLockKey);
+  if (!l) return Error{l.error()};
+  return Ok{};
+}
+}  // namespace
+
 Result<AddResult> PgStore::add_article(const NewArticle& a, const std::vector<NewMatch>& matches,
                                        const std::vector<NewAlert>& alerts) {
+  Tx tx(*c_);
+  if (auto s = begin_writer(*c_, tx); !s) return Error{s.error()};
+  auto res = add_article_in(a, matches, alerts);
+  if (!res || res->duplicate) return res;  // Tx rolls back: nothing was written
+  if (auto s = tx.commit(); !s) return Error{s.error()};
+  return res;
+}
+
+Result<PollRecorded> PgStore::record_poll(PollRecord& r,
+                                          const std::function<void(PollRecord&)>& prepare) {
+  const std::string& source = r.state.name;
+  Tx tx(*c_);
+  if (auto s = begin_writer(*c_, tx); !s) return Error{s.error()};
+  if (prepare) prepare(r);
+  PollRecorded out;
+  std::vector<std::string> seen = r.seen;
+  for (const auto& e : r.articles) {
+    auto res = add_article_in(e.article, e.matches, e.alerts);
+    if (!res) return Error{res.error() + " (" + e.article.url + ")"};
+    if (res->duplicate) seen.push_back(e.article.entry_key);
+    seen.insert(seen.end(), e.aliases.begin(), e.aliases.end());
+    out.articles.push_back(res.value());
+  }
+  if (!seen.empty()) {
+    auto m = c_->exec("mark entries seen",
+                      "INSERT INTO seen (source, entry_key, first_seen) SELECT $1::text, k, "
+                      "$3::bigint FROM unnest($2::text[]) AS k ON CONFLICT DO NOTHING",
+                      source, pg::text_array(seen), now_ms());
+    if (!m) return Error{m.error()};
+  }
+  if (r.guid_distrust)
+    if (auto s = set_guid_distrust(source, *r.guid_distrust); !s) return Error{s.error()};
+  if (r.site_template)
+    if (auto s = save_site_template(source, *r.site_template, r.site_template_pages); !s)
+      return Error{s.error()};
+  if (auto s = save_source(r.state); !s) return Error{s.error()};
+  if (auto s = tx.commit(); !s) return Error{s.error()};
+  return out;
+}
+
+Result<AddResult> PgStore::add_article_in(const NewArticle& a, const std::vector<NewMatch>& matches,
+                                          const std::vector<NewAlert>& alerts) {
   const std::string& canonical = a.canonical.empty() ? a.url : a.canonical;
   if (canonical.empty()) return Error{"storage: add article: no canonical URL and no URL"};
   static const std::string find_sql =
       "SELECT id, story_id FROM articles WHERE canonical = $1 "
       "UNION ALL SELECT id, story_id FROM articles WHERE source = $2 AND entry_key = $3 LIMIT 1";
-  Tx tx(*c_);
-  if (auto s = tx.begin(); !s) return Error{s.error()};
   AddResult res;
   auto duplicate = [&](const Rows& r) {
     res.article_id = r.i64(0, 0);
     res.story_id = r.i64(0, 1);
     res.duplicate = true;
-    return res;  // Tx rolls back: nothing was written
+    return res;  // nothing was written
   };
   {
     auto r = c_->exec("check duplicate article", find_sql, canonical, a.source, a.entry_key);
@@ -315,7 +386,6 @@ Result<AddResult> PgStore::add_article(const NewArticle& a, const std::vector<Ne
       if (!q) return fail<AddResult>(q);
     }
   }
-  if (auto s = tx.commit(); !s) return Error{s.error()};
   return res;
 }
 
@@ -426,17 +496,18 @@ Result<std::optional<Millis>> PgStore::next_alert_due() {
 Status PgStore::mark_delivered(std::int64_t id, Millis now) {
   auto r = c_->exec("mark alert delivered",
                     "UPDATE outbox SET status = 'delivered', attempts = attempts + 1, "
-                    "delivered_at = $2, last_error = '' WHERE id = $1",
+                    "delivered_at = $2, last_error = '', hold = '' WHERE id = $1",
                     id, now);
   if (!r) return Error{r.error()};
   return Ok{};
 }
 
 Status PgStore::mark_retry(std::int64_t id, const std::string& error, Millis next_attempt) {
-  auto r = c_->exec("schedule alert retry",
-                    "UPDATE outbox SET attempts = attempts + 1, last_error = $2, next_attempt = $3 "
-                    "WHERE id = $1 AND status = 'pending'",
-                    id, error, next_attempt);
+  auto r =
+      c_->exec("schedule alert retry",
+               "UPDATE outbox SET attempts = attempts + 1, last_error = $2, next_attempt = $3, "
+               "hold = '' WHERE id = $1 AND status = 'pending'",
+               id, error, next_attempt);
   if (!r) return Error{r.error()};
   return Ok{};
 }
@@ -444,7 +515,7 @@ Status PgStore::mark_retry(std::int64_t id, const std::string& error, Millis nex
 Status PgStore::mark_failed(std::int64_t id, const std::string& error, Millis next_probe) {
   auto r = c_->exec("mark alert failed",
                     "UPDATE outbox SET status = 'failed', attempts = attempts + 1, "
-                    "last_error = $2, next_attempt = $3 WHERE id = $1",
+                    "last_error = $2, next_attempt = $3, hold = '' WHERE id = $1",
                     id, error, next_probe);
   if (!r) return Error{r.error()};
   return Ok{};
@@ -470,11 +541,11 @@ Result<std::vector<OutboxRow>> PgStore::failed_heads() {
   return read_outbox_rows(r.value());
 }
 
-Status PgStore::defer(std::int64_t id, Millis next_attempt, const std::string& note) {
+Status PgStore::defer(std::int64_t id, Millis next_attempt, Hold why, const std::string& note) {
   auto r = c_->exec("defer alert",
                     "UPDATE outbox SET next_attempt = $2, last_error = CASE WHEN $3 = '' THEN "
-                    "last_error ELSE $3 END WHERE id = $1 AND status = 'pending'",
-                    id, next_attempt, note);
+                    "last_error ELSE $3 END, hold = $4 WHERE id = $1 AND status = 'pending'",
+                    id, next_attempt, note, to_string(why));
   if (!r) return Error{r.error()};
   return Ok{};
 }
@@ -524,8 +595,8 @@ Result<int> PgStore::retry_failed(const std::string& webhook) {
   Tx tx(*c_);
   if (auto s = tx.begin(); !s) return Error{s.error()};
   auto r = c_->exec("re-queue failed alerts",
-                    "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt = 0 "
-                    "WHERE status = 'failed' AND ($1 = '' OR webhook = $1)",
+                    "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt = 0, "
+                    "hold = '' WHERE status = 'failed' AND ($1 = '' OR webhook = $1)",
                     webhook);
   if (!r) return fail<int>(r);
   const int requeued = static_cast<int>(r->affected());
@@ -537,7 +608,7 @@ Result<int> PgStore::retry_failed(const std::string& webhook) {
 
 Status PgStore::make_due(const std::string& webhook) {
   auto r = c_->exec("make pending alerts due",
-                    "UPDATE outbox SET next_attempt = 0 WHERE status = 'pending' AND "
+                    "UPDATE outbox SET next_attempt = 0, hold = '' WHERE status = 'pending' AND "
                     "next_attempt > 0 AND ($1 = '' OR webhook = $1)",
                     webhook);
   if (!r) return Error{r.error()};
@@ -647,7 +718,7 @@ Result<std::vector<EndpointQueue>> PgStore::endpoint_queues() {
   for (auto& q : out) {
     auto head = c_->exec("read queue head",
                          "SELECT id, topic, webhook_id, attempts, next_attempt, created, "
-                         "last_error FROM outbox WHERE webhook = $1 AND status = 'pending' "
+                         "last_error, hold FROM outbox WHERE webhook = $1 AND status = 'pending' "
                          "ORDER BY id LIMIT 1",
                          q.webhook);
     if (!head) return fail<std::vector<EndpointQueue>>(head);
@@ -661,6 +732,7 @@ Result<std::vector<EndpointQueue>> PgStore::endpoint_queues() {
       h.next_attempt = head->i64(0, 4);
       h.created = head->i64(0, 5);
       h.last_error = head->text(0, 6);
+      h.hold = hold_from_string(head->text(0, 7));
       h.status = "pending";
       q.head = std::move(h);
     }

@@ -4,6 +4,8 @@
 #include <utility>
 
 #include "storage/fts_tokenizer.h"
+#include "storage/pg.h"
+#include "storage/pg_store.h"
 #include "storage/sqlite.h"
 #include "storage/sqlite_store.h"
 
@@ -332,9 +334,11 @@ bool SqliteStore::ping() {
 }
 
 Result<std::unique_ptr<Store>> Store::open(const std::string& database) {
-  if (database.rfind("postgresql://", 0) == 0 || database.rfind("postgres://", 0) == 0)
-    return Error{"storage: " + database.substr(0, database.find(':')) +
-                 ": this rasid is built without the PostgreSQL backend"};
+  if (pg::is_uri(database)) {
+    auto p = PgStore::open(database);
+    if (!p) return Error{p.error()};
+    return std::unique_ptr<Store>(std::move(p).value());
+  }
   auto s = SqliteStore::open(database);
   if (!s) return Error{s.error()};
   return std::unique_ptr<Store>(std::move(s).value());
