@@ -91,6 +91,37 @@ TEST_F(PgStoreTest, RacingInstancesStoreEachEntryAndAlertOnce) {
   EXPECT_EQ(rows->size(), static_cast<std::size_t>(kArticles));
 }
 
+// record_poll's `prepare` (story ids, alerts) runs after every other instance's poll that
+// began before it has committed: it sees their articles (the writers' advisory lock).
+TEST_F(PgStoreTest, RecordPollPrepareSeesWhatAnotherInstanceCommittedBefore) {
+  auto a = open();
+  auto b = open();
+  ASSERT_TRUE(a && b);
+  std::atomic<bool> a_inside{false};
+  std::thread first([&] {
+    PollRecord r;
+    r.state.name = "one";
+    r.articles.push_back({news("a", "one"), {}, {}, {}});
+    auto res = a->record_poll(r, [&](PollRecord&) {
+      a_inside = true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    });
+    EXPECT_TRUE(res.ok()) << res.error();
+  });
+  while (!a_inside) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  std::size_t seen_by_b = 99;
+  PollRecord r;
+  r.state.name = "two";
+  r.articles.push_back({news("b", "two"), {}, {}, {}});
+  auto res = b->record_poll(r, [&](PollRecord&) {
+    auto recent = b->recent_articles(0, 10);
+    if (recent.ok()) seen_by_b = recent->size();
+  });
+  first.join();
+  ASSERT_TRUE(res.ok()) << res.error();
+  EXPECT_EQ(seen_by_b, 1u) << "the second poll's prepare ran before the first committed";
+}
+
 // The same articles and queries on both backends give the same answers: the tsquery over rasid's
 // own terms finds what the FTS5 "rasid" tokenizer finds, for the queries rasid writes.
 TEST_F(PgStoreTest, SearchAnswersAsSqliteDoes) {

@@ -59,7 +59,7 @@ std::string schema_objects(PgCluster& cl, const std::string& db) {
 
 TEST_F(PgTest, MigrationsApplyFromZero) {
   const std::string uri = cluster_->create_database();
-  const std::string db = uri.substr(uri.find("///") + 3, uri.find('?') - uri.find("///") - 3);
+  const std::string db = PgCluster::database_name(uri);
   auto c = connect(uri);
   ASSERT_TRUE(c);
   auto before = schema_version(*c);
@@ -203,7 +203,7 @@ TEST_F(PgTest, ParamsAndTypedRowsRoundTrip) {
 
 TEST_F(PgTest, SearchTermsAreRasidsOwnLexemes) {
   const std::string uri = cluster_->create_database();
-  const std::string db = uri.substr(uri.find("///") + 3, uri.find('?') - uri.find("///") - 3);
+  const std::string db = PgCluster::database_name(uri);
   auto c = connect(uri);
   ASSERT_TRUE(c);
   ASSERT_TRUE(migrate(*c).ok());
@@ -247,7 +247,7 @@ TEST_F(PgTest, RedactedHidesPasswords) {
 // ever shows one.
 TEST_F(PgTest, PasswordFromPassfileNeverInErrors) {
   const std::string uri = cluster_->create_database();
-  const std::string db = uri.substr(uri.find("///") + 3, uri.find('?') - uri.find("///") - 3);
+  const std::string db = PgCluster::database_name(uri);
   cluster_->create_role("writer_pf", "pf-s3cret-🔑", db);
   const std::string dir = testing::make_temp_dir();
   const std::string passfile = dir + "/pgpass";
@@ -294,7 +294,7 @@ TEST_F(PgTest, PasswordFromPassfileNeverInErrors) {
 
 TEST_F(PgTest, PasswordFromCredentialsDirectory) {
   const std::string uri = cluster_->create_database();
-  const std::string db = uri.substr(uri.find("///") + 3, uri.find('?') - uri.find("///") - 3);
+  const std::string db = PgCluster::database_name(uri);
   cluster_->create_role("writer_cd", "cd-s3cret", db);
   const std::string dir = testing::make_temp_dir();
   const char* old = std::getenv("CREDENTIALS_DIRECTORY");

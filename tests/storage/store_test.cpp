@@ -11,6 +11,7 @@
 
 #include "storage/fts_tokenizer.h"
 #include "storage/sqlite_store.h"
+#include "tests/support/pg_cluster.h"
 
 namespace rasid::storage {
 namespace {
@@ -83,6 +84,43 @@ NewArticle article(const std::string& n, const std::string& source = "aljazeera"
 NewAlert alert_for(const std::string& webhook, const std::string& topic, const std::string& id) {
   return NewAlert{webhook, topic, id, R"({"type":"article.matched","topic":")" + topic + "\"}"};
 }
+
+// The contract tests run on both backends (storage/store.h): a SQLite file in a temporary
+// directory, and a fresh database of this binary's throwaway PostgreSQL cluster
+// (tests/support/pg_cluster.h; skipped with the reason where PostgreSQL is missing).
+class StoreBackend : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == "postgresql") {
+      std::string why;
+      cluster_ = testing::PgCluster::shared(&why);
+      if (!cluster_) GTEST_SKIP() << why;
+      database_ = cluster_->create_database();
+    } else {
+      database_ = dir_.file("rasid.db");
+    }
+  }
+  bool sqlite() const { return GetParam() == "sqlite"; }
+  // What Store::open takes: the SQLite file's path or the PostgreSQL URI.
+  const std::string& database() const { return database_; }
+  // One number from raw SQL on a connection of its own, for checks the contract does not expose.
+  std::int64_t count(const std::string& sql) {
+    if (sqlite()) return scalar(database_, sql);
+    return std::stoll("0" + cluster_->query(testing::PgCluster::database_name(database_), sql));
+  }
+
+ private:
+  TempDir dir_;
+  testing::PgCluster* cluster_ = nullptr;
+  std::string database_;
+};
+
+class StoreArticles : public StoreBackend {};
+class StoreSources : public StoreBackend {};
+class StoreOutbox : public StoreBackend {};
+class StorePersistence : public StoreBackend {};
+class StoreConcurrency : public StoreBackend {};
+class StoreStories : public StoreBackend {};
 
 TEST(StoreMigrations, EmptyDatabaseGetsLatestSchemaInWalMode) {
   TempDir dir;
@@ -204,9 +242,8 @@ TEST(StoreMigrations, UnopenablePathIsAnError) {
   EXPECT_NE(r.error().find("/nonexistent-dir-rasid/sub/rasid.db"), std::string::npos);
 }
 
-TEST(StoreArticles, AddWritesArticleMatchesAndAlertsTogether) {
-  TempDir dir;
-  const auto path = dir.file("rasid.db");
+TEST_P(StoreArticles, AddWritesArticleMatchesAndAlertsTogether) {
+  const auto path = database();
   auto store = open_ok(path);
   ASSERT_TRUE(store);
   auto r = store->add_article(
@@ -218,8 +255,8 @@ TEST(StoreArticles, AddWritesArticleMatchesAndAlertsTogether) {
   EXPECT_GT(r->article_id, 0);
   EXPECT_EQ(r->story_id, r->article_id);  // a new story is its own id
   EXPECT_EQ(r->alerts_added, 3);
-  EXPECT_EQ(scalar(path, "SELECT count(*) FROM matches"), 2);
-  EXPECT_EQ(scalar(path, "SELECT count(*) FROM outbox WHERE status = 'pending'"), 3);
+  EXPECT_EQ(count("SELECT count(*) FROM matches"), 2);
+  EXPECT_EQ(count("SELECT count(*) FROM outbox WHERE status = 'pending'"), 3);
   auto a = store->article(r->article_id);
   ASSERT_TRUE(a.ok());
   ASSERT_TRUE(a->has_value());
@@ -239,9 +276,8 @@ TEST(StoreArticles, AddWritesArticleMatchesAndAlertsTogether) {
 
 // One failing insert (an alert without an id violates a CHECK) undoes the article, the FTS row,
 // the seen mark and the matches written before it in the same call.
-TEST(StoreArticles, FailingInsertRollsBackEverything) {
-  TempDir dir;
-  const auto path = dir.file("rasid.db");
+TEST_P(StoreArticles, FailingInsertRollsBackEverything) {
+  const auto path = database();
   auto store = open_ok(path);
   ASSERT_TRUE(store);
   auto r =
@@ -249,26 +285,28 @@ TEST(StoreArticles, FailingInsertRollsBackEverything) {
                          {alert_for("ops", "beirut", "msg_a"), alert_for("ops", "beirut", "")});
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.error().find("insert alert"), std::string::npos) << r.error();
-  for (const char* t : {"articles", "matches", "outbox", "seen", "articles_fts"})
-    EXPECT_EQ(scalar(path, std::string("SELECT count(*) FROM ") + t), 0) << t;
+  for (const char* t : {"articles", "matches", "outbox", "seen"})
+    EXPECT_EQ(count(std::string("SELECT count(*) FROM ") + t), 0) << t;
+  if (sqlite()) {
+    EXPECT_EQ(count("SELECT count(*) FROM articles_fts"), 0);
+  }
   auto seen = store->seen("aljazeera", "guid-1");
   ASSERT_TRUE(seen.ok());
   EXPECT_FALSE(seen.value());
   // A failing match insert (empty topic) rolls back too.
   auto r2 = store->add_article(article("1"), {{"", "x"}}, {});
   ASSERT_FALSE(r2.ok());
-  EXPECT_EQ(scalar(path, "SELECT count(*) FROM articles"), 0);
+  EXPECT_EQ(count("SELECT count(*) FROM articles"), 0);
   // The connection is usable afterwards and the same article can be stored.
   auto ok =
       store->add_article(article("1"), {{"beirut", "x"}}, {alert_for("ops", "beirut", "msg_a")});
   ASSERT_TRUE(ok.ok()) << ok.error();
   EXPECT_EQ(ok->alerts_added, 1);
-  EXPECT_EQ(scalar(path, "SELECT count(*) FROM articles"), 1);
+  EXPECT_EQ(count("SELECT count(*) FROM articles"), 1);
 }
 
-TEST(StoreArticles, DuplicatesWriteNothing) {
-  TempDir dir;
-  const auto path = dir.file("rasid.db");
+TEST_P(StoreArticles, DuplicatesWriteNothing) {
+  const auto path = database();
   auto store = open_ok(path);
   ASSERT_TRUE(store);
   auto first =
@@ -289,15 +327,14 @@ TEST(StoreArticles, DuplicatesWriteNothing) {
   auto d2 = store->add_article(moved, {}, {alert_for("ops", "beirut", "msg_y")});
   ASSERT_TRUE(d2.ok());
   EXPECT_TRUE(d2->duplicate);
-  EXPECT_EQ(scalar(path, "SELECT count(*) FROM articles"), 1);
-  EXPECT_EQ(scalar(path, "SELECT count(*) FROM matches"), 1);
-  EXPECT_EQ(scalar(path, "SELECT count(*) FROM outbox"), 1);
-  EXPECT_EQ(scalar(path, "SELECT count(*) FROM seen"), 1);
+  EXPECT_EQ(count("SELECT count(*) FROM articles"), 1);
+  EXPECT_EQ(count("SELECT count(*) FROM matches"), 1);
+  EXPECT_EQ(count("SELECT count(*) FROM outbox"), 1);
+  EXPECT_EQ(count("SELECT count(*) FROM seen"), 1);
 }
 
-TEST(StoreArticles, RepeatedWebhookIdIsIgnoredAndStoriesGroupSources) {
-  TempDir dir;
-  auto store = open_ok(dir.file("rasid.db"));
+TEST_P(StoreArticles, RepeatedWebhookIdIsIgnoredAndStoriesGroupSources) {
+  auto store = open_ok(database());
   ASSERT_TRUE(store);
   auto first = store->add_article(article("1"), {{"beirut", "x"}},
                                   {alert_for("ops", "beirut", "msg_story1")});
@@ -318,9 +355,8 @@ TEST(StoreArticles, RepeatedWebhookIdIsIgnoredAndStoriesGroupSources) {
   EXPECT_EQ(pending->size(), 1u);
 }
 
-TEST(StoreArticles, EmptyCanonicalFallsBackToUrl) {
-  TempDir dir;
-  auto store = open_ok(dir.file("rasid.db"));
+TEST_P(StoreArticles, EmptyCanonicalFallsBackToUrl) {
+  auto store = open_ok(database());
   ASSERT_TRUE(store);
   auto a = article("1");
   a.canonical.clear();
@@ -335,9 +371,8 @@ TEST(StoreArticles, EmptyCanonicalFallsBackToUrl) {
   EXPECT_FALSE(bad.ok());
 }
 
-TEST(StoreArticles, RecentAndSearch) {
-  TempDir dir;
-  auto store = open_ok(dir.file("rasid.db"));
+TEST_P(StoreArticles, RecentAndSearch) {
+  auto store = open_ok(database());
   ASSERT_TRUE(store);
   for (int i = 0; i < 5; ++i)
     ASSERT_TRUE(store->add_article(article(std::to_string(i)), {}, {}).ok());
@@ -363,9 +398,8 @@ TEST(StoreArticles, RecentAndSearch) {
   EXPECT_FALSE(bad.ok());
 }
 
-TEST(StoreSources, FreshStateRoundTripAndSeenKeys) {
-  TempDir dir;
-  auto store = open_ok(dir.file("rasid.db"));
+TEST_P(StoreSources, FreshStateRoundTripAndSeenKeys) {
+  auto store = open_ok(database());
   ASSERT_TRUE(store);
   auto fresh = store->source("bbc");
   ASSERT_TRUE(fresh.ok());
@@ -421,9 +455,8 @@ TEST(StoreSources, FreshStateRoundTripAndSeenKeys) {
   EXPECT_FALSE(other.value());
 }
 
-TEST(StoreOutbox, OnlyTheOldestPendingRowPerWebhookIsDue) {
-  TempDir dir;
-  auto store = open_ok(dir.file("rasid.db"));
+TEST_P(StoreOutbox, OnlyTheOldestPendingRowPerWebhookIsDue) {
+  auto store = open_ok(database());
   ASSERT_TRUE(store);
   // ops gets rows from articles 1..3, chat one row from article 2.
   ASSERT_TRUE(store->add_article(article("1"), {{"t", ""}}, {alert_for("ops", "t", "o1")}).ok());
@@ -526,9 +559,8 @@ TEST(StoreOutbox, OnlyTheOldestPendingRowPerWebhookIsDue) {
   EXPECT_EQ(all->size(), 2u);
 }
 
-TEST(StoreOutbox, DueLimitIsHonoured) {
-  TempDir dir;
-  auto store = open_ok(dir.file("rasid.db"));
+TEST_P(StoreOutbox, DueLimitIsHonoured) {
+  auto store = open_ok(database());
   ASSERT_TRUE(store);
   std::vector<NewAlert> alerts;
   for (int i = 0; i < 5; ++i)
@@ -539,9 +571,8 @@ TEST(StoreOutbox, DueLimitIsHonoured) {
   EXPECT_EQ(due->size(), 3u);
 }
 
-TEST(StorePersistence, ReopenKeepsEverything) {
-  TempDir dir;
-  const auto path = dir.file("rasid.db");
+TEST_P(StorePersistence, ReopenKeepsEverything) {
+  const auto path = database();
   std::int64_t id = 0;
   {
     auto store = open_ok(path);
@@ -585,9 +616,8 @@ TEST(StorePersistence, ReopenKeepsEverything) {
 
 // Two connections on one file (daemon + CLI, or two daemons by mistake) write at the same time:
 // busy_timeout + BEGIN IMMEDIATE serialize them without errors or lost rows.
-TEST(StoreConcurrency, TwoConnectionsWriteWithoutBusyErrors) {
-  TempDir dir;
-  const auto path = dir.file("rasid.db");
+TEST_P(StoreConcurrency, TwoConnectionsWriteWithoutBusyErrors) {
+  const auto path = database();
   ASSERT_TRUE(open_ok(path));
   auto writer = [&](const std::string& source, int* failures) {
     auto store = Store::open(path);
@@ -610,8 +640,8 @@ TEST(StoreConcurrency, TwoConnectionsWriteWithoutBusyErrors) {
   t2.join();
   EXPECT_EQ(f1, 0);
   EXPECT_EQ(f2, 0);
-  EXPECT_EQ(scalar(path, "SELECT count(*) FROM articles"), 300);
-  EXPECT_EQ(scalar(path, "SELECT count(*) FROM outbox"), 300);
+  EXPECT_EQ(count("SELECT count(*) FROM articles"), 300);
+  EXPECT_EQ(count("SELECT count(*) FROM outbox"), 300);
 }
 
 }  // namespace
@@ -620,9 +650,8 @@ TEST(StoreConcurrency, TwoConnectionsWriteWithoutBusyErrors) {
 namespace rasid::storage {
 namespace {
 
-TEST(StoreOutbox, QueueHeadsAndDeferDoNotCountAttempts) {
-  TempDir dir;
-  auto store = open_ok(dir.file("rasid.db"));
+TEST_P(StoreOutbox, QueueHeadsAndDeferDoNotCountAttempts) {
+  auto store = open_ok(database());
   ASSERT_TRUE(store);
   ASSERT_TRUE(store
                   ->add_article(article("1"), {{"t", ""}},
@@ -653,9 +682,8 @@ TEST(StoreOutbox, QueueHeadsAndDeferDoNotCountAttempts) {
 
 // Why a row waits is data (outbox.hold), read back by every view of the row, whatever its note
 // says; a row that is tried, or made due, is no longer held.
-TEST(StoreOutbox, DeferRecordsWhyARowWaits) {
-  TempDir dir;
-  const std::string path = dir.file("rasid.db");
+TEST_P(StoreOutbox, DeferRecordsWhyARowWaits) {
+  const std::string path = database();
   {
     auto store = open_ok(path);
     ASSERT_TRUE(store);
@@ -696,7 +724,7 @@ TEST(StoreOutbox, DeferRecordsWhyARowWaits) {
 
 // Migration 9 marks, once, the rows a deliverer before it paused after a 410 (its note then was
 // the only record); other rows are not held.
-TEST(StoreOutbox, MigrationNineMarksRowsPausedBeforeIt) {
+TEST(StoreMigrations, NineMarksOutboxRowsPausedBeforeIt) {
   TempDir dir;
   const std::string path = dir.file("rasid.db");
   {
@@ -759,9 +787,8 @@ TEST(StoreMigrations, ConcurrentOpenersOfAFreshFileMigrateOnce) {
 namespace rasid::storage {
 namespace {
 
-TEST(StoreSources, GuidDistrustPolicyPersists) {
-  TempDir dir;
-  const auto path = dir.file("rasid.db");
+TEST_P(StoreSources, GuidDistrustPolicyPersists) {
+  const auto path = database();
   {
     auto store = open_ok(path);
     ASSERT_TRUE(store);
@@ -779,9 +806,8 @@ TEST(StoreSources, GuidDistrustPolicyPersists) {
   EXPECT_EQ(store->guid_distrust("bbc").value(), "");
 }
 
-TEST(StoreSources, SiteTemplateBytesRoundTripAcrossReopen) {
-  TempDir dir;
-  const auto path = dir.file("rasid.db");
+TEST_P(StoreSources, SiteTemplateBytesRoundTripAcrossReopen) {
+  const auto path = database();
   // Binary bytes as SiteTemplate::serialize() writes them: NULs and bytes that are not UTF-8.
   std::string state("RSTM\x01\x00\x00\xff\xfe", 9);
   for (int i = 0; i < 4000; ++i) state.push_back(static_cast<char>(i * 37));
@@ -824,9 +850,8 @@ NewAlert story_update(const std::string& webhook, const std::string& id,
 // Found by a fresh try: after an outage the alert had failed (attempts used up) while its update
 // was still pending, so the update reached the receiver first. Queuing an update now queues its
 // failed alert again, ahead of it.
-TEST(StoreStories, AnUpdateNeverOvertakesItsFailedAlert) {
-  TempDir dir;
-  const auto path = dir.file("rasid.db");
+TEST_P(StoreStories, AnUpdateNeverOvertakesItsFailedAlert) {
+  const auto path = database();
   auto store = open_ok(path);
   ASSERT_TRUE(store);
   auto first = store->add_article(article("1"), {{"beirut", "x"}},
@@ -851,9 +876,8 @@ TEST(StoreStories, AnUpdateNeverOvertakesItsFailedAlert) {
   EXPECT_EQ(pending->at(1).webhook_id, "msg_update_bbc");
 }
 
-TEST(StoreStories, StoryUpdateNeedsItsAlertAndARepeatIsIgnored) {
-  TempDir dir;
-  const auto path = dir.file("rasid.db");
+TEST_P(StoreStories, StoryUpdateNeedsItsAlertAndARepeatIsIgnored) {
+  const auto path = database();
   auto store = open_ok(path);
   ASSERT_TRUE(store);
   auto first = store->add_article(article("1"), {{"beirut", "x"}},
@@ -872,11 +896,10 @@ TEST(StoreStories, StoryUpdateNeedsItsAlertAndARepeatIsIgnored) {
                                     story_update("desk", "msg_orphan", "msg_never_sent")});
   ASSERT_TRUE(second.ok()) << second.error();
   EXPECT_EQ(second->alerts_added, 1) << "no update without the alert it refers to";
-  EXPECT_EQ(scalar(path, "SELECT count(*) FROM outbox WHERE webhook_id = 'msg_orphan'"), 0);
-  EXPECT_EQ(scalar(path, "SELECT story_id FROM outbox WHERE webhook_id = 'msg_update_bbc'"), story);
-  EXPECT_EQ(scalar(path,
-                   "SELECT event = 'story.updated' FROM outbox WHERE webhook_id = "
-                   "'msg_update_bbc'"),
+  EXPECT_EQ(count("SELECT count(*) FROM outbox WHERE webhook_id = 'msg_orphan'"), 0);
+  EXPECT_EQ(count("SELECT story_id FROM outbox WHERE webhook_id = 'msg_update_bbc'"), story);
+  EXPECT_EQ(count("SELECT count(*) FROM outbox WHERE webhook_id = 'msg_update_bbc' AND "
+                  "event = 'story.updated'"),
             1);
   told = store->story_alerts(story);
   ASSERT_TRUE(told.ok());
@@ -911,6 +934,87 @@ TEST(StoreStories, StoryUpdateNeedsItsAlertAndARepeatIsIgnored) {
   EXPECT_EQ(store->story_copies(story, 2)->size(), 2u) << "the limit holds";
   EXPECT_TRUE(store->story_alerts(story + 1000)->empty());
 }
+
+// One poll in one transaction (Store::record_poll): everything it learned is written, or — when
+// any write fails — nothing of it, so the next poll fetches the same entries again. `prepare`
+// runs first, inside the transaction, and what it decides is written.
+TEST_P(StoreArticles, RecordPollWritesAllOrNothing) {
+  auto store = open_ok(database());
+  ASSERT_TRUE(store);
+  ASSERT_TRUE(store->add_article(article("old"), {}, {}).ok());
+  PollRecord poll;
+  poll.state.name = "aljazeera";
+  poll.state.status = "ok";
+  poll.state.next_check = 123456;
+  poll.seen = {"guid-gone"};
+  poll.articles.push_back({article("1"),
+                           {{"beirut", "x"}},
+                           {alert_for("ops", "beirut", "p1")},
+                           {"https://example.net/alias-1"}});
+  poll.articles.push_back({article("old"), {}, {}, {}});  // already stored: a duplicate
+  poll.guid_distrust = "guids repeat";
+  poll.site_template = std::string("\0tpl", 4);
+  poll.site_template_pages = 7;
+  int prepared = 0;
+  auto done = store->record_poll(poll, [&](PollRecord& r) {
+    ++prepared;
+    r.articles[0].article.title = "decided inside";  // what prepare decides is written
+  });
+  ASSERT_TRUE(done.ok()) << done.error();
+  EXPECT_EQ(prepared, 1);
+  ASSERT_EQ(done->articles.size(), 2u);
+  EXPECT_FALSE(done->articles[0].duplicate);
+  EXPECT_EQ(done->articles[0].alerts_added, 1);
+  EXPECT_TRUE(done->articles[1].duplicate);
+  auto stored = store->article(done->articles[0].article_id);
+  ASSERT_TRUE(stored.ok() && stored->has_value());
+  EXPECT_EQ(stored.value()->title, "decided inside");
+  auto seen = store->seen_keys(
+      "aljazeera", {"guid-nope", "guid-gone", "guid-1", "guid-old", "https://example.net/alias-1"});
+  ASSERT_TRUE(seen.ok()) << seen.error();
+  EXPECT_EQ(seen.value(), (std::vector<std::string>{"guid-gone", "guid-1", "guid-old",
+                                                    "https://example.net/alias-1"}));
+  EXPECT_EQ(store->guid_distrust("aljazeera").value(), "guids repeat");
+  EXPECT_EQ(store->site_template("aljazeera").value(), std::string("\0tpl", 4));
+  EXPECT_EQ(store->site_template_pages("aljazeera").value(), 7);
+  EXPECT_EQ(store->source("aljazeera").value().next_check, 123456);
+
+  // A poll whose second article cannot be written (an alert without an id) writes nothing.
+  PollRecord bad;
+  bad.state.name = "aljazeera";
+  bad.state.next_check = 999;
+  bad.seen = {"guid-bad-seen"};
+  bad.articles.push_back({article("2"), {{"beirut", "x"}}, {alert_for("ops", "beirut", "p2")}, {}});
+  bad.articles.push_back({article("3"), {}, {alert_for("ops", "beirut", "")}, {}});
+  bad.guid_distrust = "";
+  auto failed = store->record_poll(bad);
+  ASSERT_FALSE(failed.ok());
+  EXPECT_NE(failed.error().find("example.net/news/3"), std::string::npos) << failed.error();
+  EXPECT_EQ(count("SELECT count(*) FROM articles"), 2);
+  EXPECT_EQ(count("SELECT count(*) FROM outbox"), 1);
+  EXPECT_TRUE(store->seen_keys("aljazeera", {"guid-2", "guid-bad-seen"}).value().empty());
+  EXPECT_EQ(store->guid_distrust("aljazeera").value(), "guids repeat");
+  EXPECT_EQ(store->source("aljazeera").value().next_check, 123456);
+  // The store is usable afterwards, and the same poll goes through without the bad entry.
+  bad.articles.pop_back();
+  auto again = store->record_poll(bad);
+  ASSERT_TRUE(again.ok()) << again.error();
+  EXPECT_EQ(count("SELECT count(*) FROM articles"), 3);
+  EXPECT_EQ(store->source("aljazeera").value().next_check, 999);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreArticles, ::testing::Values("sqlite", "postgresql"),
+                         [](const auto& info) { return info.param; });
+INSTANTIATE_TEST_SUITE_P(Backends, StoreSources, ::testing::Values("sqlite", "postgresql"),
+                         [](const auto& info) { return info.param; });
+INSTANTIATE_TEST_SUITE_P(Backends, StoreOutbox, ::testing::Values("sqlite", "postgresql"),
+                         [](const auto& info) { return info.param; });
+INSTANTIATE_TEST_SUITE_P(Backends, StorePersistence, ::testing::Values("sqlite", "postgresql"),
+                         [](const auto& info) { return info.param; });
+INSTANTIATE_TEST_SUITE_P(Backends, StoreConcurrency, ::testing::Values("sqlite", "postgresql"),
+                         [](const auto& info) { return info.param; });
+INSTANTIATE_TEST_SUITE_P(Backends, StoreStories, ::testing::Values("sqlite", "postgresql"),
+                         [](const auto& info) { return info.param; });
 
 }  // namespace
 }  // namespace rasid::storage

@@ -243,6 +243,13 @@ std::string PgCluster::uri(const std::string& db, const std::string& user) const
   return "postgresql:///" + db + "?host=" + dir_ + "&user=" + user;
 }
 
+std::string PgCluster::database_name(const std::string& uri) {
+  const std::size_t b = uri.find(":///");
+  if (b == std::string::npos) return {};
+  const std::size_t e = uri.find('?', b + 4);
+  return uri.substr(b + 4, e == std::string::npos ? std::string::npos : e - b - 4);
+}
+
 std::string PgCluster::create_database() {
   const std::string name = "t_" + std::to_string(++databases_);
   query("postgres", "CREATE DATABASE " + name);

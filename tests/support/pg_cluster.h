@@ -39,6 +39,8 @@ class PgCluster {
   // A fresh, empty database (t_1, t_2, …) and the URI that reaches it as the superuser:
   // postgresql:///t_1?host=<socket dir>&user=postgres
   std::string create_database();
+  // The database name in a URI uri() made ("t_1").
+  static std::string database_name(const std::string& uri);
   // The URI of database `db` for `user` (no password in it).
   std::string uri(const std::string& db, const std::string& user = "postgres") const;
   // Creates a login role that must authenticate with `password`, allowed to use database `db`.
