@@ -1,5 +1,5 @@
 // store_bench — throughput of the storage paths the daemon uses per article and per alert.
-// Usage: store_bench [articles=5000] [dir=/tmp]
+// Usage: store_bench [articles=5000] [dir=/tmp | postgresql://… URI of an empty database]
 // Each article: ~3 KB of Arabic body, 2 matches, 2 outbox rows, written with add_article (one
 // transaction each: article + FTS row + seen mark + matches + outbox). Then: seen() lookups,
 // duplicate add_article, and draining the outbox with queue_heads + mark_delivered.
@@ -27,7 +27,10 @@ static double cpu(std::clock_t a, std::clock_t b) {
 int main(int argc, char** argv) {
   const int n = argc > 1 ? std::atoi(argv[1]) : 5000;
   const std::string dir = argc > 2 ? argv[2] : "/tmp";
-  const std::string path = dir + "/rasid-store-bench-" + std::to_string(getpid()) + ".db";
+  // A postgresql:// URI benchmarks the PostgreSQL backend instead (an empty database).
+  const bool pg = dir.rfind("postgres", 0) == 0;
+  const std::string path =
+      pg ? dir : dir + "/rasid-store-bench-" + std::to_string(getpid()) + ".db";
   auto opened = Store::open(path);
   if (!opened.ok()) {
     std::fprintf(stderr, "%s\n", opened.error().c_str());
@@ -89,7 +92,7 @@ int main(int argc, char** argv) {
   }
   auto t4 = Clock::now();
   const auto c4 = std::clock();
-  const auto size = std::filesystem::file_size(path);
+  const auto size = pg ? 0 : std::filesystem::file_size(path);
   std::printf(
       "add_article (2 matches, 2 alerts, 3 KB body): %d in %.2f s = %.0f articles/s "
       "(CPU %.2f s = %.0f us/article)\n",
@@ -102,8 +105,9 @@ int main(int argc, char** argv) {
       "outbox drain (queue_heads + mark_delivered): %d rows in %.2f s = %.0f rows/s "
       "(CPU %.0f us/row)\n",
       delivered, secs(t3, t4), delivered / secs(t3, t4), 1e6 * cpu(c3, c4) / delivered);
-  std::printf("database size: %.1f MB (%s)\n", size / 1e6, path.c_str());
+  if (!pg) std::printf("database size: %.1f MB (%s)\n", size / 1e6, path.c_str());
   opened.value().reset();
-  for (const char* ext : {"", "-wal", "-shm"}) std::filesystem::remove(path + ext);
+  if (!pg)
+    for (const char* ext : {"", "-wal", "-shm"}) std::filesystem::remove(path + ext);
   return hits == n && dups == (n + 4) / 5 && delivered == 2 * n ? 0 : 1;
 }

@@ -478,7 +478,7 @@ Status PgStore::scan_articles(const std::string& fts_query, Millis since,
 Result<std::vector<OutboxRow>> PgStore::due_alerts(Millis now, int limit) {
   auto r = c_->exec("list due alerts",
                     OUTBOX_HEADS "SELECT " OUTBOX_COLS
-                                 " FROM outbox WHERE id IN (SELECT id FROM heads) AND "
+                                 " FROM outbox WHERE id = ANY (ARRAY(SELECT id FROM heads)) AND "
                                  "next_attempt <= $1 ORDER BY next_attempt, id LIMIT $2",
                     now, limit);
   if (!r) return fail<std::vector<OutboxRow>>(r);
@@ -486,8 +486,9 @@ Result<std::vector<OutboxRow>> PgStore::due_alerts(Millis now, int limit) {
 }
 
 Result<std::optional<Millis>> PgStore::next_alert_due() {
-  auto r = c_->exec("next alert due", OUTBOX_HEADS
-                    "SELECT MIN(next_attempt) FROM outbox WHERE id IN (SELECT id FROM heads)");
+  auto r =
+      c_->exec("next alert due", OUTBOX_HEADS
+               "SELECT MIN(next_attempt) FROM outbox WHERE id = ANY (ARRAY(SELECT id FROM heads))");
   if (!r) return fail<std::optional<Millis>>(r);
   if (r->empty() || r->is_null(0, 0)) return std::optional<Millis>();
   return std::optional<Millis>(r->i64(0, 0));
@@ -553,7 +554,7 @@ Status PgStore::defer(std::int64_t id, Millis next_attempt, Hold why, const std:
 Result<std::vector<OutboxRow>> PgStore::queue_heads(int limit) {
   auto r = c_->exec("list outbox queue heads",
                     OUTBOX_HEADS "SELECT " OUTBOX_COLS
-                                 " FROM outbox WHERE id IN (SELECT id FROM heads) "
+                                 " FROM outbox WHERE id = ANY (ARRAY(SELECT id FROM heads)) "
                                  "ORDER BY next_attempt, id LIMIT $1",
                     limit);
   if (!r) return fail<std::vector<OutboxRow>>(r);
