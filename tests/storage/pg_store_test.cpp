@@ -215,7 +215,10 @@ TEST(PgStoreRestart, WritesCarryOnAcrossARestartAndAnOutage) {
   EXPECT_NE(down.error().find("storage: "), std::string::npos) << down.error();
   cluster->start();
   Result<AddResult> back = Error{"not tried"};
-  for (int i = 0; i < 200 && !(back = store.add_article(news("3"), {}, {})).ok(); ++i)
+  // Attempts back off (100 ms doubling): the store is back within a few seconds of the server.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+  while (!(back = store.add_article(news("3"), {}, {})).ok() &&
+         std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   ASSERT_TRUE(back.ok()) << back.error();
   EXPECT_FALSE(back->duplicate);

@@ -121,6 +121,7 @@ class StoreOutbox : public StoreBackend {};
 class StorePersistence : public StoreBackend {};
 class StoreConcurrency : public StoreBackend {};
 class StoreStories : public StoreBackend {};
+class StoreEngine : public StoreBackend {};
 
 TEST(StoreMigrations, EmptyDatabaseGetsLatestSchemaInWalMode) {
   TempDir dir;
@@ -1003,6 +1004,18 @@ TEST_P(StoreArticles, RecordPollWritesAllOrNothing) {
   EXPECT_EQ(store->source("aljazeera").value().next_check, 999);
 }
 
+// Store::open picks the engine from what it is given, migrates it, and the store answers ping().
+TEST_P(StoreEngine, OpenPicksTheEngineAndMigrates) {
+  auto store = open_ok(database());
+  ASSERT_TRUE(store);
+  EXPECT_EQ(std::string(store->engine()), GetParam());
+  EXPECT_TRUE(store->ping());
+  EXPECT_EQ(store->schema_version(), store->latest_version());
+  EXPECT_GE(store->latest_version(), 1);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreEngine, ::testing::Values("sqlite", "postgresql"),
+                         [](const auto& info) { return info.param; });
 INSTANTIATE_TEST_SUITE_P(Backends, StoreArticles, ::testing::Values("sqlite", "postgresql"),
                          [](const auto& info) { return info.param; });
 INSTANTIATE_TEST_SUITE_P(Backends, StoreSources, ::testing::Values("sqlite", "postgresql"),
