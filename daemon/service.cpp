@@ -516,14 +516,19 @@ int run_service(const ServiceOptions& options) {
     log::set_min_level(log::Level::warning);
   else if (d.log_level == "error")
     log::set_min_level(log::Level::error);
-  std::error_code ec;
-  auto parent = std::filesystem::path(d.database).parent_path();
-  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
   // One daemon per SQLite file (storage/instance_lock.h): a second one would deliver twice.
-  auto lock = storage::InstanceLock::acquire(d.database);
-  if (!lock) {
-    log::error(lock.error());
-    return 1;
+  // A PostgreSQL URI names no file: nothing to create or lock here.
+  std::unique_ptr<storage::InstanceLock> lock;
+  if (!storage::is_server_uri(d.database)) {
+    std::error_code ec;
+    auto parent = std::filesystem::path(d.database).parent_path();
+    if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+    auto held = storage::InstanceLock::acquire(d.database);
+    if (!held) {
+      log::error(held.error());
+      return 1;
+    }
+    lock = std::move(held).value();
   }
   auto store = storage::Store::open(d.database);
   if (!store) {

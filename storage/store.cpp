@@ -333,6 +333,8 @@ bool SqliteStore::ping() {
   return ok && sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr) == SQLITE_OK;
 }
 
+bool is_server_uri(std::string_view database) { return pg::is_uri(database); }
+
 Result<std::unique_ptr<Store>> Store::open(const std::string& database) {
   if (pg::is_uri(database)) {
     auto p = PgStore::open(database);

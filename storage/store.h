@@ -380,4 +380,8 @@ class Store {
 
 Millis now_ms();
 
+// True when `database` names a PostgreSQL server (a postgresql:// or postgres:// URI) rather than
+// a SQLite file: no parent directory to create, no file lock (storage/instance_lock.h) to take.
+bool is_server_uri(std::string_view database);
+
 }  // namespace rasid::storage
