@@ -6,3 +6,9 @@ add_test(NAME browser_status_page
                  ${CMAKE_BINARY_DIR}/browser-artifacts)
 set_tests_properties(browser_status_page PROPERTIES LABELS browser SKIP_RETURN_CODE 77
                      TIMEOUT 300)
+
+# The scale-out benchmark (issue 15; not a test): bench/scale_bench.cpp drives real `rasid run`
+# instances over loopback on SQLite or a throwaway PostgreSQL cluster; see BENCHMARKS.md.
+add_executable(scale_bench EXCLUDE_FROM_ALL ${CMAKE_CURRENT_LIST_DIR}/../bench/scale_bench.cpp)
+target_link_libraries(scale_bench PRIVATE rasid_testsupport)
+add_dependencies(scale_bench rasid)

@@ -198,10 +198,27 @@ PgCluster::~PgCluster() {
 void PgCluster::start() {
   if (pid_ > 0) return;
   const std::string log = dir_ + "/postgres." + std::to_string(starts_++) + ".log";
-  pid_ = spawn({bindir_ + "/postgres", "-D", dir_ + "/data", "-k", dir_, "-c",
-                "listen_addresses=", "-c", "fsync=off", "-c", "full_page_writes=off", "-c",
-                "synchronous_commit=off", "-c", "shared_buffers=16MB", "-c", "max_connections=60"},
-               log, dir_, drop_privileges_, uid_, gid_, true);
+  std::vector<std::string> argv{bindir_ + "/postgres", "-D", dir_ + "/data",      "-k", dir_, "-c",
+                                "listen_addresses=",   "-c", "max_connections=60"};
+  // Tests trade durability for speed; benchmarks set RASID_PG_DURABLE=1 to measure the server
+  // as an operator runs it (fsync, full-page writes, synchronous commit: PostgreSQL's defaults).
+  const char* durable = std::getenv("RASID_PG_DURABLE");
+  if (!durable || std::string(durable) != "1")
+    for (const char* o :
+         {"fsync=off", "full_page_writes=off", "synchronous_commit=off", "shared_buffers=16MB"}) {
+      argv.push_back("-c");
+      argv.push_back(o);
+    }
+  // Extra server settings, space-separated (benchmarks:
+  // shared_preload_libraries=pg_stat_statements).
+  if (const char* extra = std::getenv("RASID_PG_OPTIONS")) {
+    std::istringstream in(extra);
+    for (std::string o; in >> o;) {
+      argv.push_back("-c");
+      argv.push_back(o);
+    }
+  }
+  pid_ = spawn(argv, log, dir_, drop_privileges_, uid_, gid_, true);
   const std::string ping = "host=" + dir_ + " dbname=postgres user=postgres";
   const auto deadline = std::chrono::steady_clock::now() + 60s;
   while (PQping(ping.c_str()) != PQPING_OK) {
