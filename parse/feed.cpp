@@ -331,23 +331,15 @@ bool numeric_references(std::string_view in,
     std::size_t j = a + 1;
     if (j < in.size() && in[j] == '#') {
       // A reference to a C0 control (&#1;, &#x1B;) is no more a character than the byte.
-      bool hex = j + 1 < in.size() && (in[j + 1] == 'x' || in[j + 1] == 'X');
-      std::size_t d = j + (hex ? 2 : 1), k = d;
-      unsigned long v = 0;
-      while (k < in.size() && k - d < 8 &&
-             (hex ? std::isxdigit(static_cast<unsigned char>(in[k]))
-                  : std::isdigit(static_cast<unsigned char>(in[k])))) {
-        char c = static_cast<char>(std::tolower(static_cast<unsigned char>(in[k])));
-        v = v * (hex ? 16 : 10) + static_cast<unsigned long>(c <= '9' ? c - '0' : c - 'a' + 10);
-        ++k;
-      }
-      if (k == d || k >= in.size() || in[k] != ';') continue;
+      auto ref = numeric_char_ref(in, j, 8);
+      if (!ref) continue;
+      const unsigned long v = ref->code_point;
       if (v >= 0x20 || v == '\t' || v == '\n' || v == '\r') continue;
       if (in_verbatim(a)) continue;
       if (!any) out.reserve(in.size());
       any = true;
       out.append(in.substr(copied, a - copied));
-      copied = k + 1;
+      copied = ref->semicolon + 1;
       p = copied;
       continue;
     }
@@ -1190,6 +1182,23 @@ std::optional<std::chrono::seconds> publish_gap(const std::vector<Entry>& entrie
   for (size_t i = 1; i < dates.size(); ++i) gaps.push_back((dates[i - 1] - dates[i]).count());
   std::nth_element(gaps.begin(), gaps.begin() + static_cast<long>(gaps.size() / 2), gaps.end());
   return std::chrono::seconds(std::max<long long>(gaps[gaps.size() / 2], 0));
+}
+
+std::optional<CharRef> numeric_char_ref(std::string_view s, std::size_t hash,
+                                        std::size_t max_digits, bool upper_x) {
+  const bool hex = hash + 1 < s.size() && (s[hash + 1] == 'x' || (upper_x && s[hash + 1] == 'X'));
+  const std::size_t d = hash + (hex ? 2 : 1);
+  std::size_t k = d;
+  unsigned long v = 0;
+  while (k < s.size() && k - d < max_digits &&
+         (hex ? std::isxdigit(static_cast<unsigned char>(s[k]))
+              : std::isdigit(static_cast<unsigned char>(s[k])))) {
+    char c = static_cast<char>(std::tolower(static_cast<unsigned char>(s[k])));
+    v = v * (hex ? 16 : 10) + static_cast<unsigned long>(c <= '9' ? c - '0' : c - 'a' + 10);
+    ++k;
+  }
+  if (k == d || k >= s.size() || s[k] != ';') return std::nullopt;
+  return CharRef{v, k};
 }
 
 }  // namespace rasid::parse

@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "parse/feed_internal.h"
 #include "parse/parser.h"
 #include "text/text.h"
 #include "url/url.h"
@@ -522,22 +523,13 @@ bool inline_text(std::string_view s, std::string& raw) {
     if (c == '&') {
       std::size_t j = i + 1;
       if (j < s.size() && s[j] == '#') {
-        bool hex = j + 1 < s.size() && s[j + 1] == 'x';
-        std::size_t d = j + (hex ? 2 : 1), k = d;
-        unsigned long v = 0;
-        while (k < s.size() && k - d < 7 &&
-               (hex ? std::isxdigit(static_cast<unsigned char>(s[k]))
-                    : std::isdigit(static_cast<unsigned char>(s[k])))) {
-          char h = static_cast<char>(std::tolower(static_cast<unsigned char>(s[k])));
-          v = v * (hex ? 16 : 10) + static_cast<unsigned long>(h <= '9' ? h - '0' : h - 'a' + 10);
-          ++k;
-        }
-        bool ok = k > d && k < s.size() && s[k] == ';' &&
-                  ((v >= 0x20 && v < 0x7F) || (v >= 0xA0 && v < 0xD800) ||
-                   (v >= 0xE000 && v < 0xFFFE) || (v >= 0x10000 && v <= 0x10FFFF));
+        auto ref = numeric_char_ref(s, j, 7, /*upper_x=*/false);
+        const unsigned long v = ref ? ref->code_point : 0;
+        bool ok = ref && ((v >= 0x20 && v < 0x7F) || (v >= 0xA0 && v < 0xD800) ||
+                          (v >= 0xE000 && v < 0xFFFE) || (v >= 0x10000 && v <= 0x10FFFF));
         if (!ok) return false;
         append_utf8(raw, v);
-        i = k + 1;
+        i = ref->semicolon + 1;
         continue;
       }
       std::size_t k = j;

@@ -22,6 +22,16 @@ Result<Feed> parse_feed_utf8(std::string_view utf8, std::string_view url, std::o
 // rule is written; every feed format calls it.
 void drop_controls(std::string& s);
 
+// A numeric character reference whose '#' is at s[hash] ("#1575;", "#x627;"): its code point
+// and the index of its ';'. nullopt when it is not one: no digits, more than `max_digits`, no
+// ';' right after them, or an upper-case X when `upper_x` is false.
+struct CharRef {
+  unsigned long code_point = 0;
+  std::size_t semicolon = 0;
+};
+std::optional<CharRef> numeric_char_ref(std::string_view s, std::size_t hash,
+                                        std::size_t max_digits, bool upper_x = true);
+
 // Makes every string of the feed valid UTF-8 without C0 controls (other than \t \n \r).
 void sanitize_feed(Feed& f);
 
