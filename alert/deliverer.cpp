@@ -4,6 +4,7 @@
 
 #include "alert/alert.h"
 #include "common/log.h"
+#include "text/date.h"
 
 namespace rasid::alert {
 
@@ -16,7 +17,9 @@ constexpr int kHeadsLimit = 10000;
 constexpr Millis kUnknownWebhookDelay = 3600 * 1000;
 constexpr std::chrono::hours kMaxRetryAfter{24};
 // After a 410 the endpoint is left alone this long (its other rows wait, pending), then probed.
+// Rows queued for it later, while none are pending, go out as probes of their own.
 constexpr Millis kGonePause = 3600 * 1000;
+constexpr int kPauseBatch = 100000;  // pending rows of one endpoint deferred by a 410
 // An endpoint with failed alerts and nothing pending is probed this often (its oldest failed
 // alert is sent again; times the endpoint's retry_scale), so one that recovers gets them all.
 constexpr double kProbeMs = 10 * 60 * 1000;
@@ -37,7 +40,6 @@ struct Core : std::enable_shared_from_this<Core> {
   struct State {
     bool in_flight = false;
     Millis last_send = 0;
-    Millis gone_until = 0;  // set by a 410: the endpoint is disabled until then
     // The endpoint may have failed rows (unknown after a start: another run may have left
     // some). The first delivery that succeeds queues them again.
     bool may_have_failed = true;
@@ -51,7 +53,6 @@ struct Core : std::enable_shared_from_this<Core> {
   bool stopping = false;  // stop(): nothing new is sent; requests in flight finish
 
   void set_endpoints(std::vector<Endpoint> eps) {
-    for (auto& [name, st] : state) st.gone_until = 0;  // a reload may have fixed the URL
     std::map<std::string, Endpoint> next;
     for (auto& e : eps) next[e.name] = std::move(e);
     // Rows of a webhook that was unknown were deferred; now that it exists they are due.
@@ -84,6 +85,19 @@ struct Core : std::enable_shared_from_this<Core> {
                 " failed alerts queued again");
   }
 
+  // A 410: the endpoint's pending rows wait until `until` (then the first is the probe). The
+  // pause is data on the rows (Hold::endpoint_gone), not state of this process, so `rasid alerts
+  // retry` (another process) resumes the endpoint at once, and every instance sees the pause.
+  void pause(const std::string& webhook, Millis until) {
+    auto rows = store.outbox_rows("pending", webhook, kPauseBatch);
+    if (!rows) return log::error("alert: " + rows.error());
+    for (const auto& row : rows.value())
+      check(store.defer(
+          row.id, until, storage::Hold::endpoint_gone,
+          "endpoint disabled: it answered 410 Gone; next probe at " +
+              text::format_iso8601(std::chrono::sys_seconds(std::chrono::seconds(until / 1000)))));
+  }
+
   // Starts sending `head` (the oldest pending row of its webhook) unless its endpoint is busy,
   // unknown, rate-limited or waiting for its digest period.
   void try_start(const OutboxRow& head, const std::shared_ptr<Pass>& pass, Millis now) {
@@ -98,12 +112,6 @@ struct Core : std::enable_shared_from_this<Core> {
       return;
     }
     const Endpoint& ep = it->second;
-    if (now < st.gone_until) {
-      check(store.defer(head.id, st.gone_until, storage::Hold::endpoint_gone,
-                        "endpoint disabled: it answered 410 Gone; next probe at " +
-                            std::to_string(st.gone_until / 1000) + " (Unix s)"));
-      return;
-    }
     const Millis gap = std::max(ep.min_interval.count(), ep.digest.count());
     if (gap > 0 && st.last_send != 0 && now < st.last_send + gap) {
       check(store.defer(head.id, st.last_send + gap, storage::Hold::rate_limit));
@@ -149,7 +157,7 @@ struct Core : std::enable_shared_from_this<Core> {
                           now + probe_delay(ep)));
       log::warn(what + " probe of a failed alert: " + o.error + "; next probe in " +
                 std::to_string(probe_delay(ep) / 1000) + " s");
-      if (o.kind == Outcome::failed) st.gone_until = now + kGonePause;
+      if (o.kind == Outcome::failed) pause(ep.name, now + kGonePause);
       if (on_answer) on_answer();
       release(pass);
       return;
@@ -167,7 +175,7 @@ struct Core : std::enable_shared_from_this<Core> {
         st.may_have_failed = true;
         for (const auto& row : rows)
           check(store.mark_failed(row.id, o.error, now + probe_delay(ep)));
-        st.gone_until = now + kGonePause;
+        pause(ep.name, now + kGonePause);
         log::error(what + " failed: " + o.error + "; endpoint disabled for an hour");
         break;
       case Outcome::retry:

@@ -393,6 +393,7 @@ void read_daemon(Checker& c, const toml::table& t, Daemon& d, const std::string&
                   "/rasid.db\")");
     else
       d.database = *v;
+    d.database_line = line_of(*t.get("database"));
   }
   if (auto v = c.str(t, p, "user_agent")) {
     if (v->empty())

@@ -100,6 +100,7 @@ struct Daemon {
   // names are refused (the guard judges the address connected to, not the name).
   std::vector<std::string> allow_private;
   int allow_private_line = 0;  // where allow_private was written (0 = absent), for messages
+  int database_line = 0;       // where database was written (0 = absent), for messages
   // PEM file of CA certificates trusted for HTTPS besides the system store (a private CA);
   // relative to the config file's directory; checked readable and holding a certificate.
   // Empty = the system store only.

@@ -6,6 +6,7 @@
 
 #include "fetch/guard.h"
 #include "parse/parser.h"
+#include "storage/store.h"
 #include "text/lexicon.h"
 
 namespace rasid::daemon {
@@ -49,6 +50,10 @@ void build(const config::Config& config, Runtime& rt, std::vector<std::string>& 
     if (!fetch::parse_cidr(a))
       errors.push_back(at(config.daemon.allow_private_line) + "daemon.allow_private: \"" + a +
                        "\": not a CIDR or an IP address");
+  // A server URI is checked as `rasid run` will read it (no password in it, a usable passfile),
+  // without connecting: what check accepts, run starts.
+  if (auto s = storage::check_database(config.daemon.database); !s)
+    errors.push_back(at(config.daemon.database_line) + "daemon.database: " + s.error());
   for (const auto& s : config.sources) {
     for (const auto& d : s.clean.drop) bad_xpath(s, "clean.drop", d);
     bad_xpath(s, "clean.body", s.clean.body);

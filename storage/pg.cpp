@@ -153,7 +153,7 @@ std::int64_t Rows::affected() const {
 
 // ---- Connection ------------------------------------------------------------------------------
 
-Result<std::unique_ptr<Connection>> Connection::open(const std::string& conninfo) {
+Result<ConnParams> parse_conninfo(const std::string& conninfo) {
   const std::string shown = pg::redacted(conninfo);
   char* err = nullptr;
   PQconninfoOption* opts = PQconninfoParse(conninfo.c_str(), &err);
@@ -180,7 +180,6 @@ Result<std::unique_ptr<Connection>> Connection::open(const std::string& conninfo
     return Error{"storage: database connection string " + shown +
                  ": carries a password; put it in a password file named by the passfile "
                  "parameter, or in $CREDENTIALS_DIRECTORY/rasid-db-password"};
-  std::string password;
   if (!passfile.empty()) {
     struct stat st {};
     if (::stat(passfile.c_str(), &st) != 0 || ::access(passfile.c_str(), R_OK) != 0)
@@ -191,11 +190,12 @@ Result<std::unique_ptr<Connection>> Connection::open(const std::string& conninfo
                    ": readable by group or others; libpq ignores it (chmod 0600)"};
   } else if (const char* dir = std::getenv("CREDENTIALS_DIRECTORY"); dir && *dir) {
     bool found = false;
-    password = read_password_file(std::string(dir) + "/rasid-db-password", found);
+    std::string password = read_password_file(std::string(dir) + "/rasid-db-password", found);
     if (found) {
       keys.emplace_back("password");
       values.push_back(password);
     }
+    std::fill(password.begin(), password.end(), '\0');
   }
   if (!has_app) {
     keys.emplace_back("fallback_application_name");
@@ -205,6 +205,15 @@ Result<std::unique_ptr<Connection>> Connection::open(const std::string& conninfo
     keys.emplace_back("connect_timeout");
     values.emplace_back("10");
   }
+  return ConnParams{std::move(keys), std::move(values), shown};
+}
+
+Result<std::unique_ptr<Connection>> Connection::open(const std::string& conninfo) {
+  auto params = parse_conninfo(conninfo);
+  if (!params) return Error{params.error()};
+  auto& keys = params->keys;
+  auto& values = params->values;
+  const std::string shown = params->shown;
   std::vector<const char*> k, v;
   for (std::size_t i = 0; i < keys.size(); ++i) {
     k.push_back(keys[i].c_str());
@@ -213,7 +222,6 @@ Result<std::unique_ptr<Connection>> Connection::open(const std::string& conninfo
   k.push_back(nullptr);
   v.push_back(nullptr);
   PGconn* conn = PQconnectdbParams(k.data(), v.data(), 0);
-  std::fill(password.begin(), password.end(), '\0');
   for (auto& val : values) std::fill(val.begin(), val.end(), '\0');
   if (!conn) return Error{"storage: connect to " + shown + ": out of memory"};
   if (PQstatus(conn) != CONNECTION_OK) {

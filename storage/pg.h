@@ -51,6 +51,15 @@ bool is_uri(std::string_view database);
 // for logs and errors.
 std::string redacted(std::string_view conninfo);
 
+// A connection string checked and completed without connecting: libpq keywords and values (the
+// password from the credentials directory included; callers wipe it), and its redacted form.
+// Errors: a malformed string, a password in it, a missing or too open passfile.
+struct ConnParams {
+  std::vector<std::string> keys, values;
+  std::string shown;
+};
+Result<ConnParams> parse_conninfo(const std::string& conninfo);
+
 // Binary bytes sent as a bytea parameter (text parameters cannot hold NUL bytes).
 struct Bytes {
   std::string_view data;

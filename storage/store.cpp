@@ -335,6 +335,14 @@ bool SqliteStore::ping() {
 
 bool is_server_uri(std::string_view database) { return pg::is_uri(database); }
 
+Status check_database(const std::string& database) {
+  if (!pg::is_uri(database)) return Ok{};
+  auto p = pg::parse_conninfo(database);
+  if (!p) return Error{p.error()};
+  for (auto& v : p->values) std::fill(v.begin(), v.end(), '\0');
+  return Ok{};
+}
+
 Result<std::unique_ptr<Store>> Store::open(const std::string& database) {
   if (pg::is_uri(database)) {
     auto p = PgStore::open(database);

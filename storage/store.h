@@ -383,5 +383,8 @@ Millis now_ms();
 // True when `database` names a PostgreSQL server (a postgresql:// or postgres:// URI) rather than
 // a SQLite file: no parent directory to create, no file lock (storage/instance_lock.h) to take.
 bool is_server_uri(std::string_view database);
+// What `rasid check` can know of [daemon] database without opening it: for a server URI, that
+// libpq parses it, it carries no password and its passfile is usable (storage/pg.h). A path: Ok.
+Status check_database(const std::string& database);
 
 }  // namespace rasid::storage

@@ -266,6 +266,30 @@ TEST(Deliverer, GoneEndpointFailsRowAndDisablesEndpoint) {
   EXPECT_EQ(rx.all()[0].id, first[0]);
 }
 
+// The fresh try's case: the operator fixes the receiver and runs `rasid alerts retry` while the
+// daemon runs — no reload, no restart. The pause after the 410 is data on the rows, so the retry
+// resumes the endpoint at once: both alerts arrive, in order, the first with its first id.
+TEST(Deliverer, AlertsRetryResumesAPausedEndpointWithoutAReload) {
+  std::atomic<bool> gone{true};
+  Receiver rx([&](const HttpRequest&, int) {
+    return gone ? HttpResponse{410, {}, "gone"} : HttpResponse{200, {}, "ok"};
+  });
+  Rig rig({endpoint("desk", rx.url("/desk"))});
+  const auto first = add(*rig.store, 1, {"desk"});
+  const auto second = add(*rig.store, 2, {"desk"});
+  rig.drain(3s);
+  ASSERT_EQ(rx.all().size(), 1u);
+  gone = false;
+  auto n = rig.store->retry_failed("desk");  // what `rasid alerts retry` does, from outside
+  ASSERT_TRUE(n.ok());
+  rig.drain(3s);
+  auto ok = rx.accepted();
+  ASSERT_EQ(ok.size(), 2u);
+  EXPECT_EQ(ok[0].id, first[0]);
+  EXPECT_EQ(ok[1].id, second[0]);
+  EXPECT_EQ(rig.counts("desk").pending, 0);
+}
+
 TEST(Deliverer, RetryAfterIsHonoured) {
   Receiver rx([](const HttpRequest&, int n) {
     if (n == 0) return HttpResponse{429, {{"Retry-After", "2"}}, "slow down"};

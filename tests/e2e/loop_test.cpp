@@ -336,6 +336,32 @@ TEST(Check, RefusesBadConfigWithFileLineKey) {
 
 // Without the Arabic word list matching loses precision; check and the daemon say so (found by a
 // fresh try: nothing was said) and still work.
+// What check accepts, run starts: a PostgreSQL URI is read by check as rasid run reads it, so
+// a password written into the TOML (or an unusable passfile) is refused by check, at its line,
+// and the password is not repeated in the message.
+TEST(Check, RefusesADatabaseUriRunWouldRefuseAndNeverEchoesItsPassword) {
+  std::string dir = make_temp_dir();
+  write_file(dir + "/pw.toml",
+             "[daemon]\ndatabase = \"postgresql://rasid:s3cr3t-pw@db.example/rasid\"\n\n"
+             "[[source]]\nname = \"x\"\nfeed = \"https://example.org/feed\"\n");
+  auto r = run_process({RASID_BINARY, "check", "--config", dir + "/pw.toml"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find(dir + "/pw.toml:2: daemon.database:"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("password"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("s3cr3t-pw"), std::string::npos) << r.err;
+  auto run = run_process({RASID_BINARY, "run", "--config", dir + "/pw.toml"}, {}, 30);
+  EXPECT_EQ(run.exit_code, 1) << "run refuses what check refused";
+  EXPECT_EQ(run.err.find("s3cr3t-pw"), std::string::npos) << run.err;
+
+  write_file(dir + "/pf.toml",
+             "[daemon]\ndatabase = \"postgresql:///rasid?host=/run/postgresql&passfile=" + dir +
+                 "/missing.pgpass\"\n");
+  r = run_process({RASID_BINARY, "check", "--config", dir + "/pf.toml"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("pf.toml:2: daemon.database:"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("missing.pgpass"), std::string::npos) << r.err;
+}
+
 TEST(Check, SaysWhenTheWordListIsMissing) {
   ::setenv("RASID_LEXICON", "/nonexistent/ar.dic", 1);
   auto r =
