@@ -11,9 +11,6 @@ namespace {
 // Texts shorter than this are too generic to be recognised as the same story.
 constexpr std::size_t kMinStoryWords = 40;
 constexpr storage::Millis kStoryWindowMs = 3LL * 24 * 3600 * 1000;
-// Articles committed by another writer may carry a fetched_at a little before our last look
-// (their clock, their transaction's start): look back this far, skipping ids already known.
-constexpr storage::Millis kLookBackMs = 5LL * 60 * 1000;
 constexpr int kMaxRecent = 5000;
 // A story.updated names at most this many copies (the first ones stored, and the new one).
 constexpr int kMaxOutlets = 50;
@@ -57,29 +54,29 @@ void Stories::remember_text(std::int64_t story_id, const std::string& body) {
   if (w.size() >= kMinStoryWords) index_.add(story_id, text::shingles(w));
 }
 
-void Stories::stored(std::int64_t article_id) {
-  if (known_.insert(article_id).second) known_order_.push_back({storage::now_ms(), article_id});
-}
+void Stories::stored(std::int64_t article_id) { own_.insert(article_id); }
 
 void Stories::catch_up() {
-  const storage::Millis now = storage::now_ms();
-  const storage::Millis since = loaded_ ? last_look_ - kLookBackMs : now - kStoryWindowMs;
-  auto recent = store_.recent_articles(since, kMaxRecent);
-  if (!recent) {
-    log::error("storage: reading recent stories: " + recent.error());
+  if (!loaded_) {
+    auto recent = store_.recent_articles(storage::now_ms() - kStoryWindowMs, kMaxRecent);
+    if (!recent) return log::error("storage: reading recent stories: " + recent.error());
+    loaded_ = true;
+    // Oldest first, so the index keeps the newest when it is full.
+    for (auto it = recent->rbegin(); it != recent->rend(); ++it) {
+      remember_text(it->story_id, it->body);
+      last_id_ = std::max(last_id_, it->id);
+    }
     return;
   }
-  loaded_ = true;
-  last_look_ = now;
-  // Oldest first, so the index keeps the newest when it is full.
-  for (auto it = recent->rbegin(); it != recent->rend(); ++it) {
-    if (known_.count(it->id)) continue;
-    stored(it->id);
-    remember_text(it->story_id, it->body);
-  }
-  while (!known_order_.empty() && known_order_.front().first < now - kStoryWindowMs) {
-    known_.erase(known_order_.front().second);
-    known_order_.pop_front();
+  // What other writers (instances, CLI) stored since the last look; ours are indexed already.
+  for (;;) {
+    auto next = store_.articles_after(last_id_, kMaxRecent);
+    if (!next) return log::error("storage: reading new stories: " + next.error());
+    for (const auto& a : next.value()) {
+      last_id_ = std::max(last_id_, a.id);
+      if (own_.erase(a.id) == 0) remember_text(a.story_id, a.body);
+    }
+    if (static_cast<int>(next->size()) < kMaxRecent) break;
   }
 }
 

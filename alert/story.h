@@ -18,7 +18,6 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <string>
 #include <unordered_set>
@@ -43,7 +42,8 @@ class Stories {
  public:
   explicit Stories(storage::Store& store) : store_(store) {}
 
-  // Reads the articles stored since the last look (by this process or another) into the index.
+  // Reads the articles stored since the last look (by another process: its own are indexed when
+  // assigned) into the index; the first call reads the last 3 days.
   void catch_up();
 
   struct Assignment {
@@ -68,9 +68,8 @@ class Stories {
   storage::Store& store_;
   text::StoryIndex index_{20000, 0.6};
   bool loaded_ = false;
-  storage::Millis last_look_ = 0;
-  std::unordered_set<std::int64_t> known_;  // article ids already in the index
-  std::deque<std::pair<storage::Millis, std::int64_t>> known_order_;  // to forget them
+  std::int64_t last_id_ = 0;              // the newest article read into the index
+  std::unordered_set<std::int64_t> own_;  // ids this process stored since (indexed already)
 };
 
 }  // namespace rasid::alert

@@ -208,7 +208,7 @@ int main(int argc, char** argv) {
     std::string cfg =
         "[daemon]\ndatabase = \"" + database +
         "\"\nallow_private = [\"127.0.0.0/8\"]\nlog_level = \"info\"\n" +
-        (pg ? "lease = \"" + std::to_string(a.lease) + "s\"\n" : std::string()) +
+        (pg && a.lease > 0 ? "lease = \"" + std::to_string(a.lease) + "s\"\n" : std::string()) +
         "status_listen = \"127.0.0.1:0\"\nfast_polling = true\nper_host_delay_ms = 0\n"
         "concurrency = 16\nper_host_concurrency = 8\n\n";
     for (int i = 0; i < a.sources; ++i)

@@ -406,6 +406,14 @@ Result<std::vector<Article>> PgStore::recent_articles(Millis since, int limit) {
   return read_articles(r.value());
 }
 
+Result<std::vector<Article>> PgStore::articles_after(std::int64_t after_id, int limit) {
+  static const std::string sql =
+      std::string("SELECT ") + kArticleCols + " FROM articles WHERE id > $1 ORDER BY id LIMIT $2";
+  auto r = c_->exec("list articles after", sql, after_id, limit);
+  if (!r) return fail<std::vector<Article>>(r);
+  return read_articles(r.value());
+}
+
 Result<std::vector<std::string>> PgStore::story_sources(std::int64_t story_id) {
   auto r = c_->exec(
       "list story sources",

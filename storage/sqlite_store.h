@@ -54,6 +54,7 @@ class SqliteStore final : public Store {
                                    const std::function<void(PollRecord&)>& prepare) override;
   Result<std::optional<Article>> article(std::int64_t id) override;
   Result<std::vector<Article>> recent_articles(Millis since, int limit) override;
+  Result<std::vector<Article>> articles_after(std::int64_t after_id, int limit) override;
   Result<std::vector<OutboxRow>> due_alerts(Millis now, int limit) override;
   Status mark_delivered(std::int64_t id, Millis now) override;
   Status mark_retry(std::int64_t id, const std::string& error, Millis next_attempt) override;

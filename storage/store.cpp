@@ -688,6 +688,18 @@ Result<std::vector<Article>> SqliteStore::recent_articles(Millis since, int limi
   return out;
 }
 
+Result<std::vector<Article>> SqliteStore::articles_after(std::int64_t after_id, int limit) {
+  static const std::string sql =
+      std::string("SELECT ") + kArticleCols + " FROM articles WHERE id > ?1 ORDER BY id LIMIT ?2";
+  Use u(stmts_->cache, sql.c_str());
+  u.bind(1, after_id).bind(2, limit);
+  std::vector<Article> out;
+  int rc;
+  while ((rc = u.step()) == SQLITE_ROW) out.push_back(read_article(u));
+  if (rc != SQLITE_DONE) return sql_error(db_, "list articles after");
+  return out;
+}
+
 Result<std::vector<std::string>> SqliteStore::story_sources(std::int64_t story_id) {
   Use u(stmts_->cache,
         "SELECT source FROM articles WHERE story_id = ?1 GROUP BY source ORDER BY MIN(id)");

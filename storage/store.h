@@ -302,6 +302,10 @@ class Store {
       PollRecord& record, const std::function<void(PollRecord&)>& prepare = {}) = 0;
   virtual Result<std::optional<Article>> article(std::int64_t id) = 0;
   virtual Result<std::vector<Article>> recent_articles(Millis since, int limit) = 0;
+  // Articles stored after article `after_id`, oldest first, at most `limit`. Writers are
+  // serialized (record_poll, add_article), so ids are committed in order: a reader that keeps the
+  // last id it saw misses none (alert/story.h catches up with it).
+  virtual Result<std::vector<Article>> articles_after(std::int64_t after_id, int limit) = 0;
 
   // Outbox
   // The oldest pending row per webhook that is due at `now` (delivery is in order per endpoint).
