@@ -224,6 +224,15 @@ struct EndpointQueue {
   Millis last_delivered = 0;      // delivered_at of the newest delivered row (0: none kept)
 };
 
+// What one Store::prune_articles() removed.
+struct PruneCounts {
+  std::int64_t articles = 0;   // articles deleted (with their search rows)
+  std::int64_t matches = 0;    // their matches
+  std::int64_t delivered = 0;  // their delivered outbox rows
+  std::int64_t kept = 0;       // articles old enough but kept: a pending or failed alert is theirs
+  int batches = 0;             // transactions it took
+};
+
 struct OutboxCounts {
   std::string webhook;
   int pending = 0, delivered = 0, failed = 0;
@@ -341,6 +350,16 @@ class Store {
   // Deletes delivered rows delivered before `before`; returns how many. Pending and failed rows
   // are never pruned.
   virtual Result<int> prune_delivered(Millis before) = 0;
+  // Retention ([daemon] keep, issue 15): deletes the articles fetched before `before` with their
+  // search rows (SQLite articles_fts, PostgreSQL articles.tokens), their matches and their
+  // delivered outbox rows. An article with a pending or failed outbox row is kept whole (its
+  // alert still needs it). Entry keys stay: (source, entry_key) is recorded in `seen` before
+  // its article goes, so a feed that still lists the entry does not alert it again (seen() and
+  // seen_keys() stay true); its canonical URL is forgotten (canonical_exists() turns false).
+  // Works in transactions of at most `batch` articles (>= 1), each taking the write lock
+  // (SQLite BEGIN IMMEDIATE; PostgreSQL the writer advisory lock) only for its own deletes, until
+  // nothing prunable is left. An Error leaves the batches before it done, that one undone.
+  virtual Result<PruneCounts> prune_articles(Millis before, int batch) = 0;
 
   // Stories: the distinct sources of the articles of one story (for "also reported by").
   virtual Result<std::vector<std::string>> story_sources(std::int64_t story_id) = 0;
