@@ -227,6 +227,32 @@ int cmd_sources(const std::string& config_path, bool json) {
   return 0;
 }
 
+// rasid backup FILE: the configured database, copied consistently while the daemon runs
+// (storage::Store::backup; PostgreSQL: refused, naming pg_dump). The copy is then opened as a
+// rasid database, so what is reported is what a restore would get.
+int cmd_backup(const std::string& config_path, const std::string& file) {
+  auto store = open_store(config_path, nullptr);
+  if (!store) {
+    std::fprintf(stderr, "%s\n", store.error().c_str());
+    return 1;
+  }
+  if (auto s = store.value()->backup(file); !s) {
+    std::fprintf(stderr, "%s\n", s.error().c_str());
+    return 1;
+  }
+  auto copy = storage::Store::open(file);
+  if (!copy) {
+    std::fprintf(stderr, "backup %s: the copy does not open: %s\n", file.c_str(),
+                 copy.error().c_str());
+    return 1;
+  }
+  std::error_code ec;
+  const auto bytes = std::filesystem::file_size(file, ec);
+  std::printf("backup: %s (%llu bytes, schema %d)\n", file.c_str(),
+              static_cast<unsigned long long>(ec ? 0 : bytes), copy.value()->schema_version());
+  return 0;
+}
+
 int cmd_alerts(const std::string& config_path, bool json) {
   auto store = open_store(config_path, nullptr);
   if (!store) {
@@ -453,6 +479,13 @@ int main_unguarded(int argc, char** argv) {
                        [&](const std::string& c) { return cmd_alerts_test(c, test_name); });
   add_config(test);
   test->add_option("name", test_name, "webhook name")->required();
+
+  std::string backup_file;
+  auto* backup =
+      command(&app, "backup", "a consistent copy of the SQLite database, safe while rasid runs",
+              Config::required, [&](const std::string& c) { return cmd_backup(c, backup_file); });
+  add_config(backup);
+  backup->add_option("file", backup_file, "the copy (must not exist)")->required();
 
   auto* discover = command(&app, "discover", "find the feeds a site offers", Config::optional,
                            [&](const std::string& c) { return cmd_discover(src_url, c); });

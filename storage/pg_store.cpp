@@ -690,6 +690,14 @@ Result<PruneCounts> PgStore::prune_articles(Millis before, int batch) {
   return out;
 }
 
+Status PgStore::backup(const std::string& file) {
+  return Error{"storage: backup " + file +
+               ": rasid backup copies a SQLite database; this one is PostgreSQL (" +
+               c_->redacted() +
+               "): use the server's pg_dump, e.g. pg_dump --format=custom --file=rasid.dump "
+               "DBNAME (a consistent snapshot while rasid keeps running)"};
+}
+
 // ---- Status views ----------------------------------------------------------------------------
 
 Result<std::vector<ArticleWithMatches>> PgStore::articles_with_matches(const ArticleQuery& q) {

@@ -1,6 +1,10 @@
 #include <sqlite3.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
+#include <filesystem>
 #include <utility>
 #include <vector>
 
@@ -968,6 +972,59 @@ Result<PruneCounts> SqliteStore::prune_articles(Millis before, int batch) {
   if (k.step() != SQLITE_ROW) return sql_error(db_, "count kept articles");
   out.kept = k.i64(0);
   return out;
+}
+
+// ---- Backup --------------------------------------------------------------------------------
+
+Status SqliteStore::backup(const std::string& file) {
+  std::error_code ec;
+  if (file.empty()) return Error{"storage: backup: no file named"};
+  if (std::filesystem::exists(file, ec))
+    return Error{"storage: backup " + file + ": the file exists; a backup never overwrites one"};
+  const std::string tmp = file + ".part";
+  std::filesystem::remove(tmp, ec);  // a previous backup interrupted
+  sqlite3* dst = nullptr;
+  auto fail = [&](const std::string& why) -> Status {
+    if (dst) sqlite3_close_v2(dst);
+    std::error_code ignored;
+    std::filesystem::remove(tmp, ignored);
+    std::filesystem::remove(tmp + "-journal", ignored);
+    return Error{"storage: backup " + file + ": " + why};
+  };
+  if (sqlite3_open_v2(tmp.c_str(), &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
+      SQLITE_OK)
+    return fail(dst ? sqlite3_errmsg(dst) : "out of memory");
+  sqlite3_backup* b = sqlite3_backup_init(dst, "main", db_, "main");
+  if (!b) return fail(sqlite3_errmsg(dst));
+  // All pages in one step: one read transaction on the source, so the copy is the database as
+  // of one commit; in WAL mode the daemon keeps writing meanwhile. A step that finds the source
+  // locked (a checkpoint or another process's schema change) is tried again.
+  int rc;
+  int busy = 0;
+  while ((rc = sqlite3_backup_step(b, -1)) == SQLITE_BUSY || rc == SQLITE_LOCKED) {
+    if (++busy > 250) break;  // ~5 s, as writers wait
+    sqlite3_sleep(20);
+  }
+  if (sqlite3_backup_finish(b) != SQLITE_OK || rc != SQLITE_DONE)
+    return fail(std::string("copy: ") + sqlite3_errstr(rc));
+  // The copy must read back as a database (the tokenizer is not needed to check its pages).
+  sqlite3_stmt* st = nullptr;
+  std::string check;
+  if (sqlite3_prepare_v2(dst, "PRAGMA quick_check", -1, &st, nullptr) == SQLITE_OK &&
+      sqlite3_step(st) == SQLITE_ROW)
+    check = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+  sqlite3_finalize(st);
+  if (check != "ok") return fail("the copy does not check: " + check);
+  if (sqlite3_close_v2(dst) != SQLITE_OK) {
+    dst = nullptr;
+    return fail("close the copy");
+  }
+  dst = nullptr;
+  // link(2), not rename: a FILE that appeared meanwhile is not overwritten.
+  if (::link(tmp.c_str(), file.c_str()) != 0)
+    return fail("name the copy " + file + ": " + std::strerror(errno));
+  std::filesystem::remove(tmp, ec);
+  return Ok{};
 }
 
 // Entry identity policy -------------------------------------------------------------------------

@@ -360,6 +360,13 @@ class Store {
   // (SQLite BEGIN IMMEDIATE; PostgreSQL the writer advisory lock) only for its own deletes, until
   // nothing prunable is left. An Error leaves the batches before it done, that one undone.
   virtual Result<PruneCounts> prune_articles(Millis before, int batch) = 0;
+  // `rasid backup FILE` (issue 15): a consistent copy of the whole database, taken while other
+  // connections (the running daemon) keep writing. SQLite: the online backup API copies every
+  // page inside one read transaction (WAL: writers are not blocked, and the copy is the database
+  // as of one commit), into a temporary file beside FILE that is checked (PRAGMA quick_check)
+  // and then renamed to FILE. FILE must not exist (a backup never overwrites). PostgreSQL: an
+  // Error that names pg_dump (the server's own tool for a consistent copy).
+  virtual Status backup(const std::string& file) = 0;
 
   // Stories: the distinct sources of the articles of one story (for "also reported by").
   virtual Result<std::vector<std::string>> story_sources(std::int64_t story_id) = 0;

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <mutex>
@@ -1086,6 +1087,81 @@ TEST_P(StoreArticles, PruneArticlesKeepsWhatAlertsNeedAndRemembersEntries) {
   EXPECT_FALSE(store->article(pending).value().has_value());
   EXPECT_TRUE(store->seen("aljazeera", "guid-2").value());
   EXPECT_FALSE(store->prune_articles(cut, 0).ok());  // a batch of nothing is a caller's error
+}
+
+// `rasid backup` (issue 15): the copy is the database as of one commit even while another
+// connection keeps writing (every article in it has its match and its alert), opens as a rasid
+// database, and never overwrites a file. PostgreSQL refuses and names pg_dump.
+TEST_P(StorePersistence, BackupIsConsistentWhileAnotherConnectionWrites) {
+  auto store = open_ok(database());
+  ASSERT_TRUE(store);
+  const std::string copy = fs::path(sqlite() ? database() : std::string("/tmp/x.db"))
+                               .replace_filename("copy.db")
+                               .string();
+  if (!sqlite()) {
+    auto s = store->backup(copy);
+    ASSERT_FALSE(s.ok());
+    EXPECT_NE(s.error().find("pg_dump"), std::string::npos) << s.error();
+    EXPECT_FALSE(fs::exists(copy));
+    return;
+  }
+  const std::string long_body(20000, 'x');
+  for (int i = 0; i < 400; ++i) {
+    NewArticle a = article("seed-" + std::to_string(i));
+    a.body += "\n" + long_body;
+    ASSERT_TRUE(store
+                    ->add_article(a, {{"beirut", ""}},
+                                  {alert_for("ops", "beirut", "s" + std::to_string(i))})
+                    .ok());
+  }
+  std::atomic<bool> stop{false};
+  std::atomic<int> written{0};
+  std::thread writer([&] {
+    auto w = open_ok(database());
+    for (int i = 0; w && !stop; ++i) {
+      NewArticle a = article("live-" + std::to_string(i));
+      a.body += "\n" + long_body;
+      if (w->add_article(a, {{"beirut", ""}}, {alert_for("ops", "beirut", "l" + std::to_string(i))})
+              .ok())
+        ++written;
+    }
+  });
+  while (written < 20) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  const int before = written;
+  const auto t0 = std::chrono::steady_clock::now();
+  auto s = store->backup(copy);
+  const auto took = std::chrono::steady_clock::now() - t0;
+  const int during = written;
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  stop = true;
+  writer.join();
+  ASSERT_TRUE(s.ok()) << s.error();
+  EXPECT_GT(during, before) << "the writer is not blocked by the backup";
+  std::printf(
+      "backup of 420+ articles: %lld ms, %d articles written meanwhile\n",
+      static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(took).count()),
+      during - before);
+  EXPECT_FALSE(fs::exists(copy + ".part"));
+  const std::int64_t n = scalar(copy, "SELECT count(*) FROM articles");
+  EXPECT_GE(n, 420);
+  EXPECT_LE(n, 400 + written.load());
+  EXPECT_EQ(scalar(copy, "SELECT count(*) FROM matches"), n);
+  EXPECT_EQ(scalar(copy, "SELECT count(*) FROM outbox"), n);
+  EXPECT_EQ(scalar(copy, "SELECT count(*) FROM seen"), n);
+  {
+    auto c = SqliteStore::open(copy);
+    ASSERT_TRUE(c.ok()) << c.error();
+    EXPECT_EQ(c.value()->schema_version(), SqliteStore::latest_schema());
+    EXPECT_EQ(sqlite3_exec(c.value()->handle(),
+                           "INSERT INTO articles_fts(articles_fts) VALUES ('integrity-check')",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    EXPECT_EQ(c.value()->search("انفجار", 1000).value().size(), static_cast<std::size_t>(n));
+  }
+  auto again = store->backup(copy);
+  ASSERT_FALSE(again.ok());
+  EXPECT_NE(again.error().find("exists"), std::string::npos) << again.error();
+  EXPECT_EQ(scalar(copy, "SELECT count(*) FROM articles"), n) << "not overwritten";
 }
 
 // Store::open picks the engine from what it is given, migrates it, and the store answers ping().
