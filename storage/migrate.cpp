@@ -175,7 +175,9 @@ std::string batch_sql(const Table& t) {
     exprs += std::string("u.") + c.name;
     if (c.compare) {
       if (!same.empty()) same += " AND ";
-      same += std::string("t.") + c.name + " IS NOT DISTINCT FROM u." + c.name + coll;
+      // Keys are NOT NULL: `=` lets the target's unique index find the row.
+      same += std::string("t.") + c.name + (c.key ? " = u." : " IS NOT DISTINCT FROM u.") + c.name +
+              coll;
     }
     if (c.key) {
       if (!key_text.empty()) key_text += " || '/' || ";
