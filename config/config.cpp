@@ -381,8 +381,10 @@ void read_daemon(Checker& c, const toml::table& t, Daemon& d, const std::string&
                {"database", "user_agent", "concurrency", "per_host_concurrency",
                 "per_host_delay_ms", "fetch_timeout_s", "connect_timeout_s", "max_body_bytes",
                 "proxy", "allow_private", "ca_file", "status_listen", "status_token_file",
-                "status_token_credential", "log_level", "fast_polling"});
+                "status_token_credential", "log_level", "fast_polling", "keep"});
   if (auto v = c.boolean(t, p, "fast_polling")) d.fast_polling = *v;
+  if (auto v = c.duration(t, p, "keep", std::chrono::hours(24), std::chrono::hours(24 * 36500)))
+    d.keep = *v;
   if (auto v = c.str(t, p, "database")) {
     std::error_code ec;
     if (v->empty())

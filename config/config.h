@@ -115,6 +115,10 @@ struct Daemon {
   // Lets source intervals go below the polite floor (interval ≥ 30s, min_interval ≥ 10s) down
   // to 1s: for feeds you run yourself and for tests. Off by default.
   bool fast_polling = false;
+  // Retention (`keep = "180d"`): articles fetched longer ago are pruned once a day with their
+  // search rows, matches and delivered alerts (storage::Store::prune_articles); 0 = keep
+  // everything (the default). At least 1 day.
+  std::chrono::seconds keep{0};
 };
 
 struct Config {

@@ -306,7 +306,8 @@ class Service {
   }
 
   // Delivered outbox rows are kept 30 days (receivers' duplicate windows are shorter), then
-  // pruned once a day; pending and failed rows are never pruned.
+  // pruned once a day; pending and failed rows are never pruned. With [daemon] keep, articles
+  // fetched longer ago go too (storage::Store::prune_articles, 500 per transaction).
   void arm_prune(std::chrono::milliseconds delay) {
     prune_timer_.expires_after(delay);
     prune_timer_.async_wait([this](const boost::system::error_code& ec) {
@@ -318,6 +319,18 @@ class Service {
       else if (n.value() > 0)
         log::info("outbox: pruned " + std::to_string(n.value()) +
                   " alerts delivered > 30 days ago");
+      // Retention ([daemon] keep): articles older than that, in batches (storage/store.h).
+      if (const auto keep = rt_->config.daemon.keep; keep.count() > 0) {
+        const auto before = storage::now_ms() - keep.count() * 1000;
+        auto p = store_->prune_articles(before, 500);
+        if (!p)
+          log::error("retention: " + p.error());
+        else if (p->articles > 0 || p->kept > 0)
+          log::info("retention: pruned " + std::to_string(p->articles) + " articles (" +
+                    std::to_string(p->matches) + " matches, " + std::to_string(p->delivered) +
+                    " delivered alerts) fetched before keep; kept " + std::to_string(p->kept) +
+                    " whose alerts are not delivered yet");
+      }
       arm_prune(24h);
     });
   }

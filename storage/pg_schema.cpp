@@ -118,6 +118,11 @@ CREATE TABLE instances (
   sources_leased INTEGER NOT NULL DEFAULT 0
 );
 )sql",
+    // 4: retention (prune_articles) finds an article's outbox rows by index, and so does the
+    // ON DELETE SET NULL of outbox.article_id when an article goes — SQLite's migration 10.
+    R"sql(
+CREATE INDEX outbox_article ON outbox (article_id);
+)sql",
 };
 constexpr int kLatest = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));
 

@@ -642,6 +642,70 @@ Result<int> PgStore::prune_delivered(Millis before) {
   return static_cast<int>(r->affected());
 }
 
+// ---- Retention -------------------------------------------------------------------------------
+
+Result<PruneCounts> PgStore::prune_articles(Millis before, int batch) {
+  if (batch < 1) return Error{"storage: prune articles: batch must be at least 1"};
+  PruneCounts out;
+  for (;;) {
+    Tx tx(*c_);
+    if (auto s = begin_writer(*c_, tx); !s) return Error{s.error()};
+    // Oldest first (articles_fetched); an article an undelivered alert needs is skipped. The
+    // writer lock keeps record_poll from queueing an alert on these articles meanwhile.
+    auto ids = c_->exec("list articles to prune",
+                        "SELECT COALESCE(array_agg(id), '{}'), COUNT(*) FROM (SELECT id FROM "
+                        "articles WHERE fetched_at < $1 AND NOT EXISTS (SELECT 1 FROM outbox WHERE "
+                        "outbox.article_id = articles.id AND outbox.status <> 'delivered') "
+                        "ORDER BY fetched_at, id LIMIT $2) v",
+                        before, batch);
+    if (!ids) return fail<PruneCounts>(ids);
+    const std::int64_t n = ids->i64(0, 1);
+    if (n == 0) break;
+    const std::string arr = ids->text(0, 0);
+    // The entry stays seen after its article is gone (seen() also reads articles).
+    if (auto r = c_->exec("keep pruned entries seen",
+                          "INSERT INTO seen (source, entry_key, first_seen) SELECT source, "
+                          "entry_key, fetched_at FROM articles WHERE id = ANY($1::bigint[]) "
+                          "ON CONFLICT DO NOTHING",
+                          arr);
+        !r)
+      return fail<PruneCounts>(r);
+    auto m =
+        c_->exec("prune matches", "DELETE FROM matches WHERE article_id = ANY($1::bigint[])", arr);
+    if (!m) return fail<PruneCounts>(m);
+    auto d = c_->exec("prune delivered alerts of articles",
+                      "DELETE FROM outbox WHERE article_id = ANY($1::bigint[]) "
+                      "AND status = 'delivered'",
+                      arr);
+    if (!d) return fail<PruneCounts>(d);
+    // The search terms are a column of the row (articles.tokens): they go with it.
+    auto a = c_->exec("prune articles", "DELETE FROM articles WHERE id = ANY($1::bigint[])", arr);
+    if (!a) return fail<PruneCounts>(a);
+    if (auto s = tx.commit(); !s) return Error{s.error()};
+    out.matches += m->affected();
+    out.delivered += d->affected();
+    out.articles += a->affected();
+    ++out.batches;
+    if (n < batch) break;
+  }
+  auto k = c_->exec("count kept articles",
+                    "SELECT COUNT(*) FROM articles WHERE fetched_at < $1 AND EXISTS (SELECT 1 "
+                    "FROM outbox WHERE outbox.article_id = articles.id AND "
+                    "outbox.status <> 'delivered')",
+                    before);
+  if (!k) return fail<PruneCounts>(k);
+  out.kept = k->i64(0, 0);
+  return out;
+}
+
+Status PgStore::backup(const std::string& file) {
+  return Error{"storage: backup " + file +
+               ": rasid backup copies a SQLite database; this one is PostgreSQL (" +
+               c_->redacted() +
+               "): use the server's pg_dump, e.g. pg_dump --format=custom --file=rasid.dump "
+               "DBNAME (a consistent snapshot while rasid keeps running)"};
+}
+
 // ---- Status views ----------------------------------------------------------------------------
 
 Result<std::vector<ArticleWithMatches>> PgStore::articles_with_matches(const ArticleQuery& q) {

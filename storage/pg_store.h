@@ -81,6 +81,8 @@ class PgStore final : public Store {
   Result<std::vector<OutboxRow>> outbox_rows(const std::string& status, const std::string& webhook,
                                              int limit) override;
   Result<int> prune_delivered(Millis before) override;
+  Result<PruneCounts> prune_articles(Millis before, int batch) override;
+  Status backup(const std::string& file) override;
   Result<std::vector<std::string>> story_sources(std::int64_t story_id) override;
   Result<std::vector<StoryAlert>> story_alerts(std::int64_t story_id) override;
   Result<std::vector<StoryCopy>> story_copies(std::int64_t story_id, int limit) override;

@@ -1,7 +1,12 @@
 #include <sqlite3.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
+#include <filesystem>
 #include <utility>
+#include <vector>
 
 #include "storage/fts_tokenizer.h"
 #include "storage/pg.h"
@@ -149,6 +154,11 @@ INSERT INTO articles_fts(articles_fts) VALUES ('rebuild');
 ALTER TABLE outbox ADD COLUMN hold TEXT NOT NULL DEFAULT '';
 UPDATE outbox SET hold = 'endpoint_gone'
   WHERE status = 'pending' AND last_error LIKE 'endpoint disabled: it answered 410 Gone%';
+)sql",
+    // 10: retention (prune_articles, issue 15) finds an article's outbox rows by index, and so
+    // does the ON DELETE SET NULL of outbox.article_id when an article goes.
+    R"sql(
+CREATE INDEX outbox_article ON outbox(article_id);
 )sql",
 };
 constexpr int kLatest = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));
@@ -912,6 +922,129 @@ Result<int> SqliteStore::prune_delivered(Millis before) {
   u.bind(1, before);
   if (u.step() != SQLITE_DONE) return sql_error(db_, "prune delivered alerts");
   return sqlite3_changes(db_);
+}
+
+// ---- Retention -----------------------------------------------------------------------------
+
+Result<PruneCounts> SqliteStore::prune_articles(Millis before, int batch) {
+  if (batch < 1) return Error{"storage: prune articles: batch must be at least 1"};
+  PruneCounts out;
+  for (;;) {
+    Tx tx(stmts_->cache, db_);
+    if (auto s = tx.begin(); !s) return Error{s.error()};
+    std::vector<std::int64_t> ids;
+    {
+      // Oldest first (articles_fetched); an article an undelivered alert needs is skipped.
+      Use u(stmts_->cache,
+            "SELECT id FROM articles WHERE fetched_at < ?1 AND NOT EXISTS (SELECT 1 FROM outbox "
+            "WHERE outbox.article_id = articles.id AND outbox.status <> 'delivered') "
+            "ORDER BY fetched_at, id LIMIT ?2");
+      u.bind(1, before).bind(2, static_cast<std::int64_t>(batch));
+      int rc;
+      while ((rc = u.step()) == SQLITE_ROW) ids.push_back(u.i64(0));
+      if (rc != SQLITE_DONE) return sql_error(db_, "list articles to prune");
+    }
+    if (ids.empty()) break;
+    for (std::int64_t id : ids) {
+      {
+        // The entry stays seen after its article is gone (seen() also reads articles).
+        Use u(stmts_->cache,
+              "INSERT INTO seen (source, entry_key, first_seen) SELECT source, entry_key, "
+              "fetched_at FROM articles WHERE id = ?1 ON CONFLICT DO NOTHING");
+        u.bind(1, id);
+        if (u.step() != SQLITE_DONE) return sql_error(db_, "keep a pruned entry seen");
+      }
+      {
+        // External-content FTS5: the index rows are deleted with the text they were made of.
+        Use u(stmts_->cache,
+              "INSERT INTO articles_fts (articles_fts, rowid, title, body) "
+              "SELECT 'delete', id, title, body FROM articles WHERE id = ?1");
+        u.bind(1, id);
+        if (u.step() != SQLITE_DONE) return sql_error(db_, "prune article search rows");
+      }
+      {
+        Use u(stmts_->cache, "DELETE FROM matches WHERE article_id = ?1");
+        u.bind(1, id);
+        if (u.step() != SQLITE_DONE) return sql_error(db_, "prune matches");
+        out.matches += sqlite3_changes(db_);
+      }
+      {
+        Use u(stmts_->cache, "DELETE FROM outbox WHERE article_id = ?1 AND status = 'delivered'");
+        u.bind(1, id);
+        if (u.step() != SQLITE_DONE) return sql_error(db_, "prune delivered alerts of an article");
+        out.delivered += sqlite3_changes(db_);
+      }
+      {
+        Use u(stmts_->cache, "DELETE FROM articles WHERE id = ?1");
+        u.bind(1, id);
+        if (u.step() != SQLITE_DONE) return sql_error(db_, "prune article");
+        out.articles += sqlite3_changes(db_);
+      }
+    }
+    if (auto s = tx.commit(); !s) return Error{s.error()};
+    ++out.batches;
+    if (static_cast<int>(ids.size()) < batch) break;
+  }
+  Use k(stmts_->cache,
+        "SELECT COUNT(*) FROM articles WHERE fetched_at < ?1 AND EXISTS (SELECT 1 FROM outbox "
+        "WHERE outbox.article_id = articles.id AND outbox.status <> 'delivered')");
+  k.bind(1, before);
+  if (k.step() != SQLITE_ROW) return sql_error(db_, "count kept articles");
+  out.kept = k.i64(0);
+  return out;
+}
+
+// ---- Backup --------------------------------------------------------------------------------
+
+Status SqliteStore::backup(const std::string& file) {
+  std::error_code ec;
+  if (file.empty()) return Error{"storage: backup: no file named"};
+  if (std::filesystem::exists(file, ec))
+    return Error{"storage: backup " + file + ": the file exists; a backup never overwrites one"};
+  const std::string tmp = file + ".part";
+  std::filesystem::remove(tmp, ec);  // a previous backup interrupted
+  sqlite3* dst = nullptr;
+  auto fail = [&](const std::string& why) -> Status {
+    if (dst) sqlite3_close_v2(dst);
+    std::error_code ignored;
+    std::filesystem::remove(tmp, ignored);
+    std::filesystem::remove(tmp + "-journal", ignored);
+    return Error{"storage: backup " + file + ": " + why};
+  };
+  if (sqlite3_open_v2(tmp.c_str(), &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
+      SQLITE_OK)
+    return fail(dst ? sqlite3_errmsg(dst) : "out of memory");
+  sqlite3_backup* b = sqlite3_backup_init(dst, "main", db_, "main");
+  if (!b) return fail(sqlite3_errmsg(dst));
+  // All pages in one step: one read transaction on the source, so the copy is the database as
+  // of one commit; in WAL mode the daemon keeps writing meanwhile. A step that finds the source
+  // locked (a checkpoint or another process's schema change) is tried again.
+  int rc;
+  int busy = 0;
+  while ((rc = sqlite3_backup_step(b, -1)) == SQLITE_BUSY || rc == SQLITE_LOCKED) {
+    if (++busy > 250) break;  // ~5 s, as writers wait
+    sqlite3_sleep(20);
+  }
+  if (sqlite3_backup_finish(b) != SQLITE_OK || rc != SQLITE_DONE)
+    return fail(std::string("copy: ") + sqlite3_errstr(rc));
+  // The copy must read back as a database (the tokenizer is not needed to check its pages).
+  sqlite3_stmt* st = nullptr;
+  std::string check;
+  if (sqlite3_prepare_v2(dst, "PRAGMA quick_check", -1, &st, nullptr) == SQLITE_OK &&
+      sqlite3_step(st) == SQLITE_ROW)
+    check = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+  sqlite3_finalize(st);
+  if (check != "ok") return fail("the copy does not check: " + check);
+  if (sqlite3_close_v2(dst) != SQLITE_OK) {
+    dst = nullptr;
+    return fail("close the copy");
+  }
+  dst = nullptr;
+  // link(2), not rename: a FILE that appeared meanwhile is not overwritten.
+  if (::link(tmp.c_str(), file.c_str()) != 0)
+    return fail("name the copy " + file + ": " + std::strerror(errno));
+  std::filesystem::remove(tmp, ec);
+  return Ok{};
 }
 
 // Entry identity policy -------------------------------------------------------------------------

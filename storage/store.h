@@ -224,6 +224,15 @@ struct EndpointQueue {
   Millis last_delivered = 0;      // delivered_at of the newest delivered row (0: none kept)
 };
 
+// What one Store::prune_articles() removed.
+struct PruneCounts {
+  std::int64_t articles = 0;   // articles deleted (with their search rows)
+  std::int64_t matches = 0;    // their matches
+  std::int64_t delivered = 0;  // their delivered outbox rows
+  std::int64_t kept = 0;       // articles old enough but kept: a pending or failed alert is theirs
+  int batches = 0;             // transactions it took
+};
+
 struct OutboxCounts {
   std::string webhook;
   int pending = 0, delivered = 0, failed = 0;
@@ -345,6 +354,23 @@ class Store {
   // Deletes delivered rows delivered before `before`; returns how many. Pending and failed rows
   // are never pruned.
   virtual Result<int> prune_delivered(Millis before) = 0;
+  // Retention ([daemon] keep, issue 15): deletes the articles fetched before `before` with their
+  // search rows (SQLite articles_fts, PostgreSQL articles.tokens), their matches and their
+  // delivered outbox rows. An article with a pending or failed outbox row is kept whole (its
+  // alert still needs it). Entry keys stay: (source, entry_key) is recorded in `seen` before
+  // its article goes, so a feed that still lists the entry does not alert it again (seen() and
+  // seen_keys() stay true); its canonical URL is forgotten (canonical_exists() turns false).
+  // Works in transactions of at most `batch` articles (>= 1), each taking the write lock
+  // (SQLite BEGIN IMMEDIATE; PostgreSQL the writer advisory lock) only for its own deletes, until
+  // nothing prunable is left. An Error leaves the batches before it done, that one undone.
+  virtual Result<PruneCounts> prune_articles(Millis before, int batch) = 0;
+  // `rasid backup FILE` (issue 15): a consistent copy of the whole database, taken while other
+  // connections (the running daemon) keep writing. SQLite: the online backup API copies every
+  // page inside one read transaction (WAL: writers are not blocked, and the copy is the database
+  // as of one commit), into a temporary file beside FILE that is checked (PRAGMA quick_check)
+  // and then renamed to FILE. FILE must not exist (a backup never overwrites). PostgreSQL: an
+  // Error that names pg_dump (the server's own tool for a consistent copy).
+  virtual Status backup(const std::string& file) = 0;
 
   // Stories: the distinct sources of the articles of one story (for "also reported by").
   virtual Result<std::vector<std::string>> story_sources(std::int64_t story_id) = 0;

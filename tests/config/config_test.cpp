@@ -780,6 +780,21 @@ TEST(ConfigParse, FastPollingLowersTheIntervalFloor) {
   EXPECT_THAT(e, HasSubstr("source.interval: must be between 1s and 7d, not 0s"));
 }
 
+// Retention (issue 15): [daemon] keep is a duration of at least a day; absent keeps everything.
+TEST(ConfigParse, KeepIsADurationOfAtLeastADay) {
+  auto none = parse("[daemon]\ndatabase = \"x.db\"\n", "c.toml");
+  ASSERT_TRUE(none.ok()) << none.error();
+  EXPECT_EQ(none.value().daemon.keep, std::chrono::seconds(0));
+  auto r = parse("[daemon]\nkeep = \"180d\"\n", "c.toml");
+  ASSERT_TRUE(r.ok()) << r.error();
+  EXPECT_EQ(r.value().daemon.keep, std::chrono::hours(24 * 180));
+  EXPECT_THAT(errors_of("[daemon]\nlog_level = \"info\"\nkeep = \"2h\"\n"),
+              HasSubstr("c.toml:3: daemon.keep: must be between 1d and"));
+  EXPECT_THAT(errors_of("[daemon]\nkeep = \"forever\"\n"),
+              HasSubstr("c.toml:2: daemon.keep: not a duration: \"forever\""));
+  EXPECT_THAT(errors_of("[daemon]\nkeep = true\n"), HasSubstr("c.toml:2: daemon.keep: "));
+}
+
 // What check accepts, run starts: a directory named as the database is refused here, not by
 // SQLite after the start.
 TEST(ConfigErrors, DatabaseThatIsADirectoryIsRefused) {

@@ -3,11 +3,14 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "storage/fts_tokenizer.h"
 #include "storage/sqlite_store.h"
@@ -743,7 +746,9 @@ TEST(StoreMigrations, NineMarksOutboxRowsPausedBeforeIt) {
     ASSERT_TRUE(store->defer(chat, 9000, Hold::none, "no webhook named \"chat\""));
   }
   // The same database as schema 8 left it: no hold column.
-  exec_raw(path, "ALTER TABLE outbox DROP COLUMN hold; PRAGMA user_version = 8;");
+  exec_raw(path,
+           "DROP INDEX outbox_article; ALTER TABLE outbox DROP COLUMN hold; PRAGMA user_version = "
+           "8;");
   auto store = open_ok(path);
   ASSERT_TRUE(store);
   EXPECT_EQ(store->schema_version(), SqliteStore::latest_schema());
@@ -1002,6 +1007,161 @@ TEST_P(StoreArticles, RecordPollWritesAllOrNothing) {
   ASSERT_TRUE(again.ok()) << again.error();
   EXPECT_EQ(count("SELECT count(*) FROM articles"), 3);
   EXPECT_EQ(store->source("aljazeera").value().next_check, 999);
+}
+
+// Retention (issue 15, [daemon] keep): old articles go with their search rows, matches and
+// delivered alerts; an article whose alert is pending or failed stays whole; the entries stay seen
+// so a feed that still lists them does not alert them again; newer articles are untouched.
+TEST_P(StoreArticles, PruneArticlesKeepsWhatAlertsNeedAndRemembersEntries) {
+  auto store = open_ok(database());
+  ASSERT_TRUE(store);
+  auto add = [&](const std::string& n, const std::string& word, std::vector<NewAlert> alerts) {
+    NewArticle a = article(n);
+    a.title += " " + word;
+    auto r = store->add_article(a, {{"beirut", "«بيروت»"}, {"ports", "«مرفأ»"}}, alerts);
+    EXPECT_TRUE(r.ok() && !r->duplicate) << (r.ok() ? "" : r.error());
+    return r.ok() ? r->article_id : 0;
+  };
+  const auto delivered = add("1", "زلزال", {alert_for("ops", "beirut", "id-1")});
+  const auto pending = add("2", "فيضان", {alert_for("ops", "beirut", "id-2")});
+  const auto failed = add("3", "إعصار", {alert_for("slack", "beirut", "id-3")});
+  const auto quiet = add("4", "بركان", {});
+  auto rows = store->outbox_rows("", "", 10);
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 3u);
+  ASSERT_TRUE(store->mark_delivered(rows.value()[0].id, now_ms()).ok());
+  ASSERT_TRUE(store->mark_failed(rows.value()[2].id, "gone").ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  const Millis cut = now_ms();
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  const auto fresh = add("5", "زلزال", {alert_for("ops", "ports", "id-5")});
+
+  auto p = store->prune_articles(cut, 1);  // one article per transaction
+  ASSERT_TRUE(p.ok()) << p.error();
+  EXPECT_EQ(p->articles, 2);   // 1 (its alert delivered) and 4 (no alert)
+  EXPECT_EQ(p->matches, 4);    // two each
+  EXPECT_EQ(p->delivered, 1);  // id-1
+  EXPECT_EQ(p->kept, 2);       // 2 (pending) and 3 (failed)
+  EXPECT_EQ(p->batches, 2);
+  for (auto id : {delivered, quiet}) EXPECT_FALSE(store->article(id).value().has_value()) << id;
+  for (auto id : {pending, failed, fresh})
+    EXPECT_TRUE(store->article(id).value().has_value()) << id;
+  EXPECT_EQ(count("SELECT count(*) FROM articles"), 3);
+  EXPECT_EQ(count("SELECT count(*) FROM matches"), 6);
+  EXPECT_EQ(count("SELECT count(*) FROM matches WHERE article_id IN (" + std::to_string(delivered) +
+                  ", " + std::to_string(quiet) + ")"),
+            0);
+  EXPECT_EQ(count("SELECT count(*) FROM outbox"), 3);  // id-2 pending, id-3 failed, id-5
+  EXPECT_EQ(count("SELECT count(*) FROM outbox WHERE webhook_id = 'id-1'"), 0);
+  // The search rows went with the text: the index finds only the new article's word.
+  auto hits = store->search("زلزال", 10);
+  ASSERT_TRUE(hits.ok()) << hits.error();
+  ASSERT_EQ(hits->size(), 1u);
+  EXPECT_EQ(hits.value()[0].id, fresh);
+  EXPECT_TRUE(store->search("بركان", 10).value().empty());
+  if (sqlite()) {
+    EXPECT_EQ(count("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'بركان'"), 0);
+    EXPECT_EQ(count("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'زلزال'"), 1);
+  } else {
+    EXPECT_EQ(count("SELECT count(*) FROM articles WHERE tokens @@ 'بركان'::tsquery"), 0);
+  }
+  // The entries stay seen: a feed still listing them does not make them new.
+  EXPECT_TRUE(store->seen("aljazeera", "guid-1").value());
+  EXPECT_TRUE(store->seen("aljazeera", "guid-4").value());
+  auto keys = store->seen_keys("aljazeera", {"guid-1", "guid-4", "guid-9"});
+  ASSERT_TRUE(keys.ok());
+  EXPECT_EQ(keys.value(), (std::vector<std::string>{"guid-1", "guid-4"}));
+  EXPECT_FALSE(store->canonical_exists("https://example.net/news/1").value());
+
+  // Again: nothing more to prune until the pending alert is delivered.
+  auto q = store->prune_articles(cut, 100);
+  ASSERT_TRUE(q.ok()) << q.error();
+  EXPECT_EQ(q->articles, 0);
+  EXPECT_EQ(q->kept, 2);
+  ASSERT_TRUE(store->mark_delivered(rows.value()[1].id, now_ms()).ok());
+  auto r = store->prune_articles(cut, 100);
+  ASSERT_TRUE(r.ok()) << r.error();
+  EXPECT_EQ(r->articles, 1);
+  EXPECT_EQ(r->delivered, 1);
+  EXPECT_EQ(r->kept, 1);
+  EXPECT_FALSE(store->article(pending).value().has_value());
+  EXPECT_TRUE(store->seen("aljazeera", "guid-2").value());
+  EXPECT_FALSE(store->prune_articles(cut, 0).ok());  // a batch of nothing is a caller's error
+}
+
+// `rasid backup` (issue 15): the copy is the database as of one commit even while another
+// connection keeps writing (every article in it has its match and its alert), opens as a rasid
+// database, and never overwrites a file. PostgreSQL refuses and names pg_dump.
+TEST_P(StorePersistence, BackupIsConsistentWhileAnotherConnectionWrites) {
+  auto store = open_ok(database());
+  ASSERT_TRUE(store);
+  const std::string copy = fs::path(sqlite() ? database() : std::string("/tmp/x.db"))
+                               .replace_filename("copy.db")
+                               .string();
+  if (!sqlite()) {
+    auto s = store->backup(copy);
+    ASSERT_FALSE(s.ok());
+    EXPECT_NE(s.error().find("pg_dump"), std::string::npos) << s.error();
+    EXPECT_FALSE(fs::exists(copy));
+    return;
+  }
+  const std::string long_body(20000, 'x');
+  for (int i = 0; i < 400; ++i) {
+    NewArticle a = article("seed-" + std::to_string(i));
+    a.body += "\n" + long_body;
+    ASSERT_TRUE(store
+                    ->add_article(a, {{"beirut", ""}},
+                                  {alert_for("ops", "beirut", "s" + std::to_string(i))})
+                    .ok());
+  }
+  std::atomic<bool> stop{false};
+  std::atomic<int> written{0};
+  std::thread writer([&] {
+    auto w = open_ok(database());
+    for (int i = 0; w && !stop; ++i) {
+      NewArticle a = article("live-" + std::to_string(i));
+      a.body += "\n" + long_body;
+      if (w->add_article(a, {{"beirut", ""}}, {alert_for("ops", "beirut", "l" + std::to_string(i))})
+              .ok())
+        ++written;
+    }
+  });
+  while (written < 20) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  const int before = written;
+  const auto t0 = std::chrono::steady_clock::now();
+  auto s = store->backup(copy);
+  const auto took = std::chrono::steady_clock::now() - t0;
+  const int during = written;
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  stop = true;
+  writer.join();
+  ASSERT_TRUE(s.ok()) << s.error();
+  EXPECT_GT(during, before) << "the writer is not blocked by the backup";
+  std::printf(
+      "backup of 420+ articles: %lld ms, %d articles written meanwhile\n",
+      static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(took).count()),
+      during - before);
+  EXPECT_FALSE(fs::exists(copy + ".part"));
+  const std::int64_t n = scalar(copy, "SELECT count(*) FROM articles");
+  EXPECT_GE(n, 420);
+  EXPECT_LE(n, 400 + written.load());
+  EXPECT_EQ(scalar(copy, "SELECT count(*) FROM matches"), n);
+  EXPECT_EQ(scalar(copy, "SELECT count(*) FROM outbox"), n);
+  EXPECT_EQ(scalar(copy, "SELECT count(*) FROM seen"), n);
+  {
+    auto c = SqliteStore::open(copy);
+    ASSERT_TRUE(c.ok()) << c.error();
+    EXPECT_EQ(c.value()->schema_version(), SqliteStore::latest_schema());
+    EXPECT_EQ(sqlite3_exec(c.value()->handle(),
+                           "INSERT INTO articles_fts(articles_fts) VALUES ('integrity-check')",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    EXPECT_EQ(c.value()->search("انفجار", 1000).value().size(), static_cast<std::size_t>(n));
+  }
+  auto again = store->backup(copy);
+  ASSERT_FALSE(again.ok());
+  EXPECT_NE(again.error().find("exists"), std::string::npos) << again.error();
+  EXPECT_EQ(scalar(copy, "SELECT count(*) FROM articles"), n) << "not overwritten";
 }
 
 // Store::open picks the engine from what it is given, migrates it, and the store answers ping().
