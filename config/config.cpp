@@ -381,7 +381,7 @@ void read_daemon(Checker& c, const toml::table& t, Daemon& d, const std::string&
                {"database", "user_agent", "concurrency", "per_host_concurrency",
                 "per_host_delay_ms", "fetch_timeout_s", "connect_timeout_s", "max_body_bytes",
                 "proxy", "allow_private", "ca_file", "status_listen", "status_token_file",
-                "status_token_credential", "log_level", "fast_polling"});
+                "status_token_credential", "log_level", "fast_polling", "lease"});
   if (auto v = c.boolean(t, p, "fast_polling")) d.fast_polling = *v;
   if (auto v = c.str(t, p, "database")) {
     std::error_code ec;
@@ -410,6 +410,8 @@ void read_daemon(Checker& c, const toml::table& t, Daemon& d, const std::string&
     d.per_host_delay = std::chrono::milliseconds(*v);
   if (auto v = c.integer(t, p, "fetch_timeout_s", 1, 3600))
     d.fetch_timeout = std::chrono::seconds(*v);
+  if (auto v = c.duration(t, p, "lease", std::chrono::seconds(1), std::chrono::hours(1)))
+    d.lease = *v;
   if (auto v = c.integer(t, p, "connect_timeout_s", 1, 300))
     d.connect_timeout = std::chrono::seconds(*v);
   if (d.connect_timeout > d.fetch_timeout && t.get("connect_timeout_s"))

@@ -114,6 +114,11 @@ struct Daemon {
   // Lets source intervals go below the polite floor (interval ≥ 30s, min_interval ≥ 10s) down
   // to 1s: for feeds you run yourself and for tests. Off by default.
   bool fast_polling = false;
+  // Several `rasid run` on one PostgreSQL database (issue 15): how long a source's poll lease
+  // lasts (storage/store.h Store::lease_source) — a poll is recorded well within it, and the
+  // sources of an instance that died (SIGKILL, power) are polled by the others within it.
+  // `lease = "2m"`, 1 s to 1 h.
+  std::chrono::seconds lease{std::chrono::minutes(2)};
 };
 
 struct Config {

@@ -14,6 +14,7 @@
 #include "alert/alert.h"
 #include "common/log.h"
 #include "config/values.h"
+#include "daemon/instance.h"
 #include "daemon/metrics.h"
 #include "daemon/pipeline.h"
 #include "daemon/runtime.h"
@@ -115,7 +116,8 @@ class Service {
         deliver_timer_(io_),
         prune_timer_(io_),
         watchdog_timer_(io_),
-        rng_(std::random_device{}()) {
+        rng_(std::random_device{}()),
+        instance_id_(make_instance_id()) {
     pipeline_.set_runtime(rt_);
     pipeline_.set_metrics(&metrics_);
     deliverer_ = std::make_unique<alert::Deliverer>(*store_, *fetcher_, rt_->endpoints);
@@ -153,16 +155,36 @@ class Service {
 
  private:
   // ---- one-shot --------------------------------------------------------------------------
+  // Every source, due or not, unless another instance holds its lease (it is polling it now).
   void start_once() {
-    in_flight_ = static_cast<int>(rt_->config.sources.size());
-    if (in_flight_ == 0) return once_deliver();
+    in_flight_ = static_cast<int>(rt_->config.sources.size()) + 1;
     for (const auto& s : rt_->config.sources) {
-      pipeline_.poll(s, {}, [this](PollOutcome o) {
+      auto lease = store_->lease_source(s.name, instance_id_, storage::now_ms(), lease_ms(), false);
+      if (!lease || !lease->granted) {
+        PollOutcome o;
+        o.source = s.name;
+        if (!lease) {
+          o.error = "storage: " + lease.error();
+          o.failure = PollFailure::storage;
+          log::error("source=" + s.name + " " + o.error);
+          once_failed_++;
+        } else {
+          log::info("source=" + s.name + " skipped: instance " + lease->holder + " is polling it");
+        }
+        --in_flight_;
+        continue;
+      }
+      pipeline_.poll(s, std::move(lease->state), instance_id_, {}, [this](PollOutcome o) {
         after_poll(o);
         if (!o.ok) once_failed_++;
         if (--in_flight_ == 0) once_deliver();
       });
     }
+    if (--in_flight_ == 0) once_deliver();
+  }
+
+  storage::Millis lease_ms() const {
+    return std::chrono::milliseconds(rt_->config.daemon.lease).count();
   }
 
   void once_deliver() {
@@ -224,24 +246,47 @@ class Service {
       }
       host_not_before_.erase(it);
     }
+    // Several instances on one database: the one granted the source's lease polls it; the
+    // others come back when it is due again, or when the holder's lease runs out.
+    const auto now = storage::now_ms();
+    auto lease = store_->lease_source(name, instance_id_, now, lease_ms(), true);
+    if (!lease) {
+      log::error("source=" + name + " storage: leasing the source: " + lease.error());
+      arm_source(name, std::min<std::chrono::milliseconds>(src->interval, 10s) + small_jitter());
+      return;
+    }
+    if (!lease->granted) {
+      metrics_.lease(lease->holder.empty() ? "not_due" : "held");
+      arm_source(name, std::chrono::milliseconds(
+                           std::max<storage::Millis>(0, lease->retry_at - storage::now_ms())) +
+                           small_jitter());
+      return;
+    }
+    metrics_.lease("granted");
     in_flight_++;
     // The schedule is part of the poll's record (written with it, in one transaction).
     auto delay = std::make_shared<std::chrono::milliseconds>(src->interval);
     auto plan = [this, name, delay](const PollOutcome& o, storage::SourceState& st) {
       if (const auto* s = rt_->source(name)) *delay = plan_next(*s, o, st);
     };
-    pipeline_.poll(*src, plan, [this, name, delay](PollOutcome o) {
-      in_flight_--;
-      after_poll(o);
-      if (stopping_) return maybe_finish_stop();
-      const auto* s = rt_->source(name);
-      if (!s) return;
-      if (o.retry_after) {
-        std::string host = url::host(s->feed.empty() ? s->page : s->feed);
-        host_not_before_[host] = std::chrono::steady_clock::now() + *o.retry_after;
-      }
-      arm_source(name, *delay);
-    });
+    pipeline_.poll(*src, std::move(lease->state), instance_id_, plan,
+                   [this, name, delay](PollOutcome o) {
+                     in_flight_--;
+                     after_poll(o);
+                     if (stopping_) return maybe_finish_stop();
+                     const auto* s = rt_->source(name);
+                     if (!s) return;
+                     if (o.retry_after) {
+                       std::string host = url::host(s->feed.empty() ? s->page : s->feed);
+                       host_not_before_[host] = std::chrono::steady_clock::now() + *o.retry_after;
+                     }
+                     arm_source(name, *delay);
+                   });
+  }
+
+  // Up to 250 ms: instances that find a source due at the same moment do not all ask at once.
+  std::chrono::milliseconds small_jitter() {
+    return std::chrono::milliseconds(std::uniform_int_distribution<int>(0, 250)(rng_));
   }
 
   // The next poll of `s` after outcome `o`: the adapted interval, the interval in force and why
@@ -492,6 +537,7 @@ class Service {
   std::map<std::string, std::unique_ptr<asio::steady_timer>> timers_;
   std::map<std::string, std::chrono::steady_clock::time_point> host_not_before_;
   std::mt19937_64 rng_;
+  const std::string instance_id_;  // the owner of this process's source leases
   int in_flight_ = 0;
   int once_rounds_ = 0;
   int once_failed_ = 0;

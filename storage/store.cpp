@@ -462,6 +462,22 @@ Result<std::vector<SourceState>> SqliteStore::sources() {
   return out;
 }
 
+// One daemon per file (storage/instance_lock.h): the lease is always this process's, so only
+// the schedule decides.
+Result<Lease> SqliteStore::lease_source(const std::string& name, const std::string& /*owner*/,
+                                        Millis now, Millis /*lease_ms*/, bool due_only) {
+  auto st = source(name);
+  if (!st) return Error{st.error()};
+  Lease l;
+  if (due_only && st->next_check > now) {
+    l.retry_at = st->next_check;
+    return l;
+  }
+  l.granted = true;
+  l.state = std::move(st).value();
+  return l;
+}
+
 // ---- Entry identity ------------------------------------------------------------------------
 
 Result<bool> SqliteStore::seen(const std::string& source, const std::string& entry_key) {

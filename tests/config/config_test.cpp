@@ -309,6 +309,21 @@ max_body_bytes = 10
   EXPECT_THAT(e, HasSubstr("c.toml:3: daemon.connect_timeout_s: must not exceed"));
 }
 
+// [daemon] lease (issue 15): a duration, 1 s to 1 h, 2 minutes when absent.
+TEST(ConfigParse, DaemonLeaseIsABoundedDuration) {
+  auto r = parse("[daemon]\nlease = \"45s\"\n", "c.toml");
+  ASSERT_TRUE(r.ok()) << r.error();
+  EXPECT_EQ(r.value().daemon.lease, std::chrono::seconds(45));
+  auto d = parse("[daemon]\n", "c.toml");
+  ASSERT_TRUE(d.ok()) << d.error();
+  EXPECT_EQ(d.value().daemon.lease, std::chrono::minutes(2));
+  EXPECT_THAT(errors_of("[daemon]\nconcurrency = 4\nlease = \"2d\"\n"),
+              HasSubstr("c.toml:3: daemon.lease: must be between 1s and 1h, not 2d"));
+  EXPECT_THAT(errors_of("[daemon]\nlease = \"soon\"\n"),
+              HasSubstr("c.toml:2: daemon.lease: not a duration: \"soon\""));
+  EXPECT_THAT(errors_of("[daemon]\nlease = 0\n"), HasSubstr("c.toml:2: daemon.lease: must be"));
+}
+
 TEST(ConfigParse, Durations) {
   auto r = parse(R"([[source]]
 name = "a"

@@ -788,6 +788,66 @@ TEST(StoreMigrations, ConcurrentOpenersOfAFreshFileMigrateOnce) {
 namespace rasid::storage {
 namespace {
 
+// Source leases (issue 15): granted only when due (or when not asked to be), to one owner until
+// it runs out or the poll that held it is recorded; the grant carries the stored state. SQLite
+// has one daemon per file, so there the lease never excludes anyone.
+TEST_P(StoreSources, LeaseGrantedWhenDueToOneOwnerAndReleasedByTheRecord) {
+  auto store = open_ok(database());
+  ASSERT_TRUE(store);
+  auto l = store->lease_source("a", "i1", 1000, 5000, true);
+  ASSERT_TRUE(l.ok()) << l.error();
+  ASSERT_TRUE(l->granted) << "a new source is due at once";
+  EXPECT_EQ(l->state.name, "a");
+  EXPECT_EQ(l->state.status, "new");
+
+  auto other = store->lease_source("a", "i2", 2000, 5000, true);
+  ASSERT_TRUE(other.ok()) << other.error();
+  if (sqlite()) {
+    EXPECT_TRUE(other->granted);
+  } else {
+    EXPECT_FALSE(other->granted) << "i1's lease runs until 6000";
+    EXPECT_EQ(other->holder, "i1");
+    EXPECT_EQ(other->retry_at, 6000);
+    auto again = store->lease_source("a", "i1", 2000, 5000, true);
+    ASSERT_TRUE(again.ok()) << again.error();
+    EXPECT_TRUE(again->granted) << "the holder renews its own lease";
+    EXPECT_EQ(count("SELECT lease_until FROM sources WHERE name = 'a'"), 7000);
+  }
+
+  // The poll is recorded: the lease ends, and the state says when the source is due again.
+  PollRecord rec;
+  rec.state = l->state;
+  rec.state.etag = "\"v1\"";
+  rec.state.next_check = 100000;
+  rec.lease_owner = "i1";
+  ASSERT_TRUE(store->record_poll(rec).ok());
+  auto early = store->lease_source("a", "i2", 3000, 5000, true);
+  ASSERT_TRUE(early.ok()) << early.error();
+  EXPECT_FALSE(early->granted) << "not due before next_check, whoever asks";
+  EXPECT_EQ(early->holder, "");
+  EXPECT_EQ(early->retry_at, 100000);
+
+  // rasid once asks without due_only; the grant carries what the record wrote.
+  auto once = store->lease_source("a", "i2", 3000, 5000, false);
+  ASSERT_TRUE(once.ok()) << once.error();
+  ASSERT_TRUE(once->granted);
+  EXPECT_EQ(once->state.etag, "\"v1\"");
+  EXPECT_EQ(once->state.next_check, 100000);
+  if (!sqlite()) {
+    EXPECT_FALSE(store->lease_source("a", "i1", 3000, 5000, false)->granted) << "i2 holds it";
+    // i2 dies holding it: once its lease runs out, the source is another's.
+    auto after = store->lease_source("a", "i1", 8001, 5000, false);
+    ASSERT_TRUE(after.ok()) << after.error();
+    EXPECT_TRUE(after->granted) << "i2's lease ran out at 8000";
+    // A record carrying a lease its owner lost leaves the new holder's lease alone.
+    PollRecord late;
+    late.state = once->state;
+    late.lease_owner = "i2";
+    ASSERT_TRUE(store->record_poll(late).ok());
+    EXPECT_EQ(count("SELECT COUNT(*) FROM sources WHERE name = 'a' AND lease_owner = 'i1'"), 1);
+  }
+}
+
 TEST_P(StoreSources, GuidDistrustPolicyPersists) {
   const auto path = database();
   {
