@@ -132,6 +132,14 @@ struct Config {
   const Source* source(std::string_view name) const;
 };
 
+// A fingerprint of what instances sharing one database must agree on (issue 15): the sources,
+// topics and webhooks as configured (names, URLs, intervals, rules, queries, routes, delivery
+// policy; a webhook's secret by where it comes from, never its value), each list taken in name
+// order so that reordering a file changes nothing. 16 hex digits of FNV-1a 64: a detector of
+// differing configurations, not a cryptographic digest. [daemon] settings are not part of it
+// (each instance has its own status port).
+std::string fingerprint(const Config& config);
+
 // What a file holds as far as it could be read, with every problem found: entries with errors
 // keep their defaults or are left out. `parsed` is false when the file could not be read or is
 // not TOML (then `config` is empty and `errors` has the one reason). daemon/ adds its own checks

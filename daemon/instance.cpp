@@ -7,13 +7,17 @@
 
 namespace rasid::daemon {
 
-std::string make_instance_id() {
+std::string host_name() {
   char host[256] = {0};
-  if (gethostname(host, sizeof host - 1) != 0 || host[0] == '\0') std::snprintf(host, 8, "unknown");
+  if (gethostname(host, sizeof host - 1) != 0 || host[0] == '\0') return "unknown";
+  return host;
+}
+
+std::string make_instance_id() {
   std::random_device rd;
   char tail[16];
   std::snprintf(tail, sizeof tail, "%08x", static_cast<unsigned>(rd()));
-  return std::string(host) + ":" + std::to_string(getpid()) + ":" + tail;
+  return host_name() + ":" + std::to_string(getpid()) + ":" + tail;
 }
 
 }  // namespace rasid::daemon

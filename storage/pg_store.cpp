@@ -211,6 +211,35 @@ Result<Lease> PgStore::lease_source(const std::string& name, const std::string& 
   return l;
 }
 
+Status PgStore::heartbeat(const InstanceInfo& me) {
+  auto r = c_->exec("instance heartbeat",
+                    "INSERT INTO instances (id, host, pid, started, heartbeat, config_fingerprint, "
+                    "sources_leased) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO "
+                    "UPDATE SET host = $2, pid = $3, started = $4, heartbeat = $5, "
+                    "config_fingerprint = $6, sources_leased = $7",
+                    me.id, me.host, me.pid, me.started, me.heartbeat, me.config_fingerprint,
+                    me.sources_leased);
+  if (!r) return Error{r.error()};
+  constexpr Millis kDay = 24LL * 3600 * 1000;
+  auto d = c_->exec("forget silent instances", "DELETE FROM instances WHERE heartbeat < $1",
+                    me.heartbeat - kDay);
+  if (!d) return Error{d.error()};
+  return Ok{};
+}
+
+Result<std::vector<InstanceInfo>> PgStore::instances(Millis live_since) {
+  auto r = c_->exec("list instances",
+                    "SELECT id, host, pid, started, heartbeat, config_fingerprint, sources_leased "
+                    "FROM instances WHERE heartbeat >= $1 ORDER BY id",
+                    live_since);
+  if (!r) return fail<std::vector<InstanceInfo>>(r);
+  std::vector<InstanceInfo> out;
+  for (int i = 0; i < r->size(); ++i)
+    out.push_back({r->text(i, 0), r->text(i, 1), r->i32(i, 2), r->i64(i, 3), r->i64(i, 4),
+                   r->text(i, 5), r->i32(i, 6)});
+  return out;
+}
+
 // ---- Entry identity --------------------------------------------------------------------------
 
 Result<bool> PgStore::seen(const std::string& source, const std::string& entry_key) {

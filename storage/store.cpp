@@ -478,6 +478,17 @@ Result<Lease> SqliteStore::lease_source(const std::string& name, const std::stri
   return l;
 }
 
+Status SqliteStore::heartbeat(const InstanceInfo& me) {
+  me_ = me;
+  return Ok{};
+}
+
+Result<std::vector<InstanceInfo>> SqliteStore::instances(Millis live_since) {
+  std::vector<InstanceInfo> out;
+  if (me_ && me_->heartbeat >= live_since) out.push_back(*me_);
+  return out;
+}
+
 // ---- Entry identity ------------------------------------------------------------------------
 
 Result<bool> SqliteStore::seen(const std::string& source, const std::string& entry_key) {

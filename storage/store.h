@@ -133,6 +133,17 @@ struct Lease {
   std::string holder;  // not granted because this owner holds it ("" = not due)
 };
 
+// One `rasid run` as it reports itself (issue 15; /api/instances).
+struct InstanceInfo {
+  std::string id;  // "host:pid:random" (daemon/instance.h), stable for the process
+  std::string host;
+  int pid = 0;
+  Millis started = 0;
+  Millis heartbeat = 0;            // its last report
+  std::string config_fingerprint;  // config::fingerprint of its sources, topics and webhooks
+  int sources_leased = 0;          // sources it was granted in the last minute
+};
+
 struct PollRecorded {
   std::vector<AddResult> articles;  // one per PollRecord::articles, same order
 };
@@ -283,6 +294,14 @@ class Store {
   // Failures: database errors; "not granted" is not an error.
   virtual Result<Lease> lease_source(const std::string& name, const std::string& owner, Millis now,
                                      Millis lease_ms, bool due_only) = 0;
+
+  // Instances (issue 15): each `rasid run` reports itself every few seconds (heartbeat: the row
+  // of me.id written whole); instances() lists those whose heartbeat is at or after
+  // `live_since`, by id. PostgreSQL: the `instances` table, shared by every instance (rows silent
+  // for a day are deleted by the next heartbeat). SQLite: one daemon per file, so the one
+  // instance is this process's last heartbeat, kept in memory (a CLI sees none).
+  virtual Status heartbeat(const InstanceInfo& me) = 0;
+  virtual Result<std::vector<InstanceInfo>> instances(Millis live_since) = 0;
 
   // Entry identity: has this (source, key) been seen — marked, or stored as an article?
   // mark_seen records keys without an article (first poll, an entry whose page could not be

@@ -324,6 +324,31 @@ TEST(ConfigParse, DaemonLeaseIsABoundedDuration) {
   EXPECT_THAT(errors_of("[daemon]\nlease = 0\n"), HasSubstr("c.toml:2: daemon.lease: must be"));
 }
 
+// The configuration fingerprint instances compare (issue 15): the same for the same sources,
+// topics and webhooks in any order and whatever [daemon] says; different when any of them
+// differs.
+TEST(ConfigFingerprint, SameForReorderedFilesDifferentForAnyRoute) {
+  const std::string a = "[[source]]\nname = \"a\"\nfeed = \"https://x.org/a\"\n";
+  const std::string b = "[[source]]\nname = \"b\"\nfeed = \"https://x.org/b\"\n";
+  const std::string t = "[[topic]]\nname = \"t\"\nquery = 'سوريا'\nwebhooks = [\"w\"]\n";
+  const std::string w = "[[webhook]]\nname = \"w\"\nurl = \"https://hooks.x.org/w\"\n";
+  auto fp = [](const std::string& text) {
+    auto c = parse(text, "c.toml");
+    EXPECT_TRUE(c.ok()) << c.error();
+    return c.ok() ? fingerprint(c.value()) : std::string();
+  };
+  const std::string base = fp(a + b + t + w);
+  EXPECT_EQ(base.size(), 16u);
+  EXPECT_EQ(fp(w + t + b + a), base);
+  EXPECT_EQ(fp("[daemon]\nstatus_listen = \"127.0.0.1:9\"\n" + a + b + t + w), base);
+  EXPECT_NE(fp(a + t + w), base);
+  EXPECT_NE(fp(a + b + "[[topic]]\nname = \"t\"\nquery = 'إيران'\nwebhooks = [\"w\"]\n" + w), base);
+  EXPECT_NE(fp(a + b + t + "[[webhook]]\nname = \"w\"\nurl = \"https://hooks.x.org/v\"\n"), base);
+  EXPECT_NE(
+      fp(a + "[[source]]\nname = \"b\"\nfeed = \"https://x.org/b\"\ninterval = \"20m\"\n" + t + w),
+      base);
+}
+
 TEST(ConfigParse, Durations) {
   auto r = parse(R"([[source]]
 name = "a"

@@ -3,7 +3,7 @@
 // source's feed is requested about once per interval and never twice within half of it, each
 // article page once; in the database each article is stored once; at the receiver each alert
 // arrives once by webhook-id. Then one instance is SIGKILLed and the same holds, its sources
-// polled by the others within one lease time.
+// polled by the others within one lease time; then PostgreSQL is restarted and the same holds.
 
 #include <arpa/inet.h>
 #include <curl/curl.h>
@@ -20,6 +20,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <set>
 #include <string>
@@ -160,6 +161,9 @@ void sleep_until(World& w, double t) {
   while (w.seconds() < t) std::this_thread::sleep_for(std::chrono::milliseconds(50));
 }
 
+// The alert-once promise across instances also needs each endpoint drained by one instance at a
+// time (issue 15: an advisory lock per endpoint, not built yet): until then two instances may
+// send the same due head together, and the duplicate check below can fail (1 in 80 seen).
 TEST(ScaleOut, ThreeInstancesPollEachSourceOnceAndDeliverEachAlertOnceThroughAKill) {
   std::string why;
   auto cluster = PgCluster::start_new(&why);
@@ -197,12 +201,17 @@ TEST(ScaleOut, ThreeInstancesPollEachSourceOnceAndDeliverEachAlertOnceThroughAKi
   }
   const double started = w.seconds();
   for (auto& d : daemons) d->start();
+  std::set<int> pids;
+  for (auto& d : daemons) pids.insert(d->pid());
 
   // Rounds of new items; one instance killed between them.
   const double kill_at = started + 20, end_at = started + 42;
   std::map<std::string, double> killed_leases;
   sleep_until(w, started + 8);
   w.publish(2);
+  sleep_until(w, started + 15);
+  // Every instance has reported itself twice (at start and 10 s later).
+  const auto inst = nlohmann::json::parse(http_get(ports[1], "/api/instances"), nullptr, false);
   sleep_until(w, started + 16);
   w.publish(3);
   sleep_until(w, kill_at - 0.2);
@@ -211,6 +220,10 @@ TEST(ScaleOut, ThreeInstancesPollEachSourceOnceAndDeliverEachAlertOnceThroughAKi
   const double killed = w.seconds();
   sleep_until(w, started + 26);
   w.publish(4);
+  sleep_until(w, started + 30);
+  // PostgreSQL restarted under the two survivors (fast shutdown: their connections are cut).
+  cluster->restart();
+  const double restarted = w.seconds();
   sleep_until(w, started + 34);
   w.publish(5);
   sleep_until(w, end_at);
@@ -229,6 +242,25 @@ TEST(ScaleOut, ThreeInstancesPollEachSourceOnceAndDeliverEachAlertOnceThroughAKi
     if (n == kKilled) continue;
     EXPECT_EQ(daemons[static_cast<std::size_t>(n)]->stop(SIGTERM), 0);
   }
+
+  // /api/instances: the three, one of them the one asked, all on the same configuration, and
+  // together holding every source in the last minute.
+  ASSERT_TRUE(inst.is_object()) << inst.dump();
+  EXPECT_EQ(inst.value("engine", ""), "postgresql");
+  EXPECT_EQ(inst.value("differing_configs", -1), 0);
+  ASSERT_EQ(inst["instances"].size(), static_cast<std::size_t>(kInstances)) << inst.dump();
+  int selves = 0, leased = 0;
+  std::set<int> listed;
+  for (const auto& i : inst["instances"]) {
+    selves += i.value("self", false) ? 1 : 0;
+    leased += i.value("sources_leased", 0);
+    listed.insert(i.value("pid", 0));
+    EXPECT_TRUE(i.value("same_config", false)) << i.dump();
+    EXPECT_LE(i.value("heartbeat_age_s", 99), 11) << i.dump();
+  }
+  EXPECT_EQ(selves, 1);
+  EXPECT_EQ(listed, pids);
+  EXPECT_GE(leased, kSources);
 
   // Polls, counted at the server.
   auto times = w.feed_times();
@@ -281,16 +313,78 @@ TEST(ScaleOut, ThreeInstancesPollEachSourceOnceAndDeliverEachAlertOnceThroughAKi
   const double minutes = (stopped - started) / 60;
   std::printf(
       "scaleout: %d instances, %d sources, interval %.0fs, lease %.0fs, %.1f s run, instance %d "
-      "SIGKILLed at %.1f s\n"
+      "SIGKILLed at %.1f s, PostgreSQL restarted at %.1f s\n"
       "scaleout: polls per source per interval %.3f (steady window), feed gaps min %.2f s max "
       "%.2f s, max after kill %.2f s\n"
       "scaleout: leases per minute (all instances): granted %.1f, not_due %.1f, held %.1f\n"
       "scaleout: pages %zu (refetched %d), articles stored %d (distinct %d), outbox %d, "
       "deliveries %zu, distinct ids %zu, duplicates %zu, undelivered %d\n",
       kInstances, kSources, kInterval, kLease, stopped - started, kKilled, killed - started,
-      per_interval, min_gap, max_gap, max_gap_after_kill, leases["granted"] / minutes,
-      leases["not_due"] / minutes, leases["held"] / minutes, pages.size(), refetched, articles,
-      canonicals, outbox, ids.size(), distinct.size(), ids.size() - distinct.size(), undelivered);
+      restarted - started, per_interval, min_gap, max_gap, max_gap_after_kill,
+      leases["granted"] / minutes, leases["not_due"] / minutes, leases["held"] / minutes,
+      pages.size(), refetched, articles, canonicals, outbox, ids.size(), distinct.size(),
+      ids.size() - distinct.size(), undelivered);
+}
+
+// Two instances on one database whose topics differ: each lists the other as live with another
+// configuration, and the one that starts second says so in its log.
+TEST(ScaleOut, InstancesWithDifferentConfigurationsAreListedAndWarned) {
+  std::string why;
+  PgCluster* cluster = PgCluster::shared(&why);
+  if (!cluster) GTEST_SKIP() << why;
+  const std::string uri = cluster->create_database();
+  World w(1);
+  const std::string dir = make_temp_dir();
+  std::vector<int> ports;
+  std::vector<std::unique_ptr<DaemonProcess>> daemons;
+  for (int n = 0; n < 2; ++n) {
+    ports.push_back(free_port());
+    std::string c = "[daemon]\ndatabase = \"" + uri +
+                    "\"\nallow_private = [\"127.0.0.0/8\"]\nfast_polling = true\n"
+                    "status_listen = \"127.0.0.1:" +
+                    std::to_string(ports.back()) + "\"\n\n[[source]]\nname = \"s0\"\nfeed = \"" +
+                    w.base(0) +
+                    "/feed.xml\"\ninterval = \"10s\"\nmin_interval = \"10s\"\nmax_interval = "
+                    "\"10s\"\n\n[[topic]]\nname = \"t\"\nquery = '" +
+                    (n == 0 ? "سوريا" : "إيران") + "'\n";
+    const std::string cfg = dir + "/rasid" + std::to_string(n) + ".toml";
+    write_file(cfg, c);
+    daemons.push_back(std::make_unique<DaemonProcess>(cfg, dir + "/rasid" + std::to_string(n)));
+  }
+  auto listed = [&](int n) {
+    auto j = nlohmann::json::parse(http_get(ports[static_cast<std::size_t>(n)], "/api/instances"),
+                                   nullptr, false);
+    return j.is_object() ? j : nlohmann::json::object();
+  };
+  daemons[0]->start();
+  for (int i = 0; i < 100 && listed(0).value("instances", nlohmann::json::array()).size() < 1; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  daemons[1]->start();
+  nlohmann::json j;
+  for (int i = 0; i < 100; ++i) {
+    j = listed(1);
+    if (j.value("instances", nlohmann::json::array()).size() == 2) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_EQ(j.value("instances", nlohmann::json::array()).size(), 2u) << j.dump();
+  EXPECT_EQ(j.value("differing_configs", -1), 1);
+  for (const auto& i : j["instances"])
+    EXPECT_EQ(i.value("same_config", true), i.value("self", false)) << i.dump();
+  EXPECT_EQ(listed(0).value("differing_configs", -1), 1);
+  // The second one's first heartbeat saw the first one.
+  std::string log;
+  for (int i = 0; i < 50 && log.find("runs a different configuration") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    std::ifstream f(dir + "/rasid1.0.err");
+    log.assign(std::istreambuf_iterator<char>(f), {});
+  }
+  const auto& first = j["instances"][j["instances"][0].value("self", false) ? 1 : 0];
+  EXPECT_NE(
+      log.find("instance " + first.value("id", "") + " (pid " + std::to_string(daemons[0]->pid())),
+      std::string::npos)
+      << log;
+  EXPECT_NE(log.find("runs a different configuration"), std::string::npos) << log;
+  for (auto& d : daemons) EXPECT_EQ(d->stop(SIGTERM), 0);
 }
 
 }  // namespace

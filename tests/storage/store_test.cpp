@@ -848,6 +848,43 @@ TEST_P(StoreSources, LeaseGrantedWhenDueToOneOwnerAndReleasedByTheRecord) {
   }
 }
 
+// Instances report themselves (issue 15): the live ones are listed by id; silent ones are not.
+// SQLite has one daemon per file: its one instance is the last heartbeat.
+TEST_P(StoreSources, HeartbeatsListTheLiveInstances) {
+  auto store = open_ok(database());
+  ASSERT_TRUE(store);
+  EXPECT_TRUE(store->instances(0)->empty());
+  InstanceInfo a{"h:1:aa", "h", 1, 1000, 5000, "f1", 3};
+  ASSERT_TRUE(store->heartbeat(a).ok());
+  a.heartbeat = 15000;
+  a.sources_leased = 4;
+  ASSERT_TRUE(store->heartbeat(a).ok());  // the same row, written again
+  auto one = store->instances(10000);
+  ASSERT_TRUE(one.ok()) << one.error();
+  ASSERT_EQ(one->size(), 1u);
+  EXPECT_EQ(one->at(0).id, "h:1:aa");
+  EXPECT_EQ(one->at(0).host, "h");
+  EXPECT_EQ(one->at(0).pid, 1);
+  EXPECT_EQ(one->at(0).started, 1000);
+  EXPECT_EQ(one->at(0).heartbeat, 15000);
+  EXPECT_EQ(one->at(0).config_fingerprint, "f1");
+  EXPECT_EQ(one->at(0).sources_leased, 4);
+  EXPECT_TRUE(store->instances(15001)->empty()) << "silent since 15000";
+  if (sqlite()) return;
+  auto other = open_ok(database());  // another instance, its own connection
+  ASSERT_TRUE(other);
+  ASSERT_TRUE(other->heartbeat({"g:2:bb", "g", 2, 2000, 16000, "f2", 0}).ok());
+  auto both = store->instances(10000);
+  ASSERT_TRUE(both.ok()) << both.error();
+  ASSERT_EQ(both->size(), 2u);
+  EXPECT_EQ(both->at(0).id, "g:2:bb");
+  EXPECT_EQ(both->at(1).id, "h:1:aa");
+  // A day of silence: the next heartbeat of anyone forgets the row.
+  ASSERT_TRUE(
+      other->heartbeat({"g:2:bb", "g", 2, 2000, 15000 + 24LL * 3600 * 1000 + 1, "f2", 0}).ok());
+  EXPECT_EQ(count("SELECT COUNT(*) FROM instances"), 1);
+}
+
 TEST_P(StoreSources, GuidDistrustPolicyPersists) {
   const auto path = database();
   {
