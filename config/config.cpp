@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -15,6 +16,7 @@
 
 #include "config/toml_guard.h"
 #include "config/values.h"
+#include "text/text.h"
 #include "url/url.h"
 
 namespace rasid::config {
@@ -381,7 +383,7 @@ void read_daemon(Checker& c, const toml::table& t, Daemon& d, const std::string&
                {"database", "user_agent", "concurrency", "per_host_concurrency",
                 "per_host_delay_ms", "fetch_timeout_s", "connect_timeout_s", "max_body_bytes",
                 "proxy", "allow_private", "ca_file", "status_listen", "status_token_file",
-                "status_token_credential", "log_level", "fast_polling", "keep"});
+                "status_token_credential", "log_level", "fast_polling", "keep", "lease"});
   if (auto v = c.boolean(t, p, "fast_polling")) d.fast_polling = *v;
   if (auto v = c.duration(t, p, "keep", std::chrono::hours(24), std::chrono::hours(24 * 36500)))
     d.keep = *v;
@@ -413,6 +415,8 @@ void read_daemon(Checker& c, const toml::table& t, Daemon& d, const std::string&
     d.per_host_delay = std::chrono::milliseconds(*v);
   if (auto v = c.integer(t, p, "fetch_timeout_s", 1, 3600))
     d.fetch_timeout = std::chrono::seconds(*v);
+  if (auto v = c.duration(t, p, "lease", std::chrono::seconds(1), std::chrono::hours(1)))
+    d.lease = *v;
   if (auto v = c.integer(t, p, "connect_timeout_s", 1, 300))
     d.connect_timeout = std::chrono::seconds(*v);
   if (d.connect_timeout > d.fetch_timeout && t.get("connect_timeout_s"))
@@ -853,5 +857,62 @@ Result<Config> parse(std::string_view text, const std::string& path) {
 }
 
 Result<Config> load(const std::string& path) { return checked(load_all(path)); }
+
+namespace {
+// Each field with its length first, so that no two different lists serialize alike.
+void field(std::string& out, std::string_view v) {
+  out += std::to_string(v.size());
+  out += ':';
+  out += v;
+}
+void field(std::string& out, long long v) { field(out, std::to_string(v)); }
+template <class T>
+std::vector<const T*> by_name(const std::vector<T>& items) {
+  std::vector<const T*> v;
+  for (const auto& i : items) v.push_back(&i);
+  std::sort(v.begin(), v.end(), [](const T* a, const T* b) { return a->name < b->name; });
+  return v;
+}
+}  // namespace
+
+std::string fingerprint(const Config& c) {
+  std::string s;
+  for (const Source* x : by_name(c.sources)) {
+    s += "S";
+    for (std::string_view v : {std::string_view(x->name), std::string_view(x->feed),
+                               std::string_view(x->page), std::string_view(x->link_selector),
+                               std::string_view(x->category), std::string_view(x->clean.body)})
+      field(s, v);
+    for (auto d : {x->interval, x->min_interval, x->max_interval}) field(s, d.count());
+    field(s, x->alert_on_first_poll ? 1 : 0);
+    field(s, static_cast<long long>(x->clean.drop.size()));
+    for (const auto& d : x->clean.drop) field(s, d);
+  }
+  for (const Topic* x : by_name(c.topics)) {
+    s += "T";
+    field(s, x->name);
+    field(s, x->query);
+    field(s, static_cast<long long>(x->webhooks.size()));
+    for (const auto& w : x->webhooks) field(s, w);
+  }
+  for (const Webhook* x : by_name(c.webhooks)) {
+    s += "W";
+    for (std::string_view v :
+         {std::string_view(x->name), std::string_view(x->url), std::string_view(x->secret_origin),
+          std::string_view(x->telegram_chat_id)})
+      field(s, v);
+    field(s, static_cast<long long>(x->format));
+    field(s, x->timeout.count());
+    field(s, x->max_attempts);
+    field(s, x->min_interval.count());
+    field(s, x->digest.count());
+    field(s, x->story_updates ? 1 : 0);
+    field(s, static_cast<long long>(x->retry_schedule.size()));
+    for (auto d : x->retry_schedule) field(s, d.count());
+  }
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(text::fnv1a64(s)));
+  return hex;
+}
 
 }  // namespace rasid::config

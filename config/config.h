@@ -119,6 +119,11 @@ struct Daemon {
   // search rows, matches and delivered alerts (storage::Store::prune_articles); 0 = keep
   // everything (the default). At least 1 day.
   std::chrono::seconds keep{0};
+  // Several `rasid run` on one PostgreSQL database (issue 15): how long a source's poll lease
+  // lasts (storage/store.h Store::lease_source) — a poll is recorded well within it, and the
+  // sources of an instance that died (SIGKILL, power) are polled by the others within it.
+  // `lease = "2m"`, 1 s to 1 h.
+  std::chrono::seconds lease{std::chrono::minutes(2)};
 };
 
 struct Config {
@@ -131,6 +136,14 @@ struct Config {
   const Webhook* webhook(std::string_view name) const;
   const Source* source(std::string_view name) const;
 };
+
+// A fingerprint of what instances sharing one database must agree on (issue 15): the sources,
+// topics and webhooks as configured (names, URLs, intervals, rules, queries, routes, delivery
+// policy; a webhook's secret by where it comes from, never its value), each list taken in name
+// order so that reordering a file changes nothing. 16 hex digits of FNV-1a 64: a detector of
+// differing configurations, not a cryptographic digest. [daemon] settings are not part of it
+// (each instance has its own status port).
+std::string fingerprint(const Config& config);
 
 // What a file holds as far as it could be read, with every problem found: entries with errors
 // keep their defaults or are left out. `parsed` is false when the file could not be read or is

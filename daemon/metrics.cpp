@@ -182,6 +182,13 @@ std::string Metrics::render(storage::Store& store, const Runtime& rt) {
   for (const auto& [src, n] : duplicates_)
     sample(out, "rasid_duplicates_total", label("source", src), static_cast<double>(n));
 
+  header(out, "rasid_source_leases_total", "counter",
+         "Source leases asked for when a source was due here, by result (granted, not_due, held "
+         "by another instance).");
+  for (const char* r : {"granted", "not_due", "held"})
+    sample(out, "rasid_source_leases_total", label("result", r),
+           static_cast<double>(leases_.count(r) ? leases_.at(r) : 0));
+
   header(out, "rasid_matches_total", "counter", "Articles matched, by topic.");
   for (const auto& t : rt.topics)
     if (!matches_.count(t.name)) matches_[t.name] = 0;  // every configured topic is visible

@@ -60,6 +60,9 @@ class Metrics {
   void fetch_done(std::string_view kind, const fetch::Response& response);
   void poll_done(const PollOutcome& outcome);
   void matched(const std::string& topic);
+  // A source lease asked for when a source's timer fired (Store::lease_source): result is
+  // "granted", "not_due" or "held" (another instance holds it).
+  void lease(std::string_view result) { leases_[std::string(result)]++; }
   // Loop health: the largest lag seen by the status server's heartbeat timer lately.
   void loop_lag(double seconds) { loop_lag_s_ = seconds; }
 
@@ -80,6 +83,7 @@ class Metrics {
   std::map<std::string, std::uint64_t> articles_;      // source
   std::map<std::string, std::uint64_t> duplicates_;    // source
   std::map<std::string, std::uint64_t> matches_;       // topic
+  std::map<std::string, std::uint64_t> leases_;        // granted, not_due, held
   std::map<std::string, Histogram> delivery_seconds_;  // endpoint
   std::map<std::string, std::uint64_t> delivered_;     // endpoint
   storage::Millis delivered_watermark_;

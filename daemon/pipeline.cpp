@@ -65,23 +65,17 @@ struct Pipeline::Poll {
 Pipeline::Pipeline(storage::Store& store, fetch::Fetcher& fetcher)
     : store_(store), fetcher_(fetcher), stories_(store) {}
 
-void Pipeline::poll(const config::Source& source, Plan plan,
-                    std::function<void(PollOutcome)> done) {
+void Pipeline::poll(const config::Source& source, storage::SourceState state,
+                    std::string lease_owner, Plan plan, std::function<void(PollOutcome)> done) {
   auto p = std::make_shared<Poll>();
   p->source = &source;
   p->rt = rt_;
   p->plan = std::move(plan);
   p->done = std::move(done);
   p->outcome.source = source.name;
-  auto st = store_.source(source.name);
-  if (!st) {
-    p->outcome.error = "storage: " + st.error();
-    p->outcome.failure = PollFailure::storage;
-    log::error("source=" + source.name + " " + p->outcome.error);
-    p->done(p->outcome);
-    return;
-  }
-  p->state = std::move(st).value();
+  p->state = std::move(state);
+  p->state.name = source.name;
+  p->record.lease_owner = std::move(lease_owner);
   p->alerting = p->state.initialized || source.alert_on_first_poll;
 
   fetch::Request req;

@@ -78,11 +78,15 @@ class Pipeline {
   // The scheduler's part of a poll's record: given the outcome, it sets the schedule fields of
   // the source's new state (next_check, interval_s, in_force_s, interval_reason).
   using Plan = std::function<void(const PollOutcome&, storage::SourceState&)>;
-  // Polls one source; `done` runs exactly once, after the poll is recorded by one
-  // Store::record_poll call (entries, articles with matches and alerts, the source's state as
-  // `plan` (may be empty) scheduled it). A poll whose record fails is a PollFailure::storage
-  // and writes nothing: its entries are fetched again next time.
-  void poll(const config::Source& source, Plan plan, std::function<void(PollOutcome)> done);
+  // Polls one source under the lease the scheduler was granted (Store::lease_source): `lease`
+  // carries the source's stored state, which the poll starts from (it does not read it again),
+  // and `lease_owner` is released by the record ("" = none). `done` runs exactly once, after the
+  // poll is recorded by one Store::record_poll call (entries, articles with matches and alerts,
+  // the source's state as `plan` (may be empty) scheduled it). A poll whose record fails is a
+  // PollFailure::storage and writes nothing: its entries are fetched again next time (its lease
+  // then runs out by itself).
+  void poll(const config::Source& source, storage::SourceState state, std::string lease_owner,
+            Plan plan, std::function<void(PollOutcome)> done);
   // Stops issuing new work (shutdown); in-flight callbacks still finish their writes.
   void stop() { stopping_ = true; }
   // Counters for /metrics (fetch latency and bytes, matches per topic); null = none.

@@ -1,6 +1,7 @@
 #include "daemon/service.h"
 
 #include <systemd/sd-daemon.h>
+#include <unistd.h>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -9,11 +10,13 @@
 #include <filesystem>
 #include <map>
 #include <random>
+#include <set>
 #include <utility>
 
 #include "alert/alert.h"
 #include "common/log.h"
 #include "config/values.h"
+#include "daemon/instance.h"
 #include "daemon/metrics.h"
 #include "daemon/pipeline.h"
 #include "daemon/runtime.h"
@@ -115,7 +118,9 @@ class Service {
         deliver_timer_(io_),
         prune_timer_(io_),
         watchdog_timer_(io_),
-        rng_(std::random_device{}()) {
+        heartbeat_timer_(io_),
+        rng_(std::random_device{}()),
+        instance_id_(make_instance_id()) {
     pipeline_.set_runtime(rt_);
     pipeline_.set_metrics(&metrics_);
     deliverer_ = std::make_unique<alert::Deliverer>(*store_, *fetcher_, rt_->endpoints);
@@ -136,6 +141,7 @@ class Service {
       for (const auto& s : rt_->config.sources) schedule_initial(s.name);
       arm_delivery(0ms);
       arm_prune(0ms);
+      arm_heartbeat(0ms);
       start_watchdog();
       sd_notify(0, "READY=1");
       update_status();
@@ -153,16 +159,36 @@ class Service {
 
  private:
   // ---- one-shot --------------------------------------------------------------------------
+  // Every source, due or not, unless another instance holds its lease (it is polling it now).
   void start_once() {
-    in_flight_ = static_cast<int>(rt_->config.sources.size());
-    if (in_flight_ == 0) return once_deliver();
+    in_flight_ = static_cast<int>(rt_->config.sources.size()) + 1;
     for (const auto& s : rt_->config.sources) {
-      pipeline_.poll(s, {}, [this](PollOutcome o) {
+      auto lease = store_->lease_source(s.name, instance_id_, storage::now_ms(), lease_ms(), false);
+      if (!lease || !lease->granted) {
+        PollOutcome o;
+        o.source = s.name;
+        if (!lease) {
+          o.error = "storage: " + lease.error();
+          o.failure = PollFailure::storage;
+          log::error("source=" + s.name + " " + o.error);
+          once_failed_++;
+        } else {
+          log::info("source=" + s.name + " skipped: instance " + lease->holder + " is polling it");
+        }
+        --in_flight_;
+        continue;
+      }
+      pipeline_.poll(s, std::move(lease->state), instance_id_, {}, [this](PollOutcome o) {
         after_poll(o);
         if (!o.ok) once_failed_++;
         if (--in_flight_ == 0) once_deliver();
       });
     }
+    if (--in_flight_ == 0) once_deliver();
+  }
+
+  storage::Millis lease_ms() const {
+    return std::chrono::milliseconds(rt_->config.daemon.lease).count();
   }
 
   void once_deliver() {
@@ -224,24 +250,48 @@ class Service {
       }
       host_not_before_.erase(it);
     }
+    // Several instances on one database: the one granted the source's lease polls it; the
+    // others come back when it is due again, or when the holder's lease runs out.
+    const auto now = storage::now_ms();
+    auto lease = store_->lease_source(name, instance_id_, now, lease_ms(), true);
+    if (!lease) {
+      log::error("source=" + name + " storage: leasing the source: " + lease.error());
+      arm_source(name, std::min<std::chrono::milliseconds>(src->interval, 10s) + small_jitter());
+      return;
+    }
+    if (!lease->granted) {
+      metrics_.lease(lease->holder.empty() ? "not_due" : "held");
+      arm_source(name, std::chrono::milliseconds(
+                           std::max<storage::Millis>(0, lease->retry_at - storage::now_ms())) +
+                           small_jitter());
+      return;
+    }
+    metrics_.lease("granted");
+    granted_at_[name] = std::chrono::steady_clock::now();
     in_flight_++;
     // The schedule is part of the poll's record (written with it, in one transaction).
     auto delay = std::make_shared<std::chrono::milliseconds>(src->interval);
     auto plan = [this, name, delay](const PollOutcome& o, storage::SourceState& st) {
       if (const auto* s = rt_->source(name)) *delay = plan_next(*s, o, st);
     };
-    pipeline_.poll(*src, plan, [this, name, delay](PollOutcome o) {
-      in_flight_--;
-      after_poll(o);
-      if (stopping_) return maybe_finish_stop();
-      const auto* s = rt_->source(name);
-      if (!s) return;
-      if (o.retry_after) {
-        std::string host = url::host(s->feed.empty() ? s->page : s->feed);
-        host_not_before_[host] = std::chrono::steady_clock::now() + *o.retry_after;
-      }
-      arm_source(name, *delay);
-    });
+    pipeline_.poll(*src, std::move(lease->state), instance_id_, plan,
+                   [this, name, delay](PollOutcome o) {
+                     in_flight_--;
+                     after_poll(o);
+                     if (stopping_) return maybe_finish_stop();
+                     const auto* s = rt_->source(name);
+                     if (!s) return;
+                     if (o.retry_after) {
+                       std::string host = url::host(s->feed.empty() ? s->page : s->feed);
+                       host_not_before_[host] = std::chrono::steady_clock::now() + *o.retry_after;
+                     }
+                     arm_source(name, *delay);
+                   });
+  }
+
+  // Up to 250 ms: instances that find a source due at the same moment do not all ask at once.
+  std::chrono::milliseconds small_jitter() {
+    return std::chrono::milliseconds(std::uniform_int_distribution<int>(0, 250)(rng_));
   }
 
   // The next poll of `s` after outcome `o`: the adapted interval, the interval in force and why
@@ -335,6 +385,53 @@ class Service {
     });
   }
 
+  // ---- instances (daemon/instance.h) -------------------------------------------------------
+  // Every kHeartbeatEvery: this instance's row (with the fingerprint of the configuration it
+  // runs now, and the sources it was granted in the last minute), then a look at the others: a
+  // live instance with another configuration is logged once per (instance, fingerprint).
+  void arm_heartbeat(std::chrono::milliseconds delay) {
+    heartbeat_timer_.expires_after(delay);
+    heartbeat_timer_.async_wait([this](const boost::system::error_code& ec) {
+      if (ec || stopping_) return;
+      heartbeat();
+      arm_heartbeat(kHeartbeatEvery);
+    });
+  }
+
+  void heartbeat() {
+    const auto steady = std::chrono::steady_clock::now();
+    int leased = 0;
+    for (auto it = granted_at_.begin(); it != granted_at_.end();) {
+      if (steady - it->second > kLiveFor) {
+        it = granted_at_.erase(it);
+      } else {
+        leased++;
+        ++it;
+      }
+    }
+    const auto now = storage::now_ms();
+    const std::string mine = config::fingerprint(rt_->config);
+    storage::InstanceInfo me{
+        instance_id_, host_name(), static_cast<int>(::getpid()), started_ms_, now, mine, leased};
+    if (auto s = store_->heartbeat(me); !s) {
+      log::error("instance heartbeat: " + s.error());
+      return;
+    }
+    auto live = store_->instances(now - std::chrono::milliseconds(kLiveFor).count());
+    if (!live) {
+      log::error("listing instances: " + live.error());
+      return;
+    }
+    for (const auto& i : live.value()) {
+      if (i.id == instance_id_ || i.config_fingerprint == mine) continue;
+      if (!warned_configs_.insert(i.id + " " + i.config_fingerprint + " " + mine).second) continue;
+      log::warn("instance " + i.id + " (pid " + std::to_string(i.pid) + " on " + i.host +
+                ") runs a different configuration on this database: fingerprint " +
+                i.config_fingerprint + ", this one " + mine +
+                " (sources, topics or webhooks differ; see /api/instances)");
+    }
+  }
+
   // ---- systemd -----------------------------------------------------------------------------
   void start_watchdog() {
     uint64_t usec = 0;
@@ -367,6 +464,7 @@ class Service {
     ctx.metrics = &metrics_;
     ctx.runtime = [this] { return rt_; };
     ctx.health = [this] { return status_health(); };
+    ctx.instance_id = instance_id_;
     status_ = std::make_unique<StatusServer>(io_, std::move(ctx));
     auto bound = status_->start(listen);
     if (!bound) {
@@ -435,6 +533,7 @@ class Service {
       deliver_timer_.cancel();
       prune_timer_.cancel();
       watchdog_timer_.cancel();
+      heartbeat_timer_.cancel();
       if (status_) status_->stop();
       // In-flight polls get a few seconds to finish their writes; then they are cancelled.
       auto force = std::make_shared<asio::steady_timer>(io_, 5s);
@@ -500,11 +599,16 @@ class Service {
   asio::steady_timer deliver_timer_;
   asio::steady_timer prune_timer_;
   asio::steady_timer watchdog_timer_;
+  asio::steady_timer heartbeat_timer_;
   std::chrono::microseconds watchdog_interval_{0};
   std::shared_ptr<asio::steady_timer> force_stop_;
   std::map<std::string, std::unique_ptr<asio::steady_timer>> timers_;
   std::map<std::string, std::chrono::steady_clock::time_point> host_not_before_;
   std::mt19937_64 rng_;
+  const std::string instance_id_;  // the owner of this process's source leases
+  const storage::Millis started_ms_ = storage::now_ms();
+  std::map<std::string, std::chrono::steady_clock::time_point> granted_at_;  // source → lease
+  std::set<std::string> warned_configs_;  // (instance, its fingerprint, ours) already logged
   int in_flight_ = 0;
   int once_rounds_ = 0;
   int once_failed_ = 0;

@@ -14,6 +14,9 @@
 //                      (matched=1: only matched ones). q: words that must all appear (FTS5,
 //                      each word quoted, so typed text is never query syntax).
 //   GET /api/topics    configured topics with match counts.
+//   GET /api/instances the live `rasid run` on this database (heartbeat within a minute): id,
+//                      host, pid, started, heartbeat, sources leased in the last minute, config
+//                      fingerprint and whether it is this instance's (daemon/status_json.h).
 //   GET /              the status page: server-rendered HTML, dir="rtl" lang="ar", English with
 //                      ?lang=en, ?topic=NAME to filter; failing sources first, recent matched
 //                      articles with the matched terms in <mark> (one card per story: its
@@ -68,6 +71,7 @@ struct StatusContext {
   Metrics* metrics = nullptr;
   std::function<std::shared_ptr<const Runtime>()> runtime;  // the current one (reloads swap it)
   std::function<Health()> health;  // database and scheduler; the server judges the loop itself
+  std::string instance_id;         // this process among the instances (daemon/instance.h)
 };
 
 class StatusServer {

@@ -7,6 +7,7 @@
 #include <map>
 
 #include "config/values.h"
+#include "daemon/instance.h"
 #include "text/date.h"
 
 namespace rasid::daemon {
@@ -169,6 +170,34 @@ Result<nlohmann::json> articles_json(storage::Store& store, const storage::Artic
                    {"copies", std::move(copies)}});
   }
   return arr;
+}
+
+Result<nlohmann::json> instances_json(storage::Store& store, const Runtime& rt,
+                                      const std::string& self_id, storage::Millis now) {
+  const auto live = store.instances(now - std::chrono::milliseconds(kLiveFor).count());
+  if (!live) return Error{live.error()};
+  const std::string mine = config::fingerprint(rt.config);
+  nlohmann::json arr = nlohmann::json::array();
+  int differing = 0;
+  for (const auto& i : live.value()) {
+    const bool same = i.config_fingerprint == mine;
+    if (!same) differing++;
+    arr.push_back({{"id", i.id},
+                   {"self", i.id == self_id},
+                   {"host", i.host},
+                   {"pid", i.pid},
+                   {"started", iso_ms(i.started)},
+                   {"heartbeat", iso_ms(i.heartbeat)},
+                   {"heartbeat_age_s", (now - i.heartbeat) / 1000},
+                   {"sources_leased", i.sources_leased},
+                   {"config_fingerprint", i.config_fingerprint},
+                   {"same_config", same}});
+  }
+  return nlohmann::json{{"self", self_id},
+                        {"engine", store.engine()},
+                        {"config_fingerprint", mine},
+                        {"differing_configs", differing},
+                        {"instances", std::move(arr)}};
 }
 
 }  // namespace rasid::daemon

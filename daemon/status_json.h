@@ -51,5 +51,11 @@ nlohmann::json sources_json(storage::Store& store, const Runtime& rt);
 Result<nlohmann::json> articles_json(storage::Store& store, const storage::ArticleQuery& query);
 // Configured topics with their match counts (last 24 h before `now`, and all stored).
 nlohmann::json topics_json(storage::Store& store, const Runtime& rt, storage::Millis now);
+// /api/instances (issue 15): the live instances on this database (heartbeat within
+// daemon/instance.h kLiveFor of `now`), each with whether its configuration fingerprint
+// (config::fingerprint) is this instance's (`self_id`, running `rt`). An Error when the store
+// cannot list them.
+Result<nlohmann::json> instances_json(storage::Store& store, const Runtime& rt,
+                                      const std::string& self_id, storage::Millis now);
 
 }  // namespace rasid::daemon

@@ -107,6 +107,11 @@ StatusReply handle_status_request(const StatusContext& ctx, std::string_view met
   }
   if (path == "/api/sources") return json_reply(200, sources_json(store, *rt));
   if (path == "/api/topics") return json_reply(200, topics_json(store, *rt, now));
+  if (path == "/api/instances") {
+    auto j = instances_json(store, *rt, ctx.instance_id, now);
+    if (!j) return error_reply(503, "database: " + j.error());
+    return json_reply(200, j.value());
+  }
   if (path == "/api/articles") {
     storage::ArticleQuery aq;
     aq.topic = q.count("topic") ? q["topic"] : "";

@@ -76,9 +76,10 @@ std::vector<OutboxRow> read_outbox_rows(const Rows& r) {
   return out;
 }
 
-constexpr const char* kSourceSelect =
-    "SELECT name, etag, last_modified, next_check, last_success, last_attempt, last_error, "
-    "consecutive_errors, status, initialized, interval_s, in_force_s, interval_reason FROM sources";
+#define SOURCE_COLS                                                                 \
+  "name, etag, last_modified, next_check, last_success, last_attempt, last_error, " \
+  "consecutive_errors, status, initialized, interval_s, in_force_s, interval_reason"
+constexpr const char* kSourceSelect = "SELECT " SOURCE_COLS " FROM sources";
 
 SourceState read_source(const Rows& r, int i) {
   SourceState s;
@@ -158,6 +159,84 @@ Result<std::vector<SourceState>> PgStore::sources() {
   if (!r) return fail<std::vector<SourceState>>(r);
   std::vector<SourceState> out;
   for (int i = 0; i < r->size(); ++i) out.push_back(read_source(r.value(), i));
+  return out;
+}
+
+Result<Lease> PgStore::lease_source(const std::string& name, const std::string& owner, Millis now,
+                                    Millis lease_ms, bool due_only) {
+  static const std::string lock_sql = "SELECT " SOURCE_COLS
+                                      ", lease_owner, lease_until FROM sources WHERE name = $1 "
+                                      "FOR UPDATE SKIP LOCKED";
+  Lease l;
+  Tx tx(*c_);
+  if (auto s = tx.begin(); !s) return Error{s.error()};
+  auto r = c_->exec("lease source " + name, lock_sql, name);
+  if (!r) return fail<Lease>(r);
+  if (r->empty()) {
+    // No row, or another instance's lease_source holds it this instant: a new row is ours (our
+    // uncommitted insert); an existing one is theirs, so ask again a moment later.
+    auto ins = c_->exec("lease source " + name,
+                        "INSERT INTO sources (name, lease_owner, lease_until) VALUES ($1, $2, $3) "
+                        "ON CONFLICT (name) DO NOTHING RETURNING name",
+                        name, owner, now + lease_ms);
+    if (!ins) return fail<Lease>(ins);
+    if (ins->empty()) {
+      l.retry_at = now + 500;
+      return l;
+    }
+    if (auto s = tx.commit(); !s) return Error{s.error()};
+    l.granted = true;
+    l.state.name = name;
+    return l;
+  }
+  SourceState st = read_source(r.value(), 0);
+  const std::string holder = r->text(0, 13);
+  const Millis until = r->i64(0, 14);
+  if (due_only && st.next_check > now) {
+    l.retry_at = st.next_check;
+    return l;  // the Tx rolls back: nothing changed
+  }
+  if (!holder.empty() && holder != owner && until > now) {
+    l.retry_at = until;
+    l.holder = holder;
+    return l;
+  }
+  auto u = c_->exec("lease source " + name,
+                    "UPDATE sources SET lease_owner = $2, lease_until = $3 WHERE name = $1", name,
+                    owner, now + lease_ms);
+  if (!u) return fail<Lease>(u);
+  if (auto s = tx.commit(); !s) return Error{s.error()};
+  l.granted = true;
+  l.state = std::move(st);
+  return l;
+}
+
+Status PgStore::heartbeat(const InstanceInfo& me) {
+  auto r = c_->exec("instance heartbeat",
+                    "INSERT INTO instances (id, host, pid, started, heartbeat, config_fingerprint, "
+                    "sources_leased) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO "
+                    "UPDATE SET host = $2, pid = $3, started = $4, heartbeat = $5, "
+                    "config_fingerprint = $6, sources_leased = $7",
+                    me.id, me.host, me.pid, me.started, me.heartbeat, me.config_fingerprint,
+                    me.sources_leased);
+  if (!r) return Error{r.error()};
+  constexpr Millis kDay = 24LL * 3600 * 1000;
+  auto d = c_->exec("forget silent instances", "DELETE FROM instances WHERE heartbeat < $1",
+                    me.heartbeat - kDay);
+  if (!d) return Error{d.error()};
+  return Ok{};
+}
+
+Result<std::vector<InstanceInfo>> PgStore::instances(Millis live_since) {
+  auto r = c_->exec("list instances",
+                    "SELECT id, host, pid, started, heartbeat, config_fingerprint, sources_leased "
+                    "FROM instances WHERE heartbeat >= $1 ORDER BY id",
+                    live_since);
+  if (!r) return fail<std::vector<InstanceInfo>>(r);
+  std::vector<InstanceInfo> out;
+  for (int i = 0; i < r->size(); ++i)
+    out.push_back({r->text(i, 0), r->text(i, 1), r->i32(i, 2), r->i64(i, 3), r->i64(i, 4),
+                   r->text(i, 5), r->i32(i, 6)});
   return out;
 }
 
@@ -299,6 +378,14 @@ Result<PollRecorded> PgStore::record_poll(PollRecord& r,
     if (auto s = save_site_template(source, *r.site_template, r.site_template_pages); !s)
       return Error{s.error()};
   if (auto s = save_source(r.state); !s) return Error{s.error()};
+  if (!r.lease_owner.empty()) {
+    // The poll is recorded: its lease ends (unless it expired and another instance took it).
+    auto l = c_->exec("release lease of " + source,
+                      "UPDATE sources SET lease_owner = '', lease_until = 0 "
+                      "WHERE name = $1 AND lease_owner = $2",
+                      source, r.lease_owner);
+    if (!l) return Error{l.error()};
+  }
   if (auto s = tx.commit(); !s) return Error{s.error()};
   return out;
 }

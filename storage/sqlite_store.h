@@ -38,6 +38,10 @@ class SqliteStore final : public Store {
   Result<SourceState> source(const std::string& name) override;
   Status save_source(const SourceState& state) override;
   Result<std::vector<SourceState>> sources() override;
+  Result<Lease> lease_source(const std::string& name, const std::string& owner, Millis now,
+                             Millis lease_ms, bool due_only) override;
+  Status heartbeat(const InstanceInfo& me) override;
+  Result<std::vector<InstanceInfo>> instances(Millis live_since) override;
   Result<bool> seen(const std::string& source, const std::string& entry_key) override;
   Result<std::vector<std::string>> seen_keys(const std::string& source,
                                              const std::vector<std::string>& keys) override;
@@ -97,6 +101,7 @@ class SqliteStore final : public Store {
   sqlite3* db_;
   int version_ = 0;
   std::unique_ptr<Stmts> stmts_;
+  std::optional<InstanceInfo> me_;  // this process's last heartbeat (the one instance)
 };
 
 }  // namespace rasid::storage

@@ -480,6 +480,33 @@ Result<std::vector<SourceState>> SqliteStore::sources() {
   return out;
 }
 
+// One daemon per file (storage/instance_lock.h): the lease is always this process's, so only
+// the schedule decides.
+Result<Lease> SqliteStore::lease_source(const std::string& name, const std::string& /*owner*/,
+                                        Millis now, Millis /*lease_ms*/, bool due_only) {
+  auto st = source(name);
+  if (!st) return Error{st.error()};
+  Lease l;
+  if (due_only && st->next_check > now) {
+    l.retry_at = st->next_check;
+    return l;
+  }
+  l.granted = true;
+  l.state = std::move(st).value();
+  return l;
+}
+
+Status SqliteStore::heartbeat(const InstanceInfo& me) {
+  me_ = me;
+  return Ok{};
+}
+
+Result<std::vector<InstanceInfo>> SqliteStore::instances(Millis live_since) {
+  std::vector<InstanceInfo> out;
+  if (me_ && me_->heartbeat >= live_since) out.push_back(*me_);
+  return out;
+}
+
 // ---- Entry identity ------------------------------------------------------------------------
 
 Result<bool> SqliteStore::seen(const std::string& source, const std::string& entry_key) {

@@ -105,6 +105,10 @@ struct StoredEntry {
 
 struct PollRecord {
   SourceState state;  // the source's new state, written whole (schedule included)
+  // The owner of the lease this poll held (Store::lease_source; "" = none): record_poll releases
+  // it with the state, if that owner still holds it (a lease that expired and was taken by
+  // another instance stays theirs).
+  std::string lease_owner;
   // Entry keys recorded as seen without an article (first poll's entries, pages that are gone
   // with nothing to keep).
   std::vector<std::string> seen;
@@ -114,6 +118,30 @@ struct PollRecord {
   // The source's site template (clean/template.h) as learned after this poll.
   std::optional<std::string> site_template;
   int site_template_pages = 0;
+};
+
+// The answer of Store::lease_source.
+struct Lease {
+  bool granted = false;
+  // Granted: the source's stored state, read under the lease (a fresh one for a new source) —
+  // the poll starts from it and reads it no more.
+  SourceState state;
+  // Not granted: when to ask again (Unix ms): the stored next_check when the source is not due,
+  // the holder's lease_until when another instance holds it, or a moment later when its row was
+  // locked by another instance's lease_source at that instant.
+  Millis retry_at = 0;
+  std::string holder;  // not granted because this owner holds it ("" = not due)
+};
+
+// One `rasid run` as it reports itself (issue 15; /api/instances).
+struct InstanceInfo {
+  std::string id;  // "host:pid:random" (daemon/instance.h), stable for the process
+  std::string host;
+  int pid = 0;
+  Millis started = 0;
+  Millis heartbeat = 0;            // its last report
+  std::string config_fingerprint;  // config::fingerprint of its sources, topics and webhooks
+  int sources_leased = 0;          // sources it was granted in the last minute
 };
 
 struct PollRecorded {
@@ -263,6 +291,26 @@ class Store {
   virtual Result<SourceState> source(const std::string& name) = 0;
   virtual Status save_source(const SourceState& state) = 0;
   virtual Result<std::vector<SourceState>> sources() = 0;
+  // The right to poll `name` now (issue 15: several `rasid run` on one database; a due source is
+  // polled by exactly one of them). Granted when the source is due (next_check <= now; any time
+  // when !due_only, as for `rasid once`) and no other owner holds an unexpired lease on it; the
+  // lease then belongs to `owner` until now + lease_ms, or until record_poll writes the poll that
+  // carries it (PollRecord::lease_owner). An owner that already holds the lease gets it again
+  // (renewed). Units: Unix milliseconds. A source with no row yet gets one (due at once).
+  // PostgreSQL: SELECT … FOR UPDATE SKIP LOCKED, then UPDATE of lease_owner/lease_until, in one
+  // transaction, so two instances asking at once never both get it. SQLite: one daemon per file
+  // (storage/instance_lock.h), so nothing is stored: granted whenever due.
+  // Failures: database errors; "not granted" is not an error.
+  virtual Result<Lease> lease_source(const std::string& name, const std::string& owner, Millis now,
+                                     Millis lease_ms, bool due_only) = 0;
+
+  // Instances (issue 15): each `rasid run` reports itself every few seconds (heartbeat: the row
+  // of me.id written whole); instances() lists those whose heartbeat is at or after
+  // `live_since`, by id. PostgreSQL: the `instances` table, shared by every instance (rows silent
+  // for a day are deleted by the next heartbeat). SQLite: one daemon per file, so the one
+  // instance is this process's last heartbeat, kept in memory (a CLI sees none).
+  virtual Status heartbeat(const InstanceInfo& me) = 0;
+  virtual Result<std::vector<InstanceInfo>> instances(Millis live_since) = 0;
 
   // Entry identity: has this (source, key) been seen — marked, or stored as an article?
   // mark_seen records keys without an article (first poll, an entry whose page could not be

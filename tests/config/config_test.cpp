@@ -309,6 +309,46 @@ max_body_bytes = 10
   EXPECT_THAT(e, HasSubstr("c.toml:3: daemon.connect_timeout_s: must not exceed"));
 }
 
+// [daemon] lease (issue 15): a duration, 1 s to 1 h, 2 minutes when absent.
+TEST(ConfigParse, DaemonLeaseIsABoundedDuration) {
+  auto r = parse("[daemon]\nlease = \"45s\"\n", "c.toml");
+  ASSERT_TRUE(r.ok()) << r.error();
+  EXPECT_EQ(r.value().daemon.lease, std::chrono::seconds(45));
+  auto d = parse("[daemon]\n", "c.toml");
+  ASSERT_TRUE(d.ok()) << d.error();
+  EXPECT_EQ(d.value().daemon.lease, std::chrono::minutes(2));
+  EXPECT_THAT(errors_of("[daemon]\nconcurrency = 4\nlease = \"2d\"\n"),
+              HasSubstr("c.toml:3: daemon.lease: must be between 1s and 1h, not 2d"));
+  EXPECT_THAT(errors_of("[daemon]\nlease = \"soon\"\n"),
+              HasSubstr("c.toml:2: daemon.lease: not a duration: \"soon\""));
+  EXPECT_THAT(errors_of("[daemon]\nlease = 0\n"), HasSubstr("c.toml:2: daemon.lease: must be"));
+}
+
+// The configuration fingerprint instances compare (issue 15): the same for the same sources,
+// topics and webhooks in any order and whatever [daemon] says; different when any of them
+// differs.
+TEST(ConfigFingerprint, SameForReorderedFilesDifferentForAnyRoute) {
+  const std::string a = "[[source]]\nname = \"a\"\nfeed = \"https://x.org/a\"\n";
+  const std::string b = "[[source]]\nname = \"b\"\nfeed = \"https://x.org/b\"\n";
+  const std::string t = "[[topic]]\nname = \"t\"\nquery = 'سوريا'\nwebhooks = [\"w\"]\n";
+  const std::string w = "[[webhook]]\nname = \"w\"\nurl = \"https://hooks.x.org/w\"\n";
+  auto fp = [](const std::string& text) {
+    auto c = parse(text, "c.toml");
+    EXPECT_TRUE(c.ok()) << c.error();
+    return c.ok() ? fingerprint(c.value()) : std::string();
+  };
+  const std::string base = fp(a + b + t + w);
+  EXPECT_EQ(base.size(), 16u);
+  EXPECT_EQ(fp(w + t + b + a), base);
+  EXPECT_EQ(fp("[daemon]\nstatus_listen = \"127.0.0.1:9\"\n" + a + b + t + w), base);
+  EXPECT_NE(fp(a + t + w), base);
+  EXPECT_NE(fp(a + b + "[[topic]]\nname = \"t\"\nquery = 'إيران'\nwebhooks = [\"w\"]\n" + w), base);
+  EXPECT_NE(fp(a + b + t + "[[webhook]]\nname = \"w\"\nurl = \"https://hooks.x.org/v\"\n"), base);
+  EXPECT_NE(
+      fp(a + "[[source]]\nname = \"b\"\nfeed = \"https://x.org/b\"\ninterval = \"20m\"\n" + t + w),
+      base);
+}
+
 TEST(ConfigParse, Durations) {
   auto r = parse(R"([[source]]
 name = "a"

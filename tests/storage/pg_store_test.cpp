@@ -91,6 +91,51 @@ TEST_F(PgStoreTest, RacingInstancesStoreEachEntryAndAlertOnce) {
   EXPECT_EQ(rows->size(), static_cast<std::size_t>(kArticles));
 }
 
+// Instances whose timers fire together on the same due sources: each source is granted to
+// exactly one of them (FOR UPDATE SKIP LOCKED + the lease), new sources included.
+TEST_F(PgStoreTest, RacingInstancesLeaseEachDueSourceOnce) {
+  constexpr int kInstances = 6, kSources = 30;
+  std::vector<std::unique_ptr<PgStore>> stores;
+  for (int i = 0; i < kInstances; ++i) {
+    stores.push_back(open());
+    ASSERT_TRUE(stores.back());
+  }
+  // Half the sources exist already (due), half are new.
+  for (int n = 0; n < kSources; n += 2) {
+    SourceState s;
+    s.name = "s" + std::to_string(n);
+    s.next_check = 1;
+    ASSERT_TRUE(stores[0]->save_source(s).ok());
+  }
+  std::vector<std::atomic<int>> grants(kSources);
+  std::atomic<int> errors{0}, denied{0};
+  std::atomic<bool> go{false};
+  const Millis now = now_ms();
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kInstances; ++i)
+    threads.emplace_back([&, i] {
+      while (!go) std::this_thread::yield();
+      for (int n = 0; n < kSources; ++n) {
+        auto l = stores[i]->lease_source("s" + std::to_string(n), "inst" + std::to_string(i), now,
+                                         60000, true);
+        if (!l) {
+          ++errors;
+          ADD_FAILURE() << l.error();
+        } else if (l->granted) {
+          ++grants[n];
+        } else {
+          ++denied;
+          EXPECT_GT(l->retry_at, now);
+        }
+      }
+    });
+  go = true;
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(errors.load(), 0);
+  for (int n = 0; n < kSources; ++n) EXPECT_EQ(grants[n].load(), 1) << "source s" << n;
+  EXPECT_EQ(denied.load(), kSources * (kInstances - 1));
+}
+
 // record_poll's `prepare` (story ids, alerts) runs after every other instance's poll that
 // began before it has committed: it sees their articles (the writers' advisory lock).
 TEST_F(PgStoreTest, RecordPollPrepareSeesWhatAnotherInstanceCommittedBefore) {

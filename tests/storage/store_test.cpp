@@ -793,6 +793,103 @@ TEST(StoreMigrations, ConcurrentOpenersOfAFreshFileMigrateOnce) {
 namespace rasid::storage {
 namespace {
 
+// Source leases (issue 15): granted only when due (or when not asked to be), to one owner until
+// it runs out or the poll that held it is recorded; the grant carries the stored state. SQLite
+// has one daemon per file, so there the lease never excludes anyone.
+TEST_P(StoreSources, LeaseGrantedWhenDueToOneOwnerAndReleasedByTheRecord) {
+  auto store = open_ok(database());
+  ASSERT_TRUE(store);
+  auto l = store->lease_source("a", "i1", 1000, 5000, true);
+  ASSERT_TRUE(l.ok()) << l.error();
+  ASSERT_TRUE(l->granted) << "a new source is due at once";
+  EXPECT_EQ(l->state.name, "a");
+  EXPECT_EQ(l->state.status, "new");
+
+  auto other = store->lease_source("a", "i2", 2000, 5000, true);
+  ASSERT_TRUE(other.ok()) << other.error();
+  if (sqlite()) {
+    EXPECT_TRUE(other->granted);
+  } else {
+    EXPECT_FALSE(other->granted) << "i1's lease runs until 6000";
+    EXPECT_EQ(other->holder, "i1");
+    EXPECT_EQ(other->retry_at, 6000);
+    auto again = store->lease_source("a", "i1", 2000, 5000, true);
+    ASSERT_TRUE(again.ok()) << again.error();
+    EXPECT_TRUE(again->granted) << "the holder renews its own lease";
+    EXPECT_EQ(count("SELECT lease_until FROM sources WHERE name = 'a'"), 7000);
+  }
+
+  // The poll is recorded: the lease ends, and the state says when the source is due again.
+  PollRecord rec;
+  rec.state = l->state;
+  rec.state.etag = "\"v1\"";
+  rec.state.next_check = 100000;
+  rec.lease_owner = "i1";
+  ASSERT_TRUE(store->record_poll(rec).ok());
+  auto early = store->lease_source("a", "i2", 3000, 5000, true);
+  ASSERT_TRUE(early.ok()) << early.error();
+  EXPECT_FALSE(early->granted) << "not due before next_check, whoever asks";
+  EXPECT_EQ(early->holder, "");
+  EXPECT_EQ(early->retry_at, 100000);
+
+  // rasid once asks without due_only; the grant carries what the record wrote.
+  auto once = store->lease_source("a", "i2", 3000, 5000, false);
+  ASSERT_TRUE(once.ok()) << once.error();
+  ASSERT_TRUE(once->granted);
+  EXPECT_EQ(once->state.etag, "\"v1\"");
+  EXPECT_EQ(once->state.next_check, 100000);
+  if (!sqlite()) {
+    EXPECT_FALSE(store->lease_source("a", "i1", 3000, 5000, false)->granted) << "i2 holds it";
+    // i2 dies holding it: once its lease runs out, the source is another's.
+    auto after = store->lease_source("a", "i1", 8001, 5000, false);
+    ASSERT_TRUE(after.ok()) << after.error();
+    EXPECT_TRUE(after->granted) << "i2's lease ran out at 8000";
+    // A record carrying a lease its owner lost leaves the new holder's lease alone.
+    PollRecord late;
+    late.state = once->state;
+    late.lease_owner = "i2";
+    ASSERT_TRUE(store->record_poll(late).ok());
+    EXPECT_EQ(count("SELECT COUNT(*) FROM sources WHERE name = 'a' AND lease_owner = 'i1'"), 1);
+  }
+}
+
+// Instances report themselves (issue 15): the live ones are listed by id; silent ones are not.
+// SQLite has one daemon per file: its one instance is the last heartbeat.
+TEST_P(StoreSources, HeartbeatsListTheLiveInstances) {
+  auto store = open_ok(database());
+  ASSERT_TRUE(store);
+  EXPECT_TRUE(store->instances(0)->empty());
+  InstanceInfo a{"h:1:aa", "h", 1, 1000, 5000, "f1", 3};
+  ASSERT_TRUE(store->heartbeat(a).ok());
+  a.heartbeat = 15000;
+  a.sources_leased = 4;
+  ASSERT_TRUE(store->heartbeat(a).ok());  // the same row, written again
+  auto one = store->instances(10000);
+  ASSERT_TRUE(one.ok()) << one.error();
+  ASSERT_EQ(one->size(), 1u);
+  EXPECT_EQ(one->at(0).id, "h:1:aa");
+  EXPECT_EQ(one->at(0).host, "h");
+  EXPECT_EQ(one->at(0).pid, 1);
+  EXPECT_EQ(one->at(0).started, 1000);
+  EXPECT_EQ(one->at(0).heartbeat, 15000);
+  EXPECT_EQ(one->at(0).config_fingerprint, "f1");
+  EXPECT_EQ(one->at(0).sources_leased, 4);
+  EXPECT_TRUE(store->instances(15001)->empty()) << "silent since 15000";
+  if (sqlite()) return;
+  auto other = open_ok(database());  // another instance, its own connection
+  ASSERT_TRUE(other);
+  ASSERT_TRUE(other->heartbeat({"g:2:bb", "g", 2, 2000, 16000, "f2", 0}).ok());
+  auto both = store->instances(10000);
+  ASSERT_TRUE(both.ok()) << both.error();
+  ASSERT_EQ(both->size(), 2u);
+  EXPECT_EQ(both->at(0).id, "g:2:bb");
+  EXPECT_EQ(both->at(1).id, "h:1:aa");
+  // A day of silence: the next heartbeat of anyone forgets the row.
+  ASSERT_TRUE(
+      other->heartbeat({"g:2:bb", "g", 2, 2000, 15000 + 24LL * 3600 * 1000 + 1, "f2", 0}).ok());
+  EXPECT_EQ(count("SELECT COUNT(*) FROM instances"), 1);
+}
+
 TEST_P(StoreSources, GuidDistrustPolicyPersists) {
   const auto path = database();
   {
