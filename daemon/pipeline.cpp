@@ -255,7 +255,7 @@ void Pipeline::store_article(Poll& p, const parse::Entry& e, const std::string& 
   a.url = e.link;
   a.title = e.title;
   a.author = e.author;
-  if (e.published) a.published = text::Date{*e.published, std::chrono::minutes{0}, false};
+  a.published = e.published_date;  // as the feed wrote it (offset, day only), as a page's
 
   std::vector<std::string> paragraphs;
   if (page) {

@@ -847,19 +847,7 @@ Entry FeedParser::to_entry(Record&& r) {
   e.published_text = std::move(r.published);
   e.updated_text = std::move(r.updated);
   e.created_text = std::move(r.created);
-  if (!e.published_text.empty()) e.published = parse_date(e.published_text);
-  if (!e.updated_text.empty()) e.updated = parse_date(e.updated_text);
-  if (!e.created_text.empty()) e.created = parse_date(e.created_text);
-  // The neutral "published" falls back on what the feed gave: dc:date, atom:updated, created.
-  if (!e.published) e.published = e.created ? e.created : e.updated;
-  if (now_) {
-    auto clamp = [&](std::optional<Time>& t) {
-      if (t && *t > *now_ + std::chrono::hours(24)) t = *now_;
-    };
-    clamp(e.published);
-    clamp(e.updated);
-    clamp(e.created);
-  }
+  read_entry_dates(e, now_);
   e.categories = std::move(r.categories);
   e.enclosures = std::move(r.enclosures);
   e.links = std::move(r.links);
@@ -1072,6 +1060,28 @@ Result<Feed> FeedParser::run(std::string_view in) {
 }
 
 }  // namespace
+
+void read_entry_dates(Entry& e, std::optional<Time> now) {
+  auto read = [](const std::string& s) { return s.empty() ? std::nullopt : text::parse_date(s); };
+  std::optional<text::Date> published = read(e.published_text), updated = read(e.updated_text),
+                            created = read(e.created_text);
+  // The neutral "published" falls back on what the feed gave: dc:date, atom:updated, created.
+  if (!published) published = created ? created : updated;
+  auto clamp = [&](std::optional<text::Date>& d) {
+    if (now && d && d->at > *now + std::chrono::hours(24))
+      d = text::Date{*now, std::chrono::minutes{0}, false};
+  };
+  clamp(published);
+  clamp(updated);
+  clamp(created);
+  auto at = [](const std::optional<text::Date>& d) {
+    return d ? std::optional<Time>(d->at) : std::nullopt;
+  };
+  e.published = at(published);
+  e.updated = at(updated);
+  e.created = at(created);
+  e.published_date = published;
+}
 
 void drop_controls(std::string& s) {
   if (!has_controls(s)) return;

@@ -32,6 +32,11 @@ struct CharRef {
 std::optional<CharRef> numeric_char_ref(std::string_view s, std::size_t hash,
                                         std::size_t max_digits, bool upper_x = true);
 
+// The entry's dates from its *_text fields, the one way every feed format reads them: each
+// through text::parse_date; `published` falls back on created, then updated; a date more than a
+// day after `now` becomes `now` (written as UTC). Sets published_date alongside published.
+void read_entry_dates(Entry& e, std::optional<Time> now);
+
 // Makes every string of the feed valid UTF-8 without C0 controls (other than \t \n \r).
 void sanitize_feed(Feed& f);
 

@@ -68,6 +68,10 @@ struct Entry {
   std::string content;  // content:encoded / atom:content (HTML), may be empty
   std::string author;   // "Name" or "Name (email)" or "email"
   std::optional<Time> published;
+  // `published` as it was written (the writer's UTC offset, whether only a day was written),
+  // the same reading of the same text: what is stored and alerted, as the page path stores a
+  // page's date. `published_date->at == *published` always (read_entry_dates).
+  std::optional<text::Date> published_date;
   std::optional<Time> updated;
   std::vector<std::string> categories;
   std::vector<Enclosure> enclosures;
