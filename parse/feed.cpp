@@ -9,9 +9,6 @@
 #include <chrono>
 #include <optional>
 #include <pugixml.hpp>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 #include <string>
 #include <string_view>
 #include <utility>
@@ -244,28 +241,6 @@ struct Record {
   std::string sy_period;
   int sy_frequency = 0;
 };
-
-// True when `in` holds a C0 control other than \t \n \r.
-bool has_controls(std::string_view in) {
-  std::size_t i = 0;
-#ifdef __SSE2__
-  for (; i + 16 <= in.size(); i += 16) {
-    __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(in.data() + i));
-    // signed compare: bytes >= 0x80 are negative, so mask them out
-    __m128i low = _mm_andnot_si128(_mm_cmplt_epi8(b, _mm_setzero_si128()),
-                                   _mm_cmplt_epi8(b, _mm_set1_epi8(0x20)));
-    __m128i ok = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(b, _mm_set1_epi8('\t')),
-                                           _mm_cmpeq_epi8(b, _mm_set1_epi8('\n'))),
-                              _mm_cmpeq_epi8(b, _mm_set1_epi8('\r')));
-    if (_mm_movemask_epi8(_mm_andnot_si128(ok, low)) != 0) return true;
-  }
-#endif
-  for (; i < in.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(in[i]);
-    if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') return true;
-  }
-  return false;
-}
 
 // Output strings come from the input's text, from character references and from our own
 // UTF-8 encoder. Only references, invalid input bytes, control characters and C1 code points
@@ -895,7 +870,7 @@ Result<Feed> FeedParser::run(std::string_view in) {
   scan_doctype(in.substr(0, std::min<std::size_t>(in.size(), 65536)));
   std::string rewritten, stripped;
   if (numeric_references(in, entities_, rewritten)) in = rewritten;
-  if (has_controls(in)) {
+  if (text::has_controls(in)) {
     // Dropped before parsing so that no title shows them as U+FFFD (drop_controls).
     stripped.assign(in);
     drop_controls(stripped);
@@ -1081,15 +1056,6 @@ void read_entry_dates(Entry& e, std::optional<Time> now) {
   e.updated = at(updated);
   e.created = at(created);
   e.published_date = published;
-}
-
-void drop_controls(std::string& s) {
-  if (!has_controls(s)) return;
-  auto control = [](char ch) {
-    unsigned char c = static_cast<unsigned char>(ch);
-    return c < 0x20 && c != '\t' && c != '\n' && c != '\r';
-  };
-  s.erase(std::remove_if(s.begin(), s.end(), control), s.end());
 }
 
 // C1 controls (U+0080..U+009F) in feeds are Windows-1252 bytes mislabelled as Latin-1 (or

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "parse/parser.h"
+#include "text/text.h"
 
 namespace rasid::parse {
 
@@ -16,11 +17,9 @@ Result<Feed> parse_json_feed(std::string_view utf8, std::string_view url, std::o
 Result<Feed> parse_feed_utf8(std::string_view utf8, std::string_view url, std::optional<Time> now,
                              bool known_valid);
 
-// C0 controls other than tab, LF and CR are not XML 1.0 characters (XML 1.0 §2.2): a
-// generator's stray bytes (or a JSON Feed's "\u0001" escapes), dropped without a trace before
-// the text is read (a U+FFFD in a title helps no reader), the entry kept. The one place that
-// rule is written; every feed format calls it.
-void drop_controls(std::string& s);
+// C0 controls other than tab, LF and CR are dropped before a feed is read: text/text.h owns
+// the rule (the page path applies the same one); every feed format calls it.
+using text::drop_controls;
 
 // A numeric character reference whose '#' is at s[hash] ("#1575;", "#x627;"): its code point
 // and the index of its ';'. nullopt when it is not one: no digits, more than `max_digits`, no

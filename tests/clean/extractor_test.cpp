@@ -516,4 +516,22 @@ TEST(Fragment, PlainTextEntryIsTextNotMarkup) {
   EXPECT_TRUE(entry_paragraphs(parse::Entry{}).empty());
 }
 
+// Issue 14: control characters on a page are treated as in a feed (text::drop_controls): a stray
+// byte in the title or body is dropped, not shown as U+FFFD, and &#x80;..&#x9F; are read as
+// HTML5 reads them (Windows-1252: &#x80; is "€"), not as raw C1 controls.
+TEST(Extract, ControlCharactersAsTheFeedPathDropsThem) {
+  std::string html = page(paragraphs("<p>فقرة\x1b قصيرة بسعر 5&#x80; و&#1;عشرة&#150;أحد عشر.</p>"));
+  for (std::size_t at; (at = html.find("خطة لدعم")) != std::string::npos;)
+    html.replace(at, std::string("خطة لدعم").size(), "خطة\x01لدعم");
+  auto r = extract_bytes(html, "https://news.example/a/1", "text/html; charset=utf-8");
+  ASSERT_TRUE(r.ok()) << r.error();
+  EXPECT_EQ(r->title, "خطةلدعم مزارعي القمح");
+  std::string all = r->title + "\n" + r->text();
+  EXPECT_EQ(all.find("\uFFFD"), std::string::npos) << all;
+  EXPECT_EQ(all.find("\u0080"), std::string::npos) << all;
+  EXPECT_EQ(all.find('\x01'), std::string::npos) << all;
+  EXPECT_EQ(all.find('\x1b'), std::string::npos) << all;
+  EXPECT_NE(r->text().find("فقرة قصيرة بسعر 5€ وعشرة–أحد عشر."), std::string::npos) << r->text();
+}
+
 }  // namespace rasid::clean
