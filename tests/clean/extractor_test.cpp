@@ -364,14 +364,30 @@ TEST(Rules, DropAndBodyXPath) {
   Article b = must_extract(html, only_x);
   ASSERT_EQ(b.paragraphs.size(), 1u);
   EXPECT_NE(b.paragraphs[0].find("نص آخر"), std::string::npos);
+}
 
+// Issue 14: a rule that fails on the page ("$undefinedvar" compiles; "//p[@@" does not) made
+// the whole page fail to clean, stored with an empty body. It is skipped and named; the rest of
+// the rules still apply and the page is cleaned as without it.
+TEST(Rules, AFailingRuleIsSkippedNotTheWholePage) {
+  std::string html = page("<div class=\"body\">" +
+                          paragraphs("<p class=\"promo\">عرض خاص: "
+                                     "اشترك بنصف السعر في الصحيفة "
+                                     "الورقية لمدة عام كامل، سارع.</p>") +
+                          "</div>");
+  Article plain = must_extract(html);
+  ASSERT_FALSE(plain.paragraphs.empty());
+  EXPECT_TRUE(plain.skipped_rules.empty());
   Rules bad;
-  bad.drop = {"//p[@@"};
-  auto doc = parse::Html::parse(html, "https://news.example/");
-  ASSERT_TRUE(doc.ok());
-  auto res = extract(doc.value(), bad);
-  ASSERT_FALSE(res.ok());
-  EXPECT_NE(res.error().find("XPath"), std::string::npos);
+  bad.drop = {"$undefinedvar", "//p[@class='promo']", "//p[@@"};
+  bad.body = "//div[$nope]";
+  Article a = must_extract(html, bad);
+  EXPECT_EQ(a.skipped_rules, (std::vector<std::string>{"$undefinedvar", "//p[@@", "//div[$nope]"}));
+  ASSERT_FALSE(a.paragraphs.empty());
+  for (const auto& p : a.paragraphs) EXPECT_EQ(p.find("عرض خاص"), std::string::npos) << p;
+  Rules only_bad;
+  only_bad.drop = {"$undefinedvar"};
+  EXPECT_EQ(must_extract(html, only_bad).paragraphs, plain.paragraphs);
 }
 
 TEST(Bytes, Windows1256PageIsDecoded) {
