@@ -368,6 +368,7 @@ class Extractor {
   std::vector<Node> nodes_;
   std::vector<int> last_child_;  // while building: last element child of each node
   std::unordered_map<const xmlNode*, int> index_;
+  std::vector<std::string> skipped_;  // rules whose XPath failed on this page
   std::vector<std::string> h1s_;
   int first_h1_ = -1;
   std::vector<int> date_nodes_;  // elements whose class/id/itemprop speak of dates
@@ -967,21 +968,19 @@ Result<Article> Extractor::run(const Rules& rules) {
       }
       return true;
     };
-    std::string bad;
     for (const auto& d : rules.drop) {
       std::vector<int> hits;
       if (!eval(d, hits)) {
-        bad = d;
-        break;
+        skipped_.push_back(d);
+        continue;
       }
       for (int h : hits) nodes_[h].removed = true;
     }
-    if (bad.empty() && !rules.body.empty()) {
+    if (!rules.body.empty()) {
       std::vector<int> hits;
-      if (!eval(rules.body, hits)) bad = rules.body;
+      if (!eval(rules.body, hits)) skipped_.push_back(rules.body);
       if (!hits.empty()) forced_body = hits[0];
     }
-    if (!bad.empty()) return Error{"clean: invalid XPath rule: " + bad};
     // Propagate drops to descendants.
     for (auto& n : nodes_)
       if (n.parent >= 0 && nodes_[n.parent].removed) n.removed = true;
@@ -995,6 +994,7 @@ Result<Article> Extractor::run(const Rules& rules) {
 
   meta::Meta m = meta::read(page_);
   Article a;
+  a.skipped_rules = std::move(skipped_);
   a.url = page_.url();
   a.canonical = m.canonical;
   a.title = meta::choose_title(m, h1s_);

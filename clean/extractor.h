@@ -62,6 +62,9 @@ struct Article {
   // The parser's depth limit (256) cut the page: what follows the cut is missing.
   bool truncated = false;
   PageKind kind = PageKind::article;
+  // Rules (below) whose XPath failed to evaluate on this page ("$undefinedvar", an unknown
+  // function): skipped, the page cleaned without them, named here for the caller to report.
+  std::vector<std::string> skipped_rules;
 
   std::string text() const;  // paragraphs joined by '\n'
 };
@@ -72,16 +75,17 @@ struct Article {
 // before anything is scored. `body`: the first matching element is the article container (no
 // scoring); when it matches nothing the automatic choice is used. Compiled and evaluated by
 // parse::select (parse/parser.h), checked at load by parse::valid_xpath; an expression that
-// fails there makes extract() fail with "clean: invalid XPath rule: …".
+// still fails on a page is skipped (the page is cleaned as without it, never left empty) and
+// named in Article::skipped_rules.
 struct Rules {
   std::vector<std::string> drop;  // XPath: remove these nodes first
   std::string body;               // XPath: the body container (automatic when empty)
 };
 
-// Extracts from a parsed page. Fails only when a rule's XPath is invalid or the document has no
-// root; a page without any article text yields an Article with no paragraphs. When the page was
-// cut by libxml2's depth limit (page.truncated()) the result holds what precedes the cut.
-// The text is bounded (about 2 MiB of paragraphs) whatever the input.
+// Extracts from a parsed page. Fails only when the document has no root; a page without any article
+// text yields an Article with no paragraphs. When the page was cut by libxml2's depth limit
+// (page.truncated()) the result holds what precedes the cut. The text is bounded (about 2 MiB of
+// paragraphs) whatever the input.
 Result<Article> extract(const parse::Html& page, const Rules& rules = {});
 // Decodes (charset from content type, BOM, meta, detection), parses and extracts.
 Result<Article> extract_bytes(std::string_view bytes, std::string_view url,

@@ -105,6 +105,9 @@ Result<parse::Html> read_page(std::string_view bytes, std::string_view url,
   // The decoded copy is no longer needed once stripped: keep peak memory at ~2x the page.
   std::string html = prestrip(d.utf8);
   d.utf8 = std::string();
+  // Control characters as the feed path treats them (text/text.h): C0 bytes are gone (decode),
+  // references to C0 and C1 code points are read as HTML5 does (libxml2 keeps &#x80; as U+0080).
+  text::fix_control_refs(html);
   return parse::Html::parse(html, url);
 }
 

@@ -17,8 +17,9 @@ namespace rasid::clean {
 std::string prestrip(std::string_view html);
 
 // A page's bytes → its DOM, the one way every entry point reads a page: charset decoded
-// (text::decode with the Content-Type's hint), prestripped, parsed by libxml2. Fails as
-// parse::Html::parse does; may throw what the decoder throws (callers catch).
+// (text::decode with the Content-Type's hint, which drops C0 controls), control references read
+// as HTML5 does (text::fix_control_refs), prestripped, parsed by libxml2.
+// Fails as parse::Html::parse does; may throw what the decoder throws (callers catch).
 Result<parse::Html> read_page(std::string_view bytes, std::string_view url,
                               std::string_view content_type);
 

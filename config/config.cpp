@@ -529,6 +529,7 @@ void read_source(Checker& c, const toml::table& t, Source& s, bool fast) {
               "only applies to page sources");
     else
       s.link_selector = *v;
+    s.link_selector_line = line_of(*t.get("link_selector"));
   }
   using std::chrono::seconds;
   const seconds lo{fast ? 1 : 10}, hi{30 * 86400};
@@ -555,11 +556,16 @@ void read_source(Checker& c, const toml::table& t, Source& s, bool fast) {
     const std::string_view cp = "source.clean";
     c.known_keys(*clean, cp, {"drop", "body"});
     if (auto v = c.strings(*clean, cp, "drop")) {
-      for (const auto& x : *v)
-        if (x.empty()) c.error(line_of(*clean->get("drop")), "source.clean.drop", "empty XPath");
       s.clean.drop = *v;
+      for (const auto& e : *clean->get("drop")->as_array()) {  // all strings (c.strings)
+        s.clean.drop_lines.push_back(line_of(e));
+        if (e.as_string()->get().empty()) c.error(line_of(e), "source.clean.drop", "empty XPath");
+      }
     }
-    if (auto v = c.str(*clean, cp, "body")) s.clean.body = *v;
+    if (auto v = c.str(*clean, cp, "body")) {
+      s.clean.body = *v;
+      s.clean.body_line = line_of(*clean->get("body"));
+    }
   }
 }
 
@@ -587,7 +593,10 @@ void read_topic(Checker& c, const toml::table& t, Topic& topic) {
   } else if (!t.get("query")) {
     c.error(topic.line, "topic.query", "missing (e.g. query = \"سوريا AND إيران\")");
   }
-  if (auto v = c.strings(t, p, "webhooks")) topic.webhooks = *v;
+  if (auto v = c.strings(t, p, "webhooks")) {
+    topic.webhooks = *v;
+    topic.webhooks_line = line_of(*t.get("webhooks"));
+  }
 }
 
 // Webhooks ------------------------------------------------------------------------------------
@@ -806,7 +815,7 @@ Loaded parse_all(std::string_view text, const std::string& path) {
       if (cfg.webhook(name)) continue;
       std::string reason = "names unknown webhook \"" + printable(name) + "\"";
       if (cfg.webhooks.empty()) reason += " (no [[webhook]] is defined)";
-      c.error(tp.line, "topic.webhooks", reason);
+      c.error(tp.webhooks_line, "topic.webhooks", reason);
     }
   }
   // Same feed twice under two names would double every article and alert.

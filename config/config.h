@@ -3,8 +3,10 @@
 // load() either returns a Config in which every reference resolves (topics name existing webhooks,
 // names are unique, URLs are http/https, numbers are in range), or an error whose
 // message names the place: "FILE:LINE: KEY: reason" (one line per problem, all problems reported).
-// Topic queries are compiled by daemon/ (match/ owns the language), which reports their errors
-// in the same FILE:LINE: KEY form using Topic::line.
+// Topic queries and XPath rules are compiled by daemon/ (match/ and parse/ own those languages),
+// which reports their errors in the same FILE:LINE: KEY form, with the line of the key itself
+// (Topic::line, Source::link_selector_line, CleanRules::drop_lines / body_line) and the
+// dotted key ("source.clean.drop", "topic.query").
 // Unknown keys are errors (a typo must not silently disable a setting). Malformed TOML — including
 // the forms on which toml++ 3.3.0 asserts or runs into UB (config/toml_guard.h lists them) — is an
 // error, never a crash. Syntax errors read "FILE:LINE: TOML syntax: reason" (toml++ stops at the
@@ -35,15 +37,20 @@ namespace rasid::config {
 struct CleanRules {
   std::vector<std::string> drop;  // XPath expressions whose nodes are removed before extraction
   std::string body;               // XPath of the article body; empty = automatic
+  // Where each was written (0 = absent), so that checks made outside config/ (XPath, daemon/)
+  // name the line of the key itself: drop_lines[i] is the line of drop[i].
+  std::vector<int> drop_lines;
+  int body_line = 0;
 };
 
 constexpr int kDefaultCeilingFactor = 4;
 
 struct Source {
   std::string name;
-  std::string feed;           // feed URL (RSS/Atom/…); exactly one of feed / page is set
-  std::string page;           // section page URL (no feed): article links are discovered on it
-  std::string link_selector;  // optional XPath for `page` sources
+  std::string feed;            // feed URL (RSS/Atom/…); exactly one of feed / page is set
+  std::string page;            // section page URL (no feed): article links are discovered on it
+  std::string link_selector;   // optional XPath for `page` sources
+  int link_selector_line = 0;  // where link_selector was written, for messages
   std::chrono::seconds interval{std::chrono::minutes(10)};
   std::chrono::seconds min_interval{std::chrono::minutes(2)};
   // The ceiling of the adaptive interval. Default: kDefaultCeilingFactor × interval, so a quiet
@@ -60,6 +67,7 @@ struct Topic {
   std::string query;
   std::vector<std::string> webhooks;  // may be empty: matches are stored, nobody is alerted
   int line = 0;                       // the line of `query` (for query-compile errors)
+  int webhooks_line = 0;              // the line of `webhooks` (for unknown-webhook errors)
 };
 
 enum class WebhookFormat { json, slack, discord, telegram, ntfy };

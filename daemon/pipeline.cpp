@@ -249,7 +249,7 @@ void Pipeline::store_article(Poll& p, const parse::Entry& e, const std::string& 
   a.url = e.link;
   a.title = e.title;
   a.author = e.author;
-  if (e.published) a.published = text::Date{*e.published, std::chrono::minutes{0}, false};
+  a.published = e.published_date;  // as the feed wrote it (offset, day only), as a page's
 
   std::vector<std::string> paragraphs;
   if (page) {
@@ -280,6 +280,10 @@ void Pipeline::store_article(Poll& p, const parse::Entry& e, const std::string& 
       art = std::move(obs->article);
     }
     if (art) {
+      for (const auto& rule : art->skipped_rules)
+        if (failed_rules_.insert(src.name + '\x1f' + rule).second)
+          log::warn("source=" + src.name + " clean rule \"" + rule + "\" fails on its pages (" +
+                    a.url + "): invalid XPath; cleaning without it (logged once)");
       paragraphs = art->paragraphs;
       if (!art->title.empty()) a.title = art->title;
       a.canonical = article_canonical(a.url, art->canonical);

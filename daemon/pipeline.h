@@ -16,6 +16,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 
 #include "alert/story.h"
@@ -112,6 +113,8 @@ class Pipeline {
   // Loaded from the store when a poll first needs it, saved and dropped when the poll finishes.
   clean::SiteTemplate& site_template(const std::string& source);
   std::map<std::string, clean::SiteTemplate> templates_;
+  // "source\x1frule" of the clean rules already reported as failing on a page (logged once).
+  std::set<std::string> failed_rules_;
 
   storage::Store& store_;
   fetch::Fetcher& fetcher_;

@@ -41,10 +41,12 @@ long line_of(const std::string& message, const std::string& path) {
 // may be partial. Appends "FILE:LINE: KEY: reason" messages; fills `rt` as far as it gets.
 void build(const config::Config& config, Runtime& rt, std::vector<std::string>& errors) {
   auto at = [&](int line) { return config.path + ":" + std::to_string(line) + ": "; };
-  auto bad_xpath = [&](const config::Source& s, const char* key, const std::string& expr) {
+  // "FILE:LINE: source.clean.drop: invalid XPath "…" (source "s")", the line of the key.
+  auto bad_xpath = [&](const config::Source& s, int line, const char* key,
+                       const std::string& expr) {
     if (expr.empty() || parse::valid_xpath(expr)) return;
-    errors.push_back(at(s.line) + "source \"" + s.name + "\" " + key + ": invalid XPath \"" + expr +
-                     "\"");
+    errors.push_back(at(line > 0 ? line : s.line) + key + ": invalid XPath \"" + expr +
+                     "\" (source \"" + s.name + "\")");
   };
   for (const auto& a : config.daemon.allow_private)
     if (!fetch::parse_cidr(a))
@@ -55,15 +57,17 @@ void build(const config::Config& config, Runtime& rt, std::vector<std::string>& 
   if (auto s = storage::check_database(config.daemon.database); !s)
     errors.push_back(at(config.daemon.database_line) + "daemon.database: " + s.error());
   for (const auto& s : config.sources) {
-    for (const auto& d : s.clean.drop) bad_xpath(s, "clean.drop", d);
-    bad_xpath(s, "clean.body", s.clean.body);
-    bad_xpath(s, "link_selector", s.link_selector);
+    for (std::size_t i = 0; i < s.clean.drop.size(); ++i)
+      bad_xpath(s, i < s.clean.drop_lines.size() ? s.clean.drop_lines[i] : 0, "source.clean.drop",
+                s.clean.drop[i]);
+    bad_xpath(s, s.clean.body_line, "source.clean.body", s.clean.body);
+    bad_xpath(s, s.link_selector_line, "source.link_selector", s.link_selector);
   }
   for (const auto& t : config.topics) {
     if (t.query.empty()) continue;  // config/ has said why
     auto q = match::Query::parse(t.query);
     if (!q) {
-      errors.push_back(at(t.line) + "topic \"" + t.name + "\" query: " + q.error());
+      errors.push_back(at(t.line) + "topic.query: " + q.error() + " (topic \"" + t.name + "\")");
       continue;
     }
     rt.matcher.add(static_cast<int>(rt.topics.size()), q.value());

@@ -9,9 +9,6 @@
 #include <chrono>
 #include <optional>
 #include <pugixml.hpp>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 #include <string>
 #include <string_view>
 #include <utility>
@@ -244,28 +241,6 @@ struct Record {
   std::string sy_period;
   int sy_frequency = 0;
 };
-
-// True when `in` holds a C0 control other than \t \n \r.
-bool has_controls(std::string_view in) {
-  std::size_t i = 0;
-#ifdef __SSE2__
-  for (; i + 16 <= in.size(); i += 16) {
-    __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(in.data() + i));
-    // signed compare: bytes >= 0x80 are negative, so mask them out
-    __m128i low = _mm_andnot_si128(_mm_cmplt_epi8(b, _mm_setzero_si128()),
-                                   _mm_cmplt_epi8(b, _mm_set1_epi8(0x20)));
-    __m128i ok = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(b, _mm_set1_epi8('\t')),
-                                           _mm_cmpeq_epi8(b, _mm_set1_epi8('\n'))),
-                              _mm_cmpeq_epi8(b, _mm_set1_epi8('\r')));
-    if (_mm_movemask_epi8(_mm_andnot_si128(ok, low)) != 0) return true;
-  }
-#endif
-  for (; i < in.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(in[i]);
-    if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') return true;
-  }
-  return false;
-}
 
 // Output strings come from the input's text, from character references and from our own
 // UTF-8 encoder. Only references, invalid input bytes, control characters and C1 code points
@@ -847,19 +822,7 @@ Entry FeedParser::to_entry(Record&& r) {
   e.published_text = std::move(r.published);
   e.updated_text = std::move(r.updated);
   e.created_text = std::move(r.created);
-  if (!e.published_text.empty()) e.published = parse_date(e.published_text);
-  if (!e.updated_text.empty()) e.updated = parse_date(e.updated_text);
-  if (!e.created_text.empty()) e.created = parse_date(e.created_text);
-  // The neutral "published" falls back on what the feed gave: dc:date, atom:updated, created.
-  if (!e.published) e.published = e.created ? e.created : e.updated;
-  if (now_) {
-    auto clamp = [&](std::optional<Time>& t) {
-      if (t && *t > *now_ + std::chrono::hours(24)) t = *now_;
-    };
-    clamp(e.published);
-    clamp(e.updated);
-    clamp(e.created);
-  }
+  read_entry_dates(e, now_);
   e.categories = std::move(r.categories);
   e.enclosures = std::move(r.enclosures);
   e.links = std::move(r.links);
@@ -907,7 +870,7 @@ Result<Feed> FeedParser::run(std::string_view in) {
   scan_doctype(in.substr(0, std::min<std::size_t>(in.size(), 65536)));
   std::string rewritten, stripped;
   if (numeric_references(in, entities_, rewritten)) in = rewritten;
-  if (has_controls(in)) {
+  if (text::has_controls(in)) {
     // Dropped before parsing so that no title shows them as U+FFFD (drop_controls).
     stripped.assign(in);
     drop_controls(stripped);
@@ -1073,13 +1036,26 @@ Result<Feed> FeedParser::run(std::string_view in) {
 
 }  // namespace
 
-void drop_controls(std::string& s) {
-  if (!has_controls(s)) return;
-  auto control = [](char ch) {
-    unsigned char c = static_cast<unsigned char>(ch);
-    return c < 0x20 && c != '\t' && c != '\n' && c != '\r';
+void read_entry_dates(Entry& e, std::optional<Time> now) {
+  auto read = [](const std::string& s) { return s.empty() ? std::nullopt : text::parse_date(s); };
+  std::optional<text::Date> published = read(e.published_text), updated = read(e.updated_text),
+                            created = read(e.created_text);
+  // The neutral "published" falls back on what the feed gave: dc:date, atom:updated, created.
+  if (!published) published = created ? created : updated;
+  auto clamp = [&](std::optional<text::Date>& d) {
+    if (now && d && d->at > *now + std::chrono::hours(24))
+      d = text::Date{*now, std::chrono::minutes{0}, false};
   };
-  s.erase(std::remove_if(s.begin(), s.end(), control), s.end());
+  clamp(published);
+  clamp(updated);
+  clamp(created);
+  auto at = [](const std::optional<text::Date>& d) {
+    return d ? std::optional<Time>(d->at) : std::nullopt;
+  };
+  e.published = at(published);
+  e.updated = at(updated);
+  e.created = at(created);
+  e.published_date = published;
 }
 
 // C1 controls (U+0080..U+009F) in feeds are Windows-1252 bytes mislabelled as Latin-1 (or

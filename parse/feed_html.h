@@ -5,6 +5,8 @@
 #include <string>
 #include <string_view>
 
+#include "text/text.h"
+
 namespace rasid::parse {
 
 // Re-serializes an HTML fragment: tag and attribute names lower-cased, attributes sorted and
@@ -27,10 +29,8 @@ std::string html_to_text_parsed(std::string_view html);
 // html_entity). Invalid code points become U+FFFD.
 std::string decode_entities(std::string_view s);
 
-// What a C1 code point (U+0080..U+009F) stands for when it is a Windows-1252 byte in disguise
-// (&#150;, Latin-1 mislabelled), as browsers read it (WHATWG Encoding, windows-1252 index);
-// U+FFFD for its five unassigned bytes. Other code points are returned as they are.
-unsigned windows1252_c1(unsigned cp);
+// What a C1 code point stands for as a Windows-1252 byte: text/text.h owns the table.
+using text::windows1252_c1;
 
 // The code point of a named HTML character reference ("hellip" → U+2026), from libxml2's
 // table of the HTML 4.01 entities (htmlEntityLookup, the table its HTML parser reads pages

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "parse/parser.h"
+#include "text/text.h"
 
 namespace rasid::parse {
 
@@ -16,11 +17,9 @@ Result<Feed> parse_json_feed(std::string_view utf8, std::string_view url, std::o
 Result<Feed> parse_feed_utf8(std::string_view utf8, std::string_view url, std::optional<Time> now,
                              bool known_valid);
 
-// C0 controls other than tab, LF and CR are not XML 1.0 characters (XML 1.0 §2.2): a
-// generator's stray bytes (or a JSON Feed's "\u0001" escapes), dropped without a trace before
-// the text is read (a U+FFFD in a title helps no reader), the entry kept. The one place that
-// rule is written; every feed format calls it.
-void drop_controls(std::string& s);
+// C0 controls other than tab, LF and CR are dropped before a feed is read: text/text.h owns
+// the rule (the page path applies the same one); every feed format calls it.
+using text::drop_controls;
 
 // A numeric character reference whose '#' is at s[hash] ("#1575;", "#x627;"): its code point
 // and the index of its ';'. nullopt when it is not one: no digits, more than `max_digits`, no
@@ -31,6 +30,11 @@ struct CharRef {
 };
 std::optional<CharRef> numeric_char_ref(std::string_view s, std::size_t hash,
                                         std::size_t max_digits, bool upper_x = true);
+
+// The entry's dates from its *_text fields, the one way every feed format reads them: each
+// through text::parse_date; `published` falls back on created, then updated; a date more than a
+// day after `now` becomes `now` (written as UTC). Sets published_date alongside published.
+void read_entry_dates(Entry& e, std::optional<Time> now);
 
 // Makes every string of the feed valid UTF-8 without C0 controls (other than \t \n \r).
 void sanitize_feed(Feed& f);

@@ -115,13 +115,7 @@ Result<Feed> parse_json_feed(std::string_view utf8, std::string_view url, std::o
       if (!e.image.empty()) e.image = url::resolve(base, e.image);
       e.published_text = str(it, "date_published");
       e.updated_text = str(it, "date_modified");
-      if (!e.published_text.empty()) e.published = parse_date(e.published_text);
-      if (!e.updated_text.empty()) e.updated = parse_date(e.updated_text);
-      if (!e.published) e.published = e.updated;
-      if (now) {
-        if (e.published && *e.published > *now + std::chrono::hours(24)) e.published = *now;
-        if (e.updated && *e.updated > *now + std::chrono::hours(24)) e.updated = *now;
-      }
+      read_entry_dates(e, now);
       e.authors = persons(it, base);
       if (e.authors.empty()) e.authors = feed_authors;
       if (!e.authors.empty()) e.author = e.authors.front().name;

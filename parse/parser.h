@@ -68,6 +68,10 @@ struct Entry {
   std::string content;  // content:encoded / atom:content (HTML), may be empty
   std::string author;   // "Name" or "Name (email)" or "email"
   std::optional<Time> published;
+  // `published` as it was written (the writer's UTC offset, whether only a day was written),
+  // the same reading of the same text: what is stored and alerted, as the page path stores a
+  // page's date. `published_date->at == *published` always (read_entry_dates).
+  std::optional<text::Date> published_date;
   std::optional<Time> updated;
   std::vector<std::string> categories;
   std::vector<Enclosure> enclosures;
@@ -165,8 +169,10 @@ class Html {
 // XPath 1.0 over an Html page, as libxml2 reads it: the one place rasid compiles and evaluates
 // the XPath of a configuration (clean.drop, clean.body, link_selector). libxml2's messages are
 // kept off stderr; a bad expression is an Error ("invalid XPath \"EXPR\"").
-// `valid_xpath`: the expression compiles (what `rasid check` and a reload verify; an unknown
-// function or namespace prefix is only found when evaluated). `select`: the nodes it matches,
+// `valid_xpath`: the expression compiles, names no variable (rasid defines none) and no function
+// beyond XPath 1.0's core library, and evaluates without error on a small page (an unbound
+// namespace prefix): what `rasid check` and a reload verify, so that no source's rule fails on
+// every page. `select`: the nodes it matches,
 // in document order (empty when it yields a number, string or boolean).
 bool valid_xpath(std::string_view expr);
 Result<std::vector<xmlNode*>> select(const Html& page, std::string_view expr);

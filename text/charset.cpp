@@ -17,6 +17,16 @@ namespace rasid::text {
 
 namespace {
 
+// Decoded text as every decoder returns it: C0 controls other than \t \n \r dropped (the one
+// rule, drop_controls), then valid UTF-8 (sanitize_utf8). Only called on UTF-8 (or on bytes
+// being repaired as UTF-8), where a byte below 0x20 is always that control.
+std::string utf8_text(std::string_view s) {
+  if (!has_controls(s)) return sanitize_utf8(s);
+  std::string t(s);
+  drop_controls(t);
+  return sanitize_utf8(t);
+}
+
 std::string lower_trim(std::string_view s) {
   std::size_t b = 0, e = s.size();
   auto ws = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; };
@@ -239,7 +249,7 @@ bool convert(std::string_view bytes, const std::string& name, std::string& out,
                      nullptr, &st);
   if (U_FAILURE(st)) return false;
   utf8.resize(static_cast<std::size_t>(len));
-  out = sanitize_utf8(utf8);
+  out = utf8_text(utf8);
   errors = count.n;
   return true;
 }
@@ -363,18 +373,18 @@ std::string to_utf8(std::string_view bytes, std::string_view charset_label) {
   std::string name = canonical_charset(charset_label);
   if (name.empty() || name == "UTF-8") {
     if (bytes.substr(0, 3) == "\xEF\xBB\xBF") bytes.remove_prefix(3);
-    return sanitize_utf8(bytes);
+    return utf8_text(bytes);
   }
   std::string out;
   std::size_t errors = 0;
-  if (!convert(bytes, name, out, errors)) return sanitize_utf8(bytes);
+  if (!convert(bytes, name, out, errors)) return utf8_text(bytes);
   return out;
 }
 
 std::string decode_as(std::string_view bytes, const std::string& icu_name) {
   std::string out;
   std::size_t errors = 0;
-  if (!convert(bytes, icu_name, out, errors)) return sanitize_utf8(bytes);
+  if (!convert(bytes, icu_name, out, errors)) return utf8_text(bytes);
   return out;
 }
 
@@ -382,7 +392,7 @@ Decoded decode(std::string_view bytes, std::string_view content_type) {
   Decoded d;
   // 1. Byte order mark.
   if (bytes.substr(0, 3) == "\xEF\xBB\xBF") {
-    d.utf8 = sanitize_utf8(bytes.substr(3));
+    d.utf8 = utf8_text(bytes.substr(3));
     d.charset = "UTF-8";
     d.how = "bom";
     return d;
@@ -390,7 +400,7 @@ Decoded decode(std::string_view bytes, std::string_view content_type) {
   if (bytes.size() >= 2 && (bytes.substr(0, 2) == "\xFE\xFF" || bytes.substr(0, 2) == "\xFF\xFE")) {
     d.charset = bytes[0] == '\xFE' ? "UTF-16BE" : "UTF-16LE";
     std::size_t errors = 0;
-    if (!convert(bytes.substr(2), d.charset, d.utf8, errors)) d.utf8 = sanitize_utf8(bytes);
+    if (!convert(bytes.substr(2), d.charset, d.utf8, errors)) d.utf8 = utf8_text(bytes);
     d.how = "bom";
     return d;
   }
@@ -416,7 +426,7 @@ Decoded decode(std::string_view bytes, std::string_view content_type) {
       std::count_if(bytes.begin(), bytes.end(), [](char c) { return (c & 0x80) != 0; }));
 
   auto finish_utf8 = [&](const char* h) {
-    d.utf8 = sanitize_utf8(bytes);
+    d.utf8 = utf8_text(bytes);
     d.charset = "UTF-8";
     d.how = h;
     return d;

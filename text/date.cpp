@@ -603,6 +603,32 @@ std::optional<Date> parse_loose(std::string_view s, const DateContext& ctx) {
       }
       continue;
     }
+    if (std::isdigit(c0) && t.find('.') != std::string::npos) {
+      // D.M.Y or Y.M.D with a 4-digit year ("29.11.2026"): unambiguous, read as the free-text
+      // reader reads it (numeric_date); the only numeric form without a month name.
+      int parts[3] = {0, 0, 0};
+      std::size_t lens[3] = {0, 0, 0}, n = 0, j = 0;
+      bool ok = true;
+      while (ok && n < 3) {
+        std::size_t b = j;
+        while (j < t.size() && std::isdigit(static_cast<unsigned char>(t[j]))) ++j;
+        lens[n] = j - b;
+        ok = lens[n] >= 1 && lens[n] <= 4;
+        if (ok) parts[n] = num(t, b, lens[n]);
+        ++n;
+        if (n < 3) ok = ok && j < t.size() && t[j++] == '.';
+      }
+      ok = ok && j == t.size() && !have_month && f.day < 0;
+      if (ok && lens[2] == 4 && lens[0] <= 2 && lens[1] <= 2) {
+        f.day = parts[0], f.month = parts[1], f.year = parts[2];
+      } else if (ok && lens[0] == 4 && lens[1] <= 2 && lens[2] <= 2) {
+        f.year = parts[0], f.month = parts[1], f.day = parts[2];
+      } else {
+        return std::nullopt;
+      }
+      have_month = true;
+      continue;
+    }
     if (std::isdigit(c0)) {
       bool all = true;
       for (char c : t) all = all && std::isdigit(static_cast<unsigned char>(c));
@@ -619,6 +645,7 @@ std::optional<Date> parse_loose(std::string_view s, const DateContext& ctx) {
       numbers.push_back(std::stoi(tt) + (tt.size() == 4 ? 100000 : 0));  // mark 4-digit years
       continue;
     }
+    if (t == "-") continue;  // "29 نوفمبر 2026 - 10:30": a separator between date and time
     if ((t[0] == '+' || t[0] == '-') && t.size() > 1) {
       if (auto off = numeric_zone(t)) {
         f.offset_seconds = *off;

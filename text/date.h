@@ -61,7 +61,8 @@ struct DateContext {
 // and numeric zones, "GMT+3", AM/PM, Arabic AM/PM "ص"/"م"), month names of the vocabulary above
 // (English abbreviations, Arabic of every tradition incl. two-word Levantine months, French,
 // Spanish, Portuguese, Italian, German), Hijri and Solar Hijri months, Arabic-Indic and Persian
-// digits, weekday names and connectors ("de", "من") skipped.
+// digits, weekday names, connectors ("de", "من") and a "-", "–" or "،" between date and time
+// skipped; D.M.Y and Y.M.D with dots and a 4-digit year ("29.11.2026").
 std::optional<Date> parse_date(std::string_view value, const DateContext& ctx = {});
 
 // The first date written in free text ("الإثنين 2021/11/22", "26 كانون الثاني 2021", "23

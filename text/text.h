@@ -25,6 +25,27 @@ std::string sanitize_utf8(std::string_view s);
 // and trims both ends.
 std::string collapse_space(std::string_view s);
 
+// ---- Control characters --------------------------------------------------------------------
+
+// C0 controls other than tab, LF and CR are not text: XML 1.0 (§2.2) forbids them and HTML's
+// tokenizer reports them (13.2.5 "control-character-in-input-stream"). A generator's stray bytes
+// (or a JSON "\u0001" escape) are dropped without a trace before the text is read, the item
+// kept: a U+FFFD in a title helps no reader. The one place that rule is written: the decoders
+// below (decode, to_utf8, decode_as) apply it, and every feed format (parse/) calls it.
+bool has_controls(std::string_view s);
+void drop_controls(std::string& s);
+
+// What a C1 code point (U+0080..U+009F) stands for when it is a Windows-1252 byte in disguise
+// (&#150;, Latin-1 mislabelled), as browsers read it (WHATWG Encoding, windows-1252 index);
+// U+FFFD for its five unassigned bytes. Other code points are returned as they are.
+unsigned windows1252_c1(unsigned cp);
+
+// Numeric character references in HTML, read as HTML5 reads them (13.2.5.80): one to a C0
+// control other than \t \n \r (and &#0;) is dropped like the byte (drop_controls); one to
+// U+0080..U+009F becomes the Windows-1252 character it names (&#x80; → "€"). Every other
+// reference is left for the HTML parser. For pages, before libxml2 (which keeps U+0080 as is).
+void fix_control_refs(std::string& html);
+
 // ---- ASCII -------------------------------------------------------------------------------------
 
 // A–Z → a–z, every other byte as is (protocol tokens: header names, schemes, hosts, charset
@@ -42,7 +63,8 @@ std::string escape_html(std::string_view s);
 
 std::string encode_base64(std::string_view bytes);
 // Strict: only the alphabet, whole 4-character groups (padded), "=" only at the end, no
-// whitespace; nullopt otherwise. Webhook secrets (whsec_…) are checked by config/ and decoded by alert/ with it.
+// whitespace; nullopt otherwise. Webhook secrets (whsec_…) are checked by config/ and decoded by
+// alert/ with it.
 std::optional<std::string> decode_base64(std::string_view text);
 
 // ---- Normalization (for matching and search, never for display) -----------------------------
@@ -88,7 +110,7 @@ double arabic_ratio(std::string_view utf8);
 //   - the declared legacy charset leaves many unmapped bytes and detection does better.
 // Nothing declared: valid UTF-8 is UTF-8 ("default" when pure ASCII), else detection.
 struct Decoded {
-  std::string utf8;     // valid UTF-8, BOM removed
+  std::string utf8;     // valid UTF-8, BOM removed, no C0 controls but \t \n \r (drop_controls)
   std::string charset;  // the canonical name used, e.g. "UTF-8", "windows-1256"
   std::string how;      // "bom", "http", "xml", "meta", "detected", "default"
 };

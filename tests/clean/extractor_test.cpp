@@ -364,14 +364,30 @@ TEST(Rules, DropAndBodyXPath) {
   Article b = must_extract(html, only_x);
   ASSERT_EQ(b.paragraphs.size(), 1u);
   EXPECT_NE(b.paragraphs[0].find("نص آخر"), std::string::npos);
+}
 
+// Issue 14: a rule that fails on the page ("$undefinedvar" compiles; "//p[@@" does not) made
+// the whole page fail to clean, stored with an empty body. It is skipped and named; the rest of
+// the rules still apply and the page is cleaned as without it.
+TEST(Rules, AFailingRuleIsSkippedNotTheWholePage) {
+  std::string html = page("<div class=\"body\">" +
+                          paragraphs("<p class=\"promo\">عرض خاص: "
+                                     "اشترك بنصف السعر في الصحيفة "
+                                     "الورقية لمدة عام كامل، سارع.</p>") +
+                          "</div>");
+  Article plain = must_extract(html);
+  ASSERT_FALSE(plain.paragraphs.empty());
+  EXPECT_TRUE(plain.skipped_rules.empty());
   Rules bad;
-  bad.drop = {"//p[@@"};
-  auto doc = parse::Html::parse(html, "https://news.example/");
-  ASSERT_TRUE(doc.ok());
-  auto res = extract(doc.value(), bad);
-  ASSERT_FALSE(res.ok());
-  EXPECT_NE(res.error().find("XPath"), std::string::npos);
+  bad.drop = {"$undefinedvar", "//p[@class='promo']", "//p[@@"};
+  bad.body = "//div[$nope]";
+  Article a = must_extract(html, bad);
+  EXPECT_EQ(a.skipped_rules, (std::vector<std::string>{"$undefinedvar", "//p[@@", "//div[$nope]"}));
+  ASSERT_FALSE(a.paragraphs.empty());
+  for (const auto& p : a.paragraphs) EXPECT_EQ(p.find("عرض خاص"), std::string::npos) << p;
+  Rules only_bad;
+  only_bad.drop = {"$undefinedvar"};
+  EXPECT_EQ(must_extract(html, only_bad).paragraphs, plain.paragraphs);
 }
 
 TEST(Bytes, Windows1256PageIsDecoded) {
@@ -514,6 +530,24 @@ TEST(Fragment, PlainTextEntryIsTextNotMarkup) {
   ASSERT_EQ(p.size(), 1u);
   EXPECT_EQ(p[0], "\xe2\x80\xa6" + std::string(kBody[4]));
   EXPECT_TRUE(entry_paragraphs(parse::Entry{}).empty());
+}
+
+// Issue 14: control characters on a page are treated as in a feed (text::drop_controls): a stray
+// byte in the title or body is dropped, not shown as U+FFFD, and &#x80;..&#x9F; are read as
+// HTML5 reads them (Windows-1252: &#x80; is "€"), not as raw C1 controls.
+TEST(Extract, ControlCharactersAsTheFeedPathDropsThem) {
+  std::string html = page(paragraphs("<p>فقرة\x1b قصيرة بسعر 5&#x80; و&#1;عشرة&#150;أحد عشر.</p>"));
+  for (std::size_t at; (at = html.find("خطة لدعم")) != std::string::npos;)
+    html.replace(at, std::string("خطة لدعم").size(), "خطة\x01لدعم");
+  auto r = extract_bytes(html, "https://news.example/a/1", "text/html; charset=utf-8");
+  ASSERT_TRUE(r.ok()) << r.error();
+  EXPECT_EQ(r->title, "خطةلدعم مزارعي القمح");
+  std::string all = r->title + "\n" + r->text();
+  EXPECT_EQ(all.find("\uFFFD"), std::string::npos) << all;
+  EXPECT_EQ(all.find("\u0080"), std::string::npos) << all;
+  EXPECT_EQ(all.find('\x01'), std::string::npos) << all;
+  EXPECT_EQ(all.find('\x1b'), std::string::npos) << all;
+  EXPECT_NE(r->text().find("فقرة قصيرة بسعر 5€ وعشرة–أحد عشر."), std::string::npos) << r->text();
 }
 
 }  // namespace rasid::clean

@@ -252,7 +252,7 @@ name = "t"
 query = "x"
 webhooks = ["slack", "discrod"]
 )");
-  EXPECT_EQ(e, "c.toml:6: topic.webhooks: names unknown webhook \"discrod\"");
+  EXPECT_EQ(e, "c.toml:7: topic.webhooks: names unknown webhook \"discrod\"");  // the key's line
   e = errors_of("[[topic]]\nname = \"t\"\nquery = \"x\"\nwebhooks = [\"a\"]\n");
   EXPECT_THAT(e, HasSubstr("(no [[webhook]] is defined)"));
 }
@@ -475,7 +475,7 @@ webhooks = ["nope"]
   EXPECT_TRUE(l.parsed);
   ASSERT_EQ(l.errors.size(), 2u);
   EXPECT_THAT(l.errors[0], HasSubstr("p.toml:2: daemon.allow_private"));
-  EXPECT_THAT(l.errors[1], HasSubstr("p.toml:5: topic.webhooks"));
+  EXPECT_THAT(l.errors[1], HasSubstr("p.toml:6: topic.webhooks"));
   ASSERT_EQ(l.config.topics.size(), 1u);
   EXPECT_EQ(l.config.topics[0].query, "سوريا AND");
   auto bad = parse_all("a = [", "q.toml");
@@ -520,7 +520,7 @@ webhooks = ["nope"]
   EXPECT_THAT(e, HasSubstr(":8: source.name: must not be empty"));
   EXPECT_THAT(e, HasSubstr(":13: webhook.format: must be one of json, slack, discord, telegram"));
   EXPECT_THAT(e, HasSubstr(":16: topic.query: must not be empty"));
-  EXPECT_THAT(e, HasSubstr(":16: topic.webhooks: names unknown webhook \"nope\""));
+  EXPECT_THAT(e, HasSubstr(":17: topic.webhooks: names unknown webhook \"nope\""));
 }
 
 TEST(ConfigErrors, ControlCharactersInStrings) {

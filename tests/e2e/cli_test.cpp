@@ -150,12 +150,13 @@ TEST_F(CliTest, CheckNamesEveryKindOfProblemInOnePass) {
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   EXPECT_THAT(r.err,
               HasSubstr(cfg_ + ":3: daemon.allow_private: \"intranet.example\": a host name"));
-  EXPECT_THAT(r.err, HasSubstr(":5: source \"s\" clean.drop: invalid XPath"));
+  EXPECT_THAT(
+      r.err, HasSubstr(":9: source.clean.drop: invalid XPath \"//div[@class='x'\" (source \"s\")"));
   EXPECT_THAT(r.err, HasSubstr(":13: webhook.url: must be an http:// or https:// URL"));
-  EXPECT_THAT(r.err, HasSubstr(":17: topic \"t\" query:"));
+  EXPECT_THAT(r.err, HasSubstr(":17: topic.query:"));
   EXPECT_EQ(count_lines(r.err), 4) << r.err;
   // In file order, so the list reads like the file.
-  EXPECT_LT(r.err.find(":3:"), r.err.find(":5:"));
+  EXPECT_LT(r.err.find(":3:"), r.err.find(":9:"));
   EXPECT_LT(r.err.find(":13:"), r.err.find(":17:"));
   EXPECT_EQ(r.out, "");
 
@@ -163,7 +164,7 @@ TEST_F(CliTest, CheckNamesEveryKindOfProblemInOnePass) {
   auto once = rasid({"once", "--config", cfg_});
   EXPECT_EQ(once.exit_code, 1) << once.err;
   EXPECT_THAT(once.err, HasSubstr("a host name cannot be allowed"));
-  EXPECT_THAT(once.err, HasSubstr("topic \"t\" query:"));
+  EXPECT_THAT(once.err, HasSubstr("topic.query:"));
 }
 
 // Every file check accepts, once starts on (and finishes) — the edge cases of issue 12.

@@ -387,3 +387,48 @@ TEST(Feed, JsonFeedControlCharactersAreDroppedAndTheEntryKept) {
     }
   }
 }
+
+// Issue 14: an entry's date keeps how the feed wrote it (offset, day only), as a page's date
+// does, so that feed and page paths store the same form; the instant is unchanged. JSON Feed
+// reads its dates the same way, and a date clamped to `now` is written as UTC.
+TEST(Feed, EntryDateKeepsHowItWasWritten) {
+  using namespace std::chrono;
+  const sys_seconds now = sys_days{year{2026} / 12 / 1};
+  auto f = parse_feed(R"(<rss version="2.0"><channel><title>t</title>
+<item><title>a</title><link>https://example.com/a/1</link>
+<pubDate>Mon, 30 Nov 2026 12:00:00 +0300</pubDate></item>
+<item><title>b</title><link>https://example.com/a/2</link>
+<pubDate>29 كانون الأول 2025</pubDate></item>
+<item><title>c</title><link>https://example.com/a/3</link>
+<pubDate>29 نوفمبر 2026 - 10:30</pubDate></item>
+<item><title>d</title><link>https://example.com/a/4</link>
+<pubDate>Mon, 30 Nov 2027 12:00:00 +0300</pubDate></item>
+<item><title>e</title><link>https://example.com/a/5</link></item>
+</channel></rss>)",
+                      "https://example.com/feed", now);
+  ASSERT_TRUE(f.ok()) << f.error();
+  ASSERT_EQ(f->entries.size(), 5u);
+  auto written = [&](std::size_t i) {
+    const auto& e = f->entries[i];
+    if (!e.published_date) return std::string("none");
+    EXPECT_EQ(e.published, e.published_date->at);
+    return format_iso8601(*e.published_date);
+  };
+  EXPECT_EQ(written(0), "2026-11-30T12:00:00+03:00");
+  EXPECT_EQ(format_iso8601(*f->entries[0].published), "2026-11-30T09:00:00Z");
+  EXPECT_EQ(written(1), "2025-12-29");
+  EXPECT_EQ(written(2), "2026-11-29T10:30:00");
+  EXPECT_EQ(written(3), "2026-12-01T00:00:00Z");  // clamped to now
+  EXPECT_EQ(written(4), "none");
+
+  auto j = parse_feed(R"({"version":"https://jsonfeed.org/version/1.1","title":"t","items":[
+{"id":"1","url":"https://example.com/j/1","title":"x","date_published":"2026-11-22T10:00:00+03:00"},
+{"id":"2","url":"https://example.com/j/2","title":"y","date_modified":"2026-11-21"}]})",
+                      "https://example.com/feed.json", now);
+  ASSERT_TRUE(j.ok()) << j.error();
+  ASSERT_EQ(j->entries.size(), 2u);
+  ASSERT_TRUE(j->entries[0].published_date);
+  EXPECT_EQ(format_iso8601(*j->entries[0].published_date), "2026-11-22T10:00:00+03:00");
+  ASSERT_TRUE(j->entries[1].published_date);  // falls back on date_modified
+  EXPECT_EQ(format_iso8601(*j->entries[1].published_date), "2026-11-21");
+}

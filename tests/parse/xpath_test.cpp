@@ -61,5 +61,31 @@ TEST(XPath, ABadExpressionIsAnErrorAndPrintsNothing) {
   EXPECT_EQ(printed, 0) << "libxml2's message reached stderr";
 }
 
+// Issue 14: "$undefinedvar" compiles, so `rasid check` accepted it and every page of the source
+// then failed to clean. What only evaluation finds is refused at check time, also where an
+// evaluation on a small page would not reach it (a predicate of a step that matches nothing).
+TEST(Xpath, ValidRefusesWhatOnlyEvaluationFinds) {
+  std::fflush(stderr);
+  int saved = ::dup(2);
+  std::FILE* tmp = std::tmpfile();
+  ::dup2(::fileno(tmp), 2);
+  for (const char* bad : {"$undefinedvar", "//div[$x]", "//div[foo()]", "concat('a', $v)",
+                          "//x:div", "//p[ext:test(.)]", "//div[@id='a'"})
+    EXPECT_FALSE(valid_xpath(bad)) << bad;
+  for (const char* good :
+       {"//div[contains(@class,'promo')]", "//a[starts-with(@href, '/news')]",
+        "//p[position() > 1]", "child::text()", "//div[@data-x='$y']", "//*[local-name()='svg']",
+        "count(//p) > 2", "//div[not(@hidden) and (@id or @class)]", "//ul/li[last()]",
+        "//p[string-length(normalize-space(.)) mod 2 = 0]", "//section//node()",
+        "//div[@class = \"ad(1)\"]"})
+    EXPECT_TRUE(valid_xpath(good)) << good;
+  std::fflush(stderr);
+  ::dup2(saved, 2);
+  ::close(saved);
+  long printed = ::lseek(::fileno(tmp), 0, SEEK_END);
+  std::fclose(tmp);
+  EXPECT_EQ(printed, 0) << "libxml2's message reached stderr";
+}
+
 }  // namespace
 }  // namespace rasid::parse

@@ -134,3 +134,21 @@ TEST(DateInUrl, PathForms) {
   EXPECT_FALSE(date_from_url("https://x.example/2021/13/40/x"));
   EXPECT_FALSE(date_from_url("https://x.example/a?d=/2021/04/13/"));
 }
+
+// Issue 14: feed values writing a separator between date and time, and the dotted D.M.Y form
+// (4-digit year) this header accepts, were read as no date at all; the time is kept as written.
+TEST(DateValue, SeparatorBetweenDateAndTimeAndDottedDayMonthYear) {
+  EXPECT_EQ(value("29 نوفمبر 2026 - 10:30"), "2026-11-29T10:30:00");
+  EXPECT_EQ(value("29 تشرين الثاني 2026 - 10:30"), "2026-11-29T10:30:00");
+  EXPECT_EQ(value("الأحد، 29 تشرين الثاني 2026 - 10:30"), "2026-11-29T10:30:00");
+  EXPECT_EQ(value("29 نوفمبر 2026 – 10:30"), "2026-11-29T10:30:00");
+  EXPECT_EQ(value("29 نوفمبر 2026، 10:30"), "2026-11-29T10:30:00");
+  EXPECT_EQ(value("29.11.2026"), "2026-11-29");
+  EXPECT_EQ(value("29.11.2026 - 10:30"), "2026-11-29T10:30:00");
+  EXPECT_EQ(value("٢٩.١١.٢٠٢٦"), "2026-11-29");
+  EXPECT_EQ(value("2026.11.29"), "2026-11-29");
+  // Still refused: two-digit years, impossible days, slashes.
+  EXPECT_EQ(value("29.11.26"), "none");
+  EXPECT_EQ(value("31.02.2026"), "none");
+  EXPECT_EQ(value("29/11/2026"), "none");  // d/m vs m/d stays ambiguous
+}

@@ -378,3 +378,26 @@ TEST(Charset, GarbageAlwaysYieldsValidUtf8) {
     EXPECT_FALSE(d.charset.empty());
   }
 }
+
+// Issue 14: the one rule for control characters, used by feeds and pages alike.
+TEST(Controls, DropAndReferencesAsHtml5ReadsThem) {
+  std::string s = "عنوان\x01 فقرة\x1b\t\n\r!";
+  EXPECT_TRUE(has_controls(s));
+  drop_controls(s);
+  EXPECT_EQ(s, "عنوان فقرة\t\n\r!");
+  EXPECT_FALSE(has_controls(s));
+  std::string h =
+      "<p>&#x80;5 &#128; &#x1; &#1;x &#0; &#x9;&#10; &#x9F; &#x81; &#xA0; &amp; &#x627;";
+  fix_control_refs(h);
+  EXPECT_EQ(h, "<p>€5 €  x  &#x9;&#10; Ÿ \uFFFD &#xA0; &amp; &#x627;");
+  std::string no_semicolon = "&#x80x &#150abc";
+  fix_control_refs(no_semicolon);
+  EXPECT_EQ(no_semicolon, "€x –abc");
+  // Decoding drops them (UTF-8 and converted charsets alike), as the feed path does.
+  EXPECT_EQ(decode("<title>\xD8\xB9\x01</title>\x1b", "text/html; charset=utf-8").utf8,
+            "<title>\xD8\xB9</title>");
+  EXPECT_EQ(decode("a\x01\xE1", "text/html; charset=windows-1256").utf8, "a\xD9\x84");  // ل
+  EXPECT_EQ(to_utf8("a\x02 b", "windows-1252"), "a b");
+  EXPECT_EQ(windows1252_c1(0x80), 0x20ACu);
+  EXPECT_EQ(windows1252_c1(0x627), 0x627u);
+}
