@@ -1,6 +1,7 @@
 // Deliverer: drains the outbox, one request in flight per endpoint, in order.
 #include <algorithm>
 #include <map>
+#include <optional>
 
 #include "alert/alert.h"
 #include "common/log.h"
@@ -98,6 +99,26 @@ struct Core : std::enable_shared_from_this<Core> {
               text::format_iso8601(std::chrono::sys_seconds(std::chrono::seconds(until / 1000)))));
   }
 
+  // `head` as it is stored now, if it is still the row to send: the oldest pending row of its
+  // webhook and due, or (a probe) still the oldest failed row while nothing is pending.
+  std::optional<OutboxRow> current(const OutboxRow& head, Millis now) {
+    auto pending = store.queue_head(head.webhook);
+    if (!pending) {
+      log::error("alert: " + pending.error());
+      return std::nullopt;
+    }
+    if (head.status != "failed") {
+      if (pending->has_value() && pending->value().id == head.id &&
+          pending->value().next_attempt <= now)
+        return pending->value();
+      return std::nullopt;
+    }
+    if (pending->has_value()) return std::nullopt;
+    auto failed = store.outbox_rows("failed", head.webhook, 1);
+    if (failed && !failed->empty() && failed->front().id == head.id) return failed->front();
+    return std::nullopt;
+  }
+
   // Starts sending `head` (the oldest pending row of its webhook) unless its endpoint is busy,
   // unknown, rate-limited or waiting for its digest period.
   void try_start(const OutboxRow& head, const std::shared_ptr<Pass>& pass, Millis now) {
@@ -117,21 +138,27 @@ struct Core : std::enable_shared_from_this<Core> {
       check(store.defer(head.id, st.last_send + gap, storage::Hold::rate_limit));
       return;
     }
+    // One instance at a time per endpoint (storage: claim_endpoint); under the claim the head is
+    // read again, since another instance may have sent it meanwhile.
+    auto claim = store.claim_endpoint(ep.name);
+    if (!claim) return log::error("alert: " + claim.error());
+    if (!claim.value()) return;  // another instance is sending to this endpoint
+    std::optional<OutboxRow> fresh = current(head, now);
+    if (!fresh) return check(store.release_endpoint(ep.name));
     std::vector<OutboxRow> rows;
     fetch::Request req;
     const long long now_s = now / 1000;
-    if (ep.digest.count() > 0 && head.status != "failed") {
+    if (ep.digest.count() > 0 && fresh->status != "failed") {
       auto pending = store.outbox_rows("pending", ep.name, kDigestMax);
-      if (!pending.ok()) {
-        log::error("alert: " + pending.error());
-        return;
+      if (!pending.ok() || pending->empty()) {
+        if (!pending.ok()) log::error("alert: " + pending.error());
+        return check(store.release_endpoint(ep.name));
       }
       rows = std::move(pending).value();
-      if (rows.empty()) return;
       req = render_digest(ep, rows, now_s);
     } else {
-      rows.push_back(head);
-      req = render(ep, head, now_s);
+      rows.push_back(*fresh);
+      req = render(ep, *fresh, now_s);
     }
     st.in_flight = true;
     st.last_send = now;
@@ -158,6 +185,7 @@ struct Core : std::enable_shared_from_this<Core> {
       log::warn(what + " probe of a failed alert: " + o.error + "; next probe in " +
                 std::to_string(probe_delay(ep) / 1000) + " s");
       if (o.kind == Outcome::failed) pause(ep.name, now + kGonePause);
+      check(store.release_endpoint(ep.name));  // the answer is recorded: another may send
       if (on_answer) on_answer();
       release(pass);
       return;
@@ -204,6 +232,7 @@ struct Core : std::enable_shared_from_this<Core> {
         }
         break;
     }
+    check(store.release_endpoint(ep.name));  // the answer is recorded: another may send
     // A backlog drains within the pass: the endpoint's next row goes out as soon as it is due.
     if (o.kind == Outcome::delivered) {
       auto head = store.queue_head(ep.name);

@@ -115,6 +115,22 @@ int PgStore::schema_version() const { return version_; }
 int PgStore::latest_version() const { return pg::latest_version(); }
 int PgStore::latest_schema() { return pg::latest_version(); }
 
+Result<bool> PgStore::claim_endpoint(const std::string& webhook) {
+  auto r = c_->exec("claim endpoint",
+                    "SELECT pg_try_advisory_lock(hashtextextended('rasid.endpoint:' || $1, 0))",
+                    webhook);
+  if (!r) return fail<bool>(r);
+  return r->size() > 0 && r->text(0, 0) == "t";
+}
+
+Status PgStore::release_endpoint(const std::string& webhook) {
+  auto r =
+      c_->exec("release endpoint",
+               "SELECT pg_advisory_unlock(hashtextextended('rasid.endpoint:' || $1, 0))", webhook);
+  if (!r) return Error{r.error()};
+  return Ok{};
+}
+
 bool PgStore::ping() { return c_->exec("ping", "SELECT 1").ok(); }
 
 Result<std::unique_ptr<PgStore>> PgStore::open(const std::string& uri) {

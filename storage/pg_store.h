@@ -74,6 +74,8 @@ class PgStore final : public Store {
   Status mark_failed(std::int64_t id, const std::string& error, Millis next_probe = 0) override;
   Status reprobe(std::int64_t id, const std::string& error, Millis next_probe) override;
   Result<std::vector<OutboxRow>> failed_heads() override;
+  Result<bool> claim_endpoint(const std::string& webhook) override;
+  Status release_endpoint(const std::string& webhook) override;
   Status defer(std::int64_t id, Millis next_attempt, Hold why,
                const std::string& note = "") override;
   Result<std::vector<OutboxRow>> queue_heads(int limit) override;

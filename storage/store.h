@@ -378,6 +378,13 @@ class Store {
   // again from time to time, so an endpoint that recovers while nothing new is queued for it
   // gets its failed alerts without an operator.
   virtual Result<std::vector<OutboxRow>> failed_heads() = 0;
+  // Delivery to one endpoint by one instance at a time (several instances over PostgreSQL: a
+  // session advisory lock per webhook): claim before sending its head, release once the answer
+  // is recorded. false: another instance is sending to it now — leave it. A deliverer re-reads
+  // the head under its claim (the other instance may have delivered it meanwhile). SQLite:
+  // always granted (one daemon per file, storage/instance_lock.h).
+  virtual Result<bool> claim_endpoint(const std::string& webhook) = 0;
+  virtual Status release_endpoint(const std::string& webhook) = 0;
   // Moves a pending row's next attempt without counting an attempt, and records why (`why`,
   // read back as OutboxRow::hold). note: for people, replaces last_error unless "".
   virtual Status defer(std::int64_t id, Millis next_attempt, Hold why,
