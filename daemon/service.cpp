@@ -484,6 +484,7 @@ class Service {
   Health status_health() {
     Health h;
     h.database = healthy();
+    h.database_reconnecting = !db_answers_ && h.database;
     if (!h.database) h.detail = "database not answering";
     auto now = asio::steady_timer::clock_type::now();
     auto limit =
@@ -507,7 +508,14 @@ class Service {
     return h;
   }
 
-  bool healthy() { return store_->ping(); }
+  // A SQLite file that does not answer is a stuck daemon (the watchdog restarts it); a database
+  // server that does not answer is reconnected to by the store itself (storage/pg.h), so the
+  // process stays live and says it is degraded meanwhile.
+  bool healthy() {
+    db_answers_ = store_->ping();
+    return db_answers_ || storage::is_server_uri(rt_->config.daemon.database);
+  }
+  bool db_answers_ = true;
 
   // The same verdict as /api/health and the status page's banner (assess_health).
   void update_status() {

@@ -55,8 +55,14 @@ OverallHealth assess_health(storage::Store& store, const Runtime& rt, const Heal
                                  : "scheduler");
     r->detail = live.detail.empty() ? "the service is not live" : live.detail;
   }
+  if (live.database_reconnecting) {
+    add(HealthLevel::degraded, "service", "", "database")->detail =
+        "the database server does not answer; reconnecting (nothing is lost: polls and alerts "
+        "wait)";
+    h.sources = static_cast<int>(rt.config.sources.size());
+  }
   // A database that does not answer cannot be read either: the liveness reason says it all.
-  if (live.database) {
+  if (live.database && !live.database_reconnecting) {
     h.sources = static_cast<int>(rt.config.sources.size());
     if (auto states = store.sources(); !states) {
       add(HealthLevel::failing, "service", "", "database")->detail = "database: " + states.error();

@@ -24,6 +24,9 @@ namespace rasid::daemon {
 struct Health {
   bool loop = true;
   bool database = true;
+  // A database server that does not answer while the store reconnects (PostgreSQL restarted):
+  // live, and degraded until it answers again.
+  bool database_reconnecting = false;
   bool scheduler = true;
   std::string detail;  // why not healthy ("" when healthy)
   bool ok() const { return loop && database && scheduler; }

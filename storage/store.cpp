@@ -346,7 +346,17 @@ bool SqliteStore::ping() {
 bool is_server_uri(std::string_view database) { return pg::is_uri(database); }
 
 Status check_database(const std::string& database) {
-  if (!pg::is_uri(database)) return Ok{};
+  if (!pg::is_uri(database)) {
+    // A libpq key=value string would otherwise become a SQLite file of that name, a private
+    // database per instance (fresh try).
+    if (database.find('=') != std::string::npos && (database.find("host=") != std::string::npos ||
+                                                    database.find("dbname=") != std::string::npos ||
+                                                    database.find("user=") != std::string::npos))
+      return Error{"\"" + pg::redacted(database) +
+                   "\" looks like a PostgreSQL key=value string; write it as a URI "
+                   "(postgresql:///DBNAME?host=/run/postgresql&user=USER) or name a SQLite file"};
+    return Ok{};
+  }
   auto p = pg::parse_conninfo(database);
   if (!p) return Error{p.error()};
   for (auto& v : p->values) std::fill(v.begin(), v.end(), '\0');

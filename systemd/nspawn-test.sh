@@ -24,7 +24,7 @@ builddir=$(dirname "$bin")
 mkdir -p "$work"
 pkgs=systemd,systemd-sysv,dbus,procps,util-linux,sqlite3
 # rasid's runtime libraries, as the .deb would pull them in
-pkgs=$pkgs,libcurl4,libsqlite3-0,libicu72,libxml2,libpugixml1v5,libsystemd0,libssl3,libtomlplusplus3
+pkgs=$pkgs,libcurl4,libsqlite3-0,libicu72,libxml2,libpugixml1v5,libsystemd0,libssl3,libtomlplusplus3,libpq5
 # the system CA store and the openssl CLI (test CAs and TLS servers inside)
 pkgs=$pkgs,ca-certificates,openssl
 # The cached root is named after its package list: a changed list builds a new one.

@@ -787,6 +787,24 @@ TEST_F(HealthRules, SourcesDegradeThenFailWhenAllFail) {
   EXPECT_EQ(verdict(), "ok") << "a source that succeeds again is ok";
 }
 
+// PostgreSQL restarted under a running instance (fresh try): the store reconnects by itself, so
+// the service stays live (/healthz 200, the watchdog keeps being fed) and every asker says
+// degraded with the reason — not failing, which would have every instance restarted — and
+// still counts the configured sources.
+TEST_F(HealthRules, ADatabaseServerReconnectingIsDegradedNotFailing) {
+  live_.database_reconnecting = true;
+  EXPECT_EQ(verdict(), "degraded");
+  ASSERT_EQ(json_["reasons"].size(), 1u) << json_.dump();
+  auto r = json_["reasons"][0];
+  EXPECT_EQ(r["kind"], "service");
+  EXPECT_EQ(r["problem"], "database");
+  EXPECT_NE(r["detail"].get<std::string>().find("reconnecting"), std::string::npos);
+  EXPECT_EQ(json_["sources"]["configured"], 2);
+  EXPECT_EQ(daemon::handle_status_request(ctx_, "GET", "/healthz", "").status, 200);
+  live_.database_reconnecting = false;
+  EXPECT_EQ(verdict(), "ok");
+}
+
 TEST_F(HealthRules, DeliveryRetriesFailuresAndRecovery) {
   source("alpha", "ok", 0, "");
   source("beta", "ok", 0, "");

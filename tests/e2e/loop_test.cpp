@@ -360,6 +360,14 @@ TEST(Check, RefusesADatabaseUriRunWouldRefuseAndNeverEchoesItsPassword) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("pf.toml:2: daemon.database:"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("missing.pgpass"), std::string::npos) << r.err;
+
+  // A libpq key=value string is not taken for a SQLite file name (a private database each).
+  write_file(dir + "/kv.toml",
+             "[daemon]\ndatabase = \"host=/run/postgresql dbname=rasid user=rasid\"\n");
+  r = run_process({RASID_BINARY, "check", "--config", dir + "/kv.toml"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("kv.toml:2: daemon.database:"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("key=value"), std::string::npos) << r.err;
 }
 
 TEST(Check, SaysWhenTheWordListIsMissing) {
