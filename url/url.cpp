@@ -299,6 +299,10 @@ std::string resolve(std::string_view base_in, std::string_view ref_in) {
     if (!u) return std::string(given);
   }
   if (!get(u.get(), CURLUPART_URL, &out)) return std::string(given);
+  // libcurl decodes a percent-escape in a host ("example.%8c.com") into its raw byte: such a
+  // result is not text, and no host; keep the reference as written (found by fuzz/feed_fuzz).
+  if (!text::is_valid_utf8(out))
+    return text::is_valid_utf8(given) ? std::string(given) : std::string();
   return upper_hex(std::move(out));
 }
 

@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
+
 #include "parse/parser.h"
 #include "text/text.h"
 
@@ -432,3 +435,27 @@ TEST(Feed, EntryDateKeepsHowItWasWritten) {
   ASSERT_TRUE(j->entries[1].published_date);  // falls back on date_modified
   EXPECT_EQ(format_iso8601(*j->entries[1].published_date), "2026-11-21");
 }
+
+namespace rasid::parse {
+namespace {
+// Found by fuzz/feed_fuzz.cpp (CI, 2026-11-30): an RSS document with a run of NUL bytes inside a
+// tag. Every string the parser returns is valid UTF-8, whatever the bytes.
+TEST(Feed, NulBytesInsideMarkupNeverYieldInvalidUtf8) {
+  std::ifstream f(
+      std::string(RASID_SOURCE_DIR) + "/tests/parse/fixtures/fuzz-feed-invalid-utf8.bin",
+      std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  ASSERT_FALSE(bytes.empty());
+  auto feed = parse_feed_bytes(bytes, "", "https://example.com/feed.br");
+  if (!feed) return;  // refusing it is fine; returning broken text is not
+  EXPECT_TRUE(text::is_valid_utf8(feed->title));
+  EXPECT_TRUE(text::is_valid_utf8(feed->link));
+  for (const auto& e : feed->entries) {
+    for (const auto* s : {&e.id, &e.link, &e.title, &e.summary, &e.content, &e.author})
+      EXPECT_TRUE(text::is_valid_utf8(*s)) << *s;
+    for (const auto& c : e.categories) EXPECT_TRUE(text::is_valid_utf8(c)) << c;
+    for (const auto& l : e.links) EXPECT_TRUE(text::is_valid_utf8(l.href)) << l.href;
+  }
+}
+}  // namespace
+}  // namespace rasid::parse
