@@ -233,7 +233,24 @@ int main(int argc, char** argv) {
       return -1;
     }
   };
+  // Lease churn: the scheduler's claim statements and the sources they leased (pg_stat_statements
+  // keeps the calls and rows of each statement; Store::claim_due).
+  auto claim_stats = [&]() -> std::pair<double, double> {
+    if (!pg) return {0, 0};
+    try {
+      const std::string r = pg->query(
+          dbname,
+          "SELECT coalesce(sum(calls),0) || ' ' || coalesce(sum(rows),0) FROM pg_stat_statements "
+          "WHERE query LIKE 'UPDATE sources s SET lease_owner%'");
+      double c = 0, n = 0;
+      std::sscanf(r.c_str(), "%lf %lf", &c, &n);
+      return {c, n};
+    } catch (const std::exception&) {
+      return {-1, -1};
+    }
+  };
   const double calls0 = stat_calls();
+  const auto claims0 = claim_stats();
   const auto t0 = steady_clock::now();
   for (auto& d : daemons) d->start();
   const long expected = static_cast<long>(a.sources) * a.articles;
@@ -251,6 +268,7 @@ int main(int argc, char** argv) {
     rss_max = std::max(rss_max, rss_kb(d->pid()));
   }
   const double calls = stat_calls() - calls0;
+  const auto claims1 = claim_stats();
   std::lock_guard<std::mutex> l(mu);
   const double wall = duration<double>((throughput ? last_delivery : t1) - t0).count();
   std::printf("scale_bench %s engine=%s instances=%d sources=%d articles/source=%d interval=%ds\n",
@@ -284,6 +302,10 @@ int main(int argc, char** argv) {
   if (pg && calls >= 0)
     std::printf("database: %.0f statements, %.1f statements/s per instance\n", calls,
                 calls / wall / a.instances);
+  if (pg && claims1.first >= 0 && claims0.first >= 0)
+    std::printf("leases: %.0f claim statements (%.1f/s per instance) leased %.0f sources\n",
+                claims1.first - claims0.first, (claims1.first - claims0.first) / wall / a.instances,
+                claims1.second - claims0.second);
   for (auto& d : daemons) d->stop(SIGTERM);
   return 0;
 }

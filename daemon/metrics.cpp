@@ -182,10 +182,15 @@ std::string Metrics::render(storage::Store& store, const Runtime& rt) {
   for (const auto& [src, n] : duplicates_)
     sample(out, "rasid_duplicates_total", label("source", src), static_cast<double>(n));
 
+  header(out, "rasid_source_claims_total", "counter",
+         "Claims of due sources made by this instance's scheduler (one statement each, a batch "
+         "of sources or none).");
+  sample(out, "rasid_source_claims_total", "", static_cast<double>(claims_));
+
   header(out, "rasid_source_leases_total", "counter",
-         "Source leases asked for when a source was due here, by result (granted, not_due, held "
-         "by another instance).");
-  for (const char* r : {"granted", "not_due", "held"})
+         "Due sources claimed by this instance, by result (granted: polled; deferred: given back "
+         "because their host asked with Retry-After to be left alone).");
+  for (const char* r : {"granted", "deferred"})
     sample(out, "rasid_source_leases_total", label("result", r),
            static_cast<double>(leases_.count(r) ? leases_.at(r) : 0));
 

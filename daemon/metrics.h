@@ -60,9 +60,11 @@ class Metrics {
   void fetch_done(std::string_view kind, const fetch::Response& response);
   void poll_done(const PollOutcome& outcome);
   void matched(const std::string& topic);
-  // A source lease asked for when a source's timer fired (Store::lease_source): result is
-  // "granted", "not_due" or "held" (another instance holds it).
+  // A source claimed by the scheduler (Store::claim_due): result is "granted" (polled) or
+  // "deferred" (given back: its host asked with Retry-After to be left alone).
   void lease(std::string_view result) { leases_[std::string(result)]++; }
+  // One claim statement (a batch of due sources, possibly empty).
+  void claim() { claims_++; }
   // Loop health: the largest lag seen by the status server's heartbeat timer lately.
   void loop_lag(double seconds) { loop_lag_s_ = seconds; }
 
@@ -71,19 +73,21 @@ class Metrics {
 
   // For tests and the status page.
   std::uint64_t polls() const { return polls_total_; }
+  std::uint64_t claims() const { return claims_; }
 
  private:
   void collect_deliveries(storage::Store& store);
 
   std::map<std::pair<std::string, std::string>, std::uint64_t> polls_;  // (source, class)
   std::uint64_t polls_total_ = 0;
-  std::map<std::string, Histogram> fetch_seconds_;     // kind
-  std::map<std::string, std::uint64_t> fetch_bytes_;   // kind
-  std::map<std::string, std::uint64_t> fetches_;       // kind
-  std::map<std::string, std::uint64_t> articles_;      // source
-  std::map<std::string, std::uint64_t> duplicates_;    // source
-  std::map<std::string, std::uint64_t> matches_;       // topic
-  std::map<std::string, std::uint64_t> leases_;        // granted, not_due, held
+  std::map<std::string, Histogram> fetch_seconds_;    // kind
+  std::map<std::string, std::uint64_t> fetch_bytes_;  // kind
+  std::map<std::string, std::uint64_t> fetches_;      // kind
+  std::map<std::string, std::uint64_t> articles_;     // source
+  std::map<std::string, std::uint64_t> duplicates_;   // source
+  std::map<std::string, std::uint64_t> matches_;      // topic
+  std::map<std::string, std::uint64_t> leases_;       // granted, deferred
+  std::uint64_t claims_ = 0;
   std::map<std::string, Histogram> delivery_seconds_;  // endpoint
   std::map<std::string, std::uint64_t> delivered_;     // endpoint
   storage::Millis delivered_watermark_;

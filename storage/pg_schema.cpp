@@ -123,6 +123,11 @@ CREATE TABLE instances (
     R"sql(
 CREATE INDEX outbox_article ON outbox (article_id);
 )sql",
+    // 5: the URL each source was last registered with (Store::register_sources): a source whose
+    // configured feed URL changes starts again as a new feed — SQLite's migration 11.
+    R"sql(
+ALTER TABLE sources ADD COLUMN url TEXT NOT NULL DEFAULT '';
+)sql",
 };
 constexpr int kLatest = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));
 

@@ -1,5 +1,6 @@
 #include "storage/pg_store.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "storage/pg.h"
@@ -80,6 +81,11 @@ std::vector<OutboxRow> read_outbox_rows(const Rows& r) {
   "name, etag, last_modified, next_check, last_success, last_attempt, last_error, " \
   "consecutive_errors, status, initialized, interval_s, in_force_s, interval_reason"
 constexpr const char* kSourceSelect = "SELECT " SOURCE_COLS " FROM sources";
+// The same columns of a table aliased `s` (where another relation has a `name` too).
+#define SOURCE_COLS_S                                                                         \
+  "s.name, s.etag, s.last_modified, s.next_check, s.last_success, s.last_attempt, "           \
+  "s.last_error, s.consecutive_errors, s.status, s.initialized, s.interval_s, s.in_force_s, " \
+  "s.interval_reason"
 
 SourceState read_source(const Rows& r, int i) {
   SourceState s;
@@ -153,7 +159,11 @@ Result<SourceState> PgStore::source(const std::string& name) {
   return fresh;
 }
 
-Status PgStore::save_source(const SourceState& s) {
+Status PgStore::save_source(const SourceState& s) { return save_source(s, ""); }
+
+Status PgStore::save_source(const SourceState& s, const std::string& lease_owner) {
+  // With the poll's lease owner, the lease ends with the write (unless it expired and another
+  // instance took it): one statement for both.
   auto r = c_->exec(
       "save source " + s.name,
       "INSERT INTO sources (name, etag, last_modified, next_check, last_success, last_attempt, "
@@ -162,9 +172,12 @@ Status PgStore::save_source(const SourceState& s) {
       "ON CONFLICT (name) DO UPDATE SET etag = $2, last_modified = $3, next_check = $4, "
       "last_success = $5, last_attempt = $6, last_error = $7, consecutive_errors = $8, "
       "status = $9, initialized = $10, interval_s = $11, in_force_s = $12, "
-      "interval_reason = $13",
+      "interval_reason = $13, lease_owner = CASE WHEN $14 <> '' AND sources.lease_owner = $14 "
+      "THEN '' ELSE sources.lease_owner END, lease_until = CASE WHEN $14 <> '' AND "
+      "sources.lease_owner = $14 THEN 0 ELSE sources.lease_until END",
       s.name, s.etag, s.last_modified, s.next_check, s.last_success, s.last_attempt, s.last_error,
-      s.consecutive_errors, s.status, s.initialized, s.interval_s, s.in_force_s, s.interval_reason);
+      s.consecutive_errors, s.status, s.initialized, s.interval_s, s.in_force_s, s.interval_reason,
+      lease_owner);
   if (!r) return Error{r.error()};
   return Ok{};
 }
@@ -225,6 +238,98 @@ Result<Lease> PgStore::lease_source(const std::string& name, const std::string& 
   l.granted = true;
   l.state = std::move(st);
   return l;
+}
+
+namespace {
+// A PostgreSQL array literal of integers ('{1,2,3}') for a bigint[] parameter.
+std::string int_array(const std::vector<Millis>& items) {
+  std::string out = "{";
+  for (std::size_t i = 0; i < items.size(); ++i) out += (i ? "," : "") + std::to_string(items[i]);
+  return out + "}";
+}
+}  // namespace
+
+Status PgStore::register_sources(const std::vector<SourceSlot>& sources, Millis now) {
+  std::vector<std::string> names, urls;
+  std::vector<Millis> due;
+  for (const auto& s : sources) {
+    names.push_back(s.name);
+    urls.push_back(s.url);
+    due.push_back(s.first_due);
+  }
+  const std::string n = pg::text_array(names), u = pg::text_array(urls), d = int_array(due);
+  Tx tx(*c_);
+  if (auto s = tx.begin(); !s) return s;
+  // A changed URL: a new feed (validators, errors and the 410 verdict were about the old one).
+  auto reset = c_->exec(
+      "register sources",
+      "UPDATE sources s SET etag = '', last_modified = '', last_error = '', "
+      "consecutive_errors = 0, status = 'new', initialized = FALSE, interval_s = 0, in_force_s = "
+      "0, "
+      "interval_reason = '', next_check = v.due FROM unnest($1::text[], $2::text[], "
+      "$3::bigint[]) AS v(name, url, due) WHERE s.name = v.name AND s.url <> '' AND s.url <> v.url",
+      n, u, d);
+  if (!reset) return Error{reset.error()};
+  // New rows; overdue ones nobody holds move to their first_due (a start spreads the backlog).
+  auto ins = c_->exec(
+      "register sources",
+      "INSERT INTO sources (name, url, next_check) SELECT * FROM unnest($1::text[], $2::text[], "
+      "$3::bigint[]) ON CONFLICT (name) DO UPDATE SET url = excluded.url, next_check = CASE WHEN "
+      "sources.next_check <= $4 AND (sources.lease_owner = '' OR sources.lease_until <= $4) "
+      "THEN excluded.next_check ELSE sources.next_check END",
+      n, u, d, now);
+  if (!ins) return Error{ins.error()};
+  return tx.commit();
+}
+
+Result<Claimed> PgStore::claim_due(const std::vector<std::string>& names, const std::string& owner,
+                                   Millis now, Millis lease_ms, int limit) {
+  Claimed out;
+  if (names.empty() || limit <= 0) return out;
+  const std::string n = pg::text_array(names);
+  // SKIP LOCKED: rows another instance is claiming at this instant are left to it, so claims
+  // made at once are disjoint; the lease then keeps them apart until the poll is recorded.
+  auto r = c_->exec("claim due sources",
+                    "UPDATE sources s SET lease_owner = $2, lease_until = $3 + $4 FROM (SELECT "
+                    "name FROM sources WHERE name = ANY($1::text[]) AND next_check <= $3 AND "
+                    "(lease_owner = '' OR lease_until <= $3) ORDER BY next_check LIMIT $5 FOR "
+                    "UPDATE SKIP LOCKED) due WHERE s.name = due.name RETURNING " SOURCE_COLS_S,
+                    n, owner, now, lease_ms, limit);
+  if (!r) return fail<Claimed>(r);
+  for (int i = 0; i < r->size(); ++i) out.due.push_back(read_source(r.value(), i));
+  std::sort(out.due.begin(), out.due.end(),
+            [](const SourceState& a, const SourceState& b) { return a.next_check < b.next_check; });
+  if (static_cast<int>(out.due.size()) >= limit) return out;
+  auto next =
+      c_->exec("next due source",
+               "SELECT COALESCE(min(CASE WHEN lease_owner <> '' AND lease_until > $3 THEN "
+               "GREATEST(next_check, lease_until) ELSE next_check END), 0) FROM sources "
+               "WHERE name = ANY($1::text[]) AND NOT (lease_owner = $2 AND lease_until > $3)",
+               n, owner, now);
+  if (!next) return fail<Claimed>(next);
+  out.next_due = next->i64(0, 0);
+  return out;
+}
+
+Status PgStore::defer_source(const std::string& name, const std::string& owner, Millis next_check) {
+  auto r = c_->exec("defer source " + name,
+                    "UPDATE sources SET next_check = $3, lease_owner = '', lease_until = 0 "
+                    "WHERE name = $1 AND lease_owner = $2",
+                    name, owner, next_check);
+  if (!r) return Error{r.error()};
+  return Ok{};
+}
+
+Status PgStore::leave(const std::string& id) {
+  Tx tx(*c_);
+  if (auto s = tx.begin(); !s) return s;
+  auto l =
+      c_->exec("end the leases of " + id,
+               "UPDATE sources SET lease_owner = '', lease_until = 0 WHERE lease_owner = $1", id);
+  if (!l) return Error{l.error()};
+  auto d = c_->exec("instance leaves", "DELETE FROM instances WHERE id = $1", id);
+  if (!d) return Error{d.error()};
+  return tx.commit();
 }
 
 Status PgStore::heartbeat(const InstanceInfo& me) {
@@ -370,7 +475,9 @@ Result<PollRecorded> PgStore::record_poll(PollRecord& r,
                                           const std::function<void(PollRecord&)>& prepare) {
   const std::string& source = r.state.name;
   Tx tx(*c_);
-  if (auto s = begin_writer(*c_, tx); !s) return Error{s.error()};
+  // The writers' lock orders story assignment (prepare) against other instances' articles; a
+  // poll with no article to store needs neither, and does not wait for anyone.
+  if (auto s = r.articles.empty() ? tx.begin() : begin_writer(*c_, tx); !s) return Error{s.error()};
   if (prepare) prepare(r);
   PollRecorded out;
   std::vector<std::string> seen = r.seen;
@@ -393,15 +500,7 @@ Result<PollRecorded> PgStore::record_poll(PollRecord& r,
   if (r.site_template)
     if (auto s = save_site_template(source, *r.site_template, r.site_template_pages); !s)
       return Error{s.error()};
-  if (auto s = save_source(r.state); !s) return Error{s.error()};
-  if (!r.lease_owner.empty()) {
-    // The poll is recorded: its lease ends (unless it expired and another instance took it).
-    auto l = c_->exec("release lease of " + source,
-                      "UPDATE sources SET lease_owner = '', lease_until = 0 "
-                      "WHERE name = $1 AND lease_owner = $2",
-                      source, r.lease_owner);
-    if (!l) return Error{l.error()};
-  }
+  if (auto s = save_source(r.state, r.lease_owner); !s) return Error{s.error()};
   if (auto s = tx.commit(); !s) return Error{s.error()};
   return out;
 }

@@ -49,7 +49,13 @@ class PgStore final : public Store {
   Result<std::vector<SourceState>> sources() override;
   Result<Lease> lease_source(const std::string& name, const std::string& owner, Millis now,
                              Millis lease_ms, bool due_only) override;
+  Status register_sources(const std::vector<SourceSlot>& sources, Millis now) override;
+  Result<Claimed> claim_due(const std::vector<std::string>& names, const std::string& owner,
+                            Millis now, Millis lease_ms, int limit) override;
+  Status defer_source(const std::string& name, const std::string& owner,
+                      Millis next_check) override;
   Status heartbeat(const InstanceInfo& me) override;
+  Status leave(const std::string& id) override;
   Result<std::vector<InstanceInfo>> instances(Millis live_since) override;
   Result<bool> seen(const std::string& source, const std::string& entry_key) override;
   Result<std::vector<std::string>> seen_keys(const std::string& source,
@@ -104,6 +110,8 @@ class PgStore final : public Store {
   pg::Connection& connection() { return *c_; }
 
  private:
+  // save_source that also ends `lease_owner`'s lease on the source (record_poll).
+  Status save_source(const SourceState& state, const std::string& lease_owner);
   // add_article's writes inside the caller's transaction (add_article, record_poll).
   Result<AddResult> add_article_in(const NewArticle& article, const std::vector<NewMatch>& matches,
                                    const std::vector<NewAlert>& alerts);

@@ -18,6 +18,8 @@
 // A database written by a newer rasid (user_version above latest_version()) is refused.
 #pragma once
 
+#include <map>
+
 #include "storage/store.h"
 
 struct sqlite3;
@@ -40,7 +42,13 @@ class SqliteStore final : public Store {
   Result<std::vector<SourceState>> sources() override;
   Result<Lease> lease_source(const std::string& name, const std::string& owner, Millis now,
                              Millis lease_ms, bool due_only) override;
+  Status register_sources(const std::vector<SourceSlot>& sources, Millis now) override;
+  Result<Claimed> claim_due(const std::vector<std::string>& names, const std::string& owner,
+                            Millis now, Millis lease_ms, int limit) override;
+  Status defer_source(const std::string& name, const std::string& owner,
+                      Millis next_check) override;
   Status heartbeat(const InstanceInfo& me) override;
+  Status leave(const std::string& id) override;
   Result<std::vector<InstanceInfo>> instances(Millis live_since) override;
   Result<bool> seen(const std::string& source, const std::string& entry_key) override;
   Result<std::vector<std::string>> seen_keys(const std::string& source,
@@ -104,6 +112,9 @@ class SqliteStore final : public Store {
   int version_ = 0;
   std::unique_ptr<Stmts> stmts_;
   std::optional<InstanceInfo> me_;  // this process's last heartbeat (the one instance)
+  // claim_due's leases: one daemon per file, so they live in this process (source → until,
+  // Unix ms); record_poll and defer_source end them.
+  std::map<std::string, Millis> leases_;
 };
 
 }  // namespace rasid::storage

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstring>
 #include <filesystem>
+#include <set>
 #include <utility>
 #include <vector>
 
@@ -159,6 +160,12 @@ UPDATE outbox SET hold = 'endpoint_gone'
     // does the ON DELETE SET NULL of outbox.article_id when an article goes.
     R"sql(
 CREATE INDEX outbox_article ON outbox(article_id);
+)sql",
+    // 11: the URL each source was last registered with (Store::register_sources): a source
+    // whose configured feed URL changes starts again as a new feed (issue 14: a 410 verdict
+    // outlived the URL it was about).
+    R"sql(
+ALTER TABLE sources ADD COLUMN url TEXT NOT NULL DEFAULT '';
 )sql",
 };
 constexpr int kLatest = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));
@@ -506,6 +513,70 @@ Result<Lease> SqliteStore::lease_source(const std::string& name, const std::stri
   return l;
 }
 
+Status SqliteStore::register_sources(const std::vector<SourceSlot>& sources, Millis now) {
+  Tx tx(stmts_->cache, db_);
+  if (auto s = tx.begin(); !s) return s;
+  for (const auto& slot : sources) {
+    // A changed URL: a new feed (validators, errors and the 410 verdict were about the old one).
+    Use reset(
+        stmts_->cache,
+        "UPDATE sources SET etag = '', last_modified = '', last_error = '', "
+        "consecutive_errors = 0, status = 'new', initialized = 0, interval_s = 0, in_force_s = 0, "
+        "interval_reason = '', next_check = ?3 WHERE name = ?1 AND url <> '' AND url <> ?2");
+    reset.bind(1, slot.name).bind(2, slot.url).bind(3, slot.first_due);
+    if (reset.step() != SQLITE_DONE) return sql_error(db_, "register source " + slot.name);
+    Use u(stmts_->cache,
+          "INSERT INTO sources (name, url, next_check) VALUES (?1, ?2, ?3) ON CONFLICT(name) DO "
+          "UPDATE SET url = ?2, next_check = CASE WHEN next_check <= ?4 THEN ?3 ELSE next_check "
+          "END");
+    u.bind(1, slot.name).bind(2, slot.url).bind(3, slot.first_due).bind(4, now);
+    if (u.step() != SQLITE_DONE) return sql_error(db_, "register source " + slot.name);
+  }
+  return tx.commit();
+}
+
+Result<Claimed> SqliteStore::claim_due(const std::vector<std::string>& names,
+                                       const std::string& /*owner*/, Millis now, Millis lease_ms,
+                                       int limit) {
+  // One daemon per file: the leases are this process's (leases_); the rows are read in due
+  // order and the ones not configured here, or leased, are passed over.
+  for (auto it = leases_.begin(); it != leases_.end();)
+    it = it->second <= now ? leases_.erase(it) : std::next(it);
+  const std::set<std::string> wanted(names.begin(), names.end());
+  static const std::string sql = std::string(kSourceSelect) + " ORDER BY next_check, name";
+  Use u(stmts_->cache, sql.c_str());
+  Claimed out;
+  int rc;
+  while ((rc = u.step()) == SQLITE_ROW) {
+    SourceState st = read_source(u);
+    if (!wanted.count(st.name) || leases_.count(st.name)) continue;
+    if (st.next_check > now || static_cast<int>(out.due.size()) >= limit) {
+      out.next_due = std::max<Millis>(st.next_check, now);
+      break;
+    }
+    out.due.push_back(std::move(st));
+  }
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return sql_error(db_, "claim due sources");
+  if (static_cast<int>(out.due.size()) >= limit) out.next_due = 0;
+  for (const auto& st : out.due) leases_[st.name] = now + lease_ms;
+  return out;
+}
+
+Status SqliteStore::defer_source(const std::string& name, const std::string& /*owner*/,
+                                 Millis next_check) {
+  leases_.erase(name);
+  Use u(stmts_->cache, "UPDATE sources SET next_check = ?2 WHERE name = ?1");
+  u.bind(1, name).bind(2, next_check);
+  if (u.step() != SQLITE_DONE) return sql_error(db_, "defer source " + name);
+  return Ok{};
+}
+
+Status SqliteStore::leave(const std::string& id) {
+  if (me_ && me_->id == id) me_.reset();
+  leases_.clear();
+  return Ok{};
+}
+
 Status SqliteStore::heartbeat(const InstanceInfo& me) {
   me_ = me;
   return Ok{};
@@ -614,6 +685,7 @@ Result<PollRecorded> SqliteStore::record_poll(PollRecord& r,
       return Error{s.error()};
   if (auto s = save_source(r.state); !s) return Error{s.error()};
   if (auto s = tx.commit(); !s) return Error{s.error()};
+  if (!r.lease_owner.empty()) leases_.erase(source);
   return out;
 }
 

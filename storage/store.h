@@ -133,6 +133,23 @@ struct Lease {
   std::string holder;  // not granted because this owner holds it ("" = not due)
 };
 
+// A configured source as the scheduler registers it (Store::register_sources).
+struct SourceSlot {
+  std::string name;
+  std::string url;       // what is polled: the feed URL, or the page URL of a page source
+  Millis first_due = 0;  // when a new (or overdue) source is first due here (Unix ms)
+};
+
+// The answer of Store::claim_due.
+struct Claimed {
+  // The sources claimed for one poll each, earliest due first, with their stored state (the
+  // poll starts from it and reads it no more).
+  std::vector<SourceState> due;
+  // When fewer than `limit` were claimed: the earliest moment another of the named sources may
+  // be claimed (its next_check, or the end of another owner's lease), 0 when none is known.
+  Millis next_due = 0;
+};
+
 // One `rasid run` as it reports itself (issue 15; /api/instances).
 struct InstanceInfo {
   std::string id;  // "host:pid:random" (daemon/instance.h), stable for the process
@@ -291,11 +308,11 @@ class Store {
   virtual Result<SourceState> source(const std::string& name) = 0;
   virtual Status save_source(const SourceState& state) = 0;
   virtual Result<std::vector<SourceState>> sources() = 0;
-  // The right to poll `name` now (issue 15: several `rasid run` on one database; a due source is
-  // polled by exactly one of them). Granted when the source is due (next_check <= now; any time
-  // when !due_only, as for `rasid once`) and no other owner holds an unexpired lease on it; the
-  // lease then belongs to `owner` until now + lease_ms, or until record_poll writes the poll that
-  // carries it (PollRecord::lease_owner). An owner that already holds the lease gets it again
+  // The right to poll `name` now, one source at a time (`rasid once`; the daemon's scheduler
+  // claims in batches with claim_due below). Granted when the source is due (next_check <= now; any
+  // time when !due_only, as for `rasid once`) and no other owner holds an unexpired lease on it;
+  // the lease then belongs to `owner` until now + lease_ms, or until record_poll writes the poll
+  // that carries it (PollRecord::lease_owner). An owner that already holds the lease gets it again
   // (renewed). Units: Unix milliseconds. A source with no row yet gets one (due at once).
   // PostgreSQL: SELECT … FOR UPDATE SKIP LOCKED, then UPDATE of lease_owner/lease_until, in one
   // transaction, so two instances asking at once never both get it. SQLite: one daemon per file
@@ -304,12 +321,46 @@ class Store {
   virtual Result<Lease> lease_source(const std::string& name, const std::string& owner, Millis now,
                                      Millis lease_ms, bool due_only) = 0;
 
+  // The scheduler's side of polling (issue 15): a due source is claimed by exactly one instance,
+  // in batches, instead of every instance arming a timer per source and asking for its lease.
+  //
+  // register_sources: a row per configured source, at start and at each reload. A new source is
+  // due at its first_due; an existing one that is overdue and not leased moves to first_due
+  // (a start spreads what piled up while nothing ran); one whose polled URL changed since it was
+  // last registered starts again as a new feed — validators, errors and a "dead" (410) verdict
+  // are forgotten, it is due at first_due, and its first poll there records the entries it finds
+  // without alerting them, as any new source's does (no flood of a feed's back catalogue);
+  // entries seen before stay seen.
+  // An empty stored URL (rows of older versions) is filled in without a reset.
+  //
+  // claim_due: up to `limit` of `names` whose next_check <= now and that no other owner holds an
+  // unexpired lease on, earliest first; each is leased to `owner` until now + lease_ms, or until
+  // record_poll writes the poll that carries it (PollRecord::lease_owner). The caller's own
+  // unexpired leases are not claimed again. PostgreSQL: one UPDATE … FROM (SELECT … ORDER BY
+  // next_check LIMIT n FOR UPDATE SKIP LOCKED) RETURNING, so instances claiming at the same
+  // instant get disjoint sets (the pattern of PostgreSQL's SKIP LOCKED documentation for queue
+  // consumers), plus one SELECT min(…) for next_due. SQLite: one daemon per file; leases are
+  // kept in this process.
+  //
+  // defer_source: gives a claimed source back unpolled, due again at next_check (a host that
+  // asked with Retry-After to be left alone until then).
+  //
+  // Units: Unix milliseconds. Failures: database errors.
+  virtual Status register_sources(const std::vector<SourceSlot>& sources, Millis now) = 0;
+  virtual Result<Claimed> claim_due(const std::vector<std::string>& names, const std::string& owner,
+                                    Millis now, Millis lease_ms, int limit) = 0;
+  virtual Status defer_source(const std::string& name, const std::string& owner,
+                              Millis next_check) = 0;
+
   // Instances (issue 15): each `rasid run` reports itself every few seconds (heartbeat: the row
   // of me.id written whole); instances() lists those whose heartbeat is at or after
   // `live_since`, by id. PostgreSQL: the `instances` table, shared by every instance (rows silent
   // for a day are deleted by the next heartbeat). SQLite: one daemon per file, so the one
   // instance is this process's last heartbeat, kept in memory (a CLI sees none).
+  // leave: an instance that stops says so — its row goes, and the leases it still holds end
+  // (their sources are due to the others at once, not when the leases run out).
   virtual Status heartbeat(const InstanceInfo& me) = 0;
+  virtual Status leave(const std::string& id) = 0;
   virtual Result<std::vector<InstanceInfo>> instances(Millis live_since) = 0;
 
   // Entry identity: has this (source, key) been seen — marked, or stored as an article?

@@ -75,6 +75,8 @@ std::map<std::string, double> lease_counts(int port) {
   static const std::regex re(R"re(rasid_source_leases_total\{result="(\w+)"\} ([0-9.e+]+))re");
   for (auto it = std::sregex_iterator(m.begin(), m.end(), re); it != std::sregex_iterator(); ++it)
     out[(*it)[1].str()] = std::stod((*it)[2].str());
+  static const std::regex claims(R"re(rasid_source_claims_total ([0-9.e+]+))re");
+  if (std::smatch c; std::regex_search(m, c, claims)) out["claims"] = std::stod(c[1].str());
   return out;
 }
 
@@ -316,18 +318,19 @@ TEST(ScaleOut, ThreeInstancesPollEachSourceOnceAndDeliverEachAlertOnceThroughAKi
       "SIGKILLed at %.1f s, PostgreSQL restarted at %.1f s\n"
       "scaleout: polls per source per interval %.3f (steady window), feed gaps min %.2f s max "
       "%.2f s, max after kill %.2f s\n"
-      "scaleout: leases per minute (all instances): granted %.1f, not_due %.1f, held %.1f\n"
+      "scaleout: per minute (all instances): sources claimed %.1f, claim statements %.1f, "
+      "deferred %.1f\n"
       "scaleout: pages %zu (refetched %d), articles stored %d (distinct %d), outbox %d, "
       "deliveries %zu, distinct ids %zu, duplicates %zu, undelivered %d\n",
       kInstances, kSources, kInterval, kLease, stopped - started, kKilled, killed - started,
       restarted - started, per_interval, min_gap, max_gap, max_gap_after_kill,
-      leases["granted"] / minutes, leases["not_due"] / minutes, leases["held"] / minutes,
+      leases["granted"] / minutes, leases["claims"] / minutes, leases["deferred"] / minutes,
       pages.size(), refetched, articles, canonicals, outbox, ids.size(), distinct.size(),
       ids.size() - distinct.size(), undelivered);
 }
 
 // Two instances on one database whose topics differ: each lists the other as live with another
-// configuration, and the one that starts second says so in its log.
+// configuration, and the one that starts second says so in its log; one that stops leaves.
 TEST(ScaleOut, InstancesWithDifferentConfigurationsAreListedAndWarned) {
   std::string why;
   PgCluster* cluster = PgCluster::shared(&why);
@@ -384,7 +387,13 @@ TEST(ScaleOut, InstancesWithDifferentConfigurationsAreListedAndWarned) {
       std::string::npos)
       << log;
   EXPECT_NE(log.find("runs a different configuration"), std::string::npos) << log;
-  for (auto& d : daemons) EXPECT_EQ(d->stop(SIGTERM), 0);
+  // The second one stops: it leaves at once, not a minute later (kLiveFor), and the first no
+  // longer counts a configuration that differs.
+  EXPECT_EQ(daemons[1]->stop(SIGTERM), 0);
+  const auto after = listed(0);
+  EXPECT_EQ(after.value("instances", nlohmann::json::array()).size(), 1u) << after.dump();
+  EXPECT_EQ(after.value("differing_configs", -1), 0) << after.dump();
+  EXPECT_EQ(daemons[0]->stop(SIGTERM), 0);
 }
 
 }  // namespace

@@ -136,6 +136,48 @@ TEST_F(PgStoreTest, RacingInstancesLeaseEachDueSourceOnce) {
   EXPECT_EQ(denied.load(), kSources * (kInstances - 1));
 }
 
+// Instances claiming due sources at the same instant, in batches smaller than the backlog:
+// every source is claimed exactly once (FOR UPDATE SKIP LOCKED), none is lost, and none waits
+// on another instance's row lock.
+TEST_F(PgStoreTest, RacingInstancesClaimEachDueSourceOnce) {
+  constexpr int kInstances = 6, kSources = 300, kRoom = 7;
+  std::vector<std::unique_ptr<PgStore>> stores;
+  for (int i = 0; i < kInstances; ++i) {
+    stores.push_back(open());
+    ASSERT_TRUE(stores.back());
+  }
+  std::vector<SourceSlot> slots;
+  std::vector<std::string> names;
+  for (int n = 0; n < kSources; ++n) {
+    names.push_back("s" + std::to_string(n));
+    slots.push_back({names.back(), "https://example.com/" + names.back(), 1});
+  }
+  ASSERT_TRUE(stores[0]->register_sources(slots, 0).ok());
+  std::vector<std::atomic<int>> claims(kSources);
+  std::atomic<int> errors{0};
+  std::atomic<bool> go{false};
+  const Millis now = now_ms();
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kInstances; ++i)
+    threads.emplace_back([&, i] {
+      while (!go) std::this_thread::yield();
+      for (;;) {
+        auto c = stores[i]->claim_due(names, "inst" + std::to_string(i), now, 60000, kRoom);
+        if (!c) {
+          ++errors;
+          ADD_FAILURE() << c.error();
+          return;
+        }
+        for (const auto& st : c->due) ++claims[std::stoi(st.name.substr(1))];
+        if (c->due.empty()) return;
+      }
+    });
+  go = true;
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(errors.load(), 0);
+  for (int n = 0; n < kSources; ++n) EXPECT_EQ(claims[n].load(), 1) << "source s" << n;
+}
+
 // record_poll's `prepare` (story ids, alerts) runs after every other instance's poll that
 // began before it has committed: it sees their articles (the writers' advisory lock).
 TEST_F(PgStoreTest, RecordPollPrepareSeesWhatAnotherInstanceCommittedBefore) {

@@ -747,8 +747,8 @@ TEST(StoreMigrations, NineMarksOutboxRowsPausedBeforeIt) {
   }
   // The same database as schema 8 left it: no hold column.
   exec_raw(path,
-           "DROP INDEX outbox_article; ALTER TABLE outbox DROP COLUMN hold; PRAGMA user_version = "
-           "8;");
+           "DROP INDEX outbox_article; ALTER TABLE outbox DROP COLUMN hold; ALTER TABLE sources "
+           "DROP COLUMN url; PRAGMA user_version = 8;");
   auto store = open_ok(path);
   ASSERT_TRUE(store);
   EXPECT_EQ(store->schema_version(), SqliteStore::latest_schema());
@@ -851,6 +851,99 @@ TEST_P(StoreSources, LeaseGrantedWhenDueToOneOwnerAndReleasedByTheRecord) {
     ASSERT_TRUE(store->record_poll(late).ok());
     EXPECT_EQ(count("SELECT COUNT(*) FROM sources WHERE name = 'a' AND lease_owner = 'i1'"), 1);
   }
+}
+
+// The scheduler's claims (issue 15): due sources, earliest first, to one owner at a time, up to
+// the room it asked for, only among the names it runs; the answer says when to ask next. The
+// lease ends with the poll's record, or runs out. Both engines answer the same.
+TEST_P(StoreSources, ClaimDueGivesDueSourcesEarliestFirstToOneOwnerUntilRecorded) {
+  auto store = open_ok(database());
+  ASSERT_TRUE(store);
+  ASSERT_TRUE(store
+                  ->register_sources({{"a", "https://a.example/feed", 2000},
+                                      {"b", "https://b.example/feed", 1000},
+                                      {"c", "https://c.example/feed", 5000},
+                                      {"x", "https://x.example/feed", 0}},
+                                     500)
+                  .ok());
+  const std::vector<std::string> mine{"a", "b", "c"};  // "x" runs elsewhere
+  auto first = store->claim_due(mine, "i1", 2500, 10000, 10);
+  ASSERT_TRUE(first.ok()) << first.error();
+  ASSERT_EQ(first->due.size(), 2u);
+  EXPECT_EQ(first->due[0].name, "b") << "the earliest due first";
+  EXPECT_EQ(first->due[1].name, "a");
+  EXPECT_EQ(first->next_due, 5000) << "c is due next";
+
+  auto other = store->claim_due(mine, "i2", 2600, 10000, 10);
+  ASSERT_TRUE(other.ok()) << other.error();
+  EXPECT_TRUE(other->due.empty()) << "a and b are claimed until 12500, c is not due";
+  EXPECT_EQ(other->next_due, 5000);
+
+  // a's poll is recorded: its lease ends and its schedule is what the record says.
+  PollRecord rec;
+  rec.state = first->due[1];
+  rec.state.next_check = 100000;
+  rec.lease_owner = "i1";
+  ASSERT_TRUE(store->record_poll(rec).ok());
+  // b's poll never is (its instance died): at 12500 its lease has run out.
+  auto later = store->claim_due(mine, "i2", 13000, 10000, 1);
+  ASSERT_TRUE(later.ok()) << later.error();
+  ASSERT_EQ(later->due.size(), 1u) << "the room asked for";
+  EXPECT_EQ(later->due[0].name, "b") << "due at 1000, its lease ran out";
+  EXPECT_EQ(later->next_due, 0) << "the room is full: ask again when there is more";
+  auto rest = store->claim_due(mine, "i2", 13000, 10000, 5);
+  ASSERT_TRUE(rest.ok()) << rest.error();
+  ASSERT_EQ(rest->due.size(), 1u);
+  EXPECT_EQ(rest->due[0].name, "c");
+  EXPECT_EQ(rest->next_due, 100000) << "a, as its record scheduled it";
+
+  // Given back unpolled (a host's Retry-After): due again when asked, nobody's until then.
+  ASSERT_TRUE(store->defer_source("c", "i2", 50000).ok());
+  auto deferred = store->claim_due(mine, "i1", 14000, 10000, 5);
+  ASSERT_TRUE(deferred.ok()) << deferred.error();
+  EXPECT_TRUE(deferred->due.empty());
+  EXPECT_EQ(deferred->next_due, sqlite() ? 50000 : 23000) << "b's lease (PostgreSQL) or c";
+}
+
+// A source whose feed URL changes in the configuration starts again as a new feed: a 410 verdict,
+// validators and the back-off were about the old URL (issue 14). A restart with the same URL
+// keeps everything; a row written before URLs were registered is adopted as it is.
+TEST_P(StoreSources, ARegisteredSourceWhoseUrlChangesStartsAgainAsANewFeed) {
+  auto store = open_ok(database());
+  ASSERT_TRUE(store);
+  SourceState gone;
+  gone.name = "a";
+  gone.etag = "\"old\"";
+  gone.status = "dead";
+  gone.last_error = "HTTP 410 Gone";
+  gone.consecutive_errors = 3;
+  gone.initialized = true;
+  gone.next_check = 90000000;
+  gone.in_force_s = 86400;
+  gone.interval_reason = "the feed is gone (410)";
+  ASSERT_TRUE(store->save_source(gone).ok());
+  ASSERT_TRUE(store->register_sources({{"a", "https://old.example/feed", 1500}}, 1000).ok());
+  auto kept = store->source("a");
+  ASSERT_TRUE(kept.ok());
+  EXPECT_EQ(kept->status, "dead") << "an older row is adopted as it is";
+  EXPECT_EQ(kept->next_check, 90000000);
+  ASSERT_TRUE(store->register_sources({{"a", "https://old.example/feed", 1500}}, 1000).ok());
+  EXPECT_EQ(store->source("a")->status, "dead") << "same URL: nothing changes";
+
+  ASSERT_TRUE(store->register_sources({{"a", "https://new.example/rss", 1500}}, 1000).ok());
+  auto fresh = store->source("a");
+  ASSERT_TRUE(fresh.ok());
+  EXPECT_EQ(fresh->status, "new");
+  EXPECT_EQ(fresh->etag, "");
+  EXPECT_EQ(fresh->last_error, "");
+  EXPECT_EQ(fresh->consecutive_errors, 0);
+  EXPECT_EQ(fresh->in_force_s, 0);
+  EXPECT_EQ(fresh->interval_reason, "");
+  EXPECT_EQ(fresh->next_check, 1500) << "polled at once, not in a day";
+  EXPECT_FALSE(fresh->initialized) << "its first poll is a new feed's: no flood of old entries";
+  auto c = store->claim_due({"a"}, "i1", 2000, 10000, 5);
+  ASSERT_TRUE(c.ok()) << c.error();
+  ASSERT_EQ(c->due.size(), 1u);
 }
 
 // Instances report themselves (issue 15): the live ones are listed by id; silent ones are not.
