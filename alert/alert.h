@@ -20,6 +20,12 @@
 // recovers gets every alert; one that never recovers keeps them failed and visible. While an
 // endpoint has failed rows and nothing pending, its oldest failed row is sent again as a probe
 // every 10 minutes (× retry_scale), so recovery needs no new alert (Store::failed_heads).
+// An answer that cannot be recorded is not sent again: when the receiver accepted an alert (2xx)
+// but Store::mark_delivered fails (SQLite file write-locked by another connection, PostgreSQL
+// away), the Deliverer remembers the row in memory and records it again (1 s, doubling up to
+// 30 s) until the store accepts; meanwhile its endpoint sends nothing else (order is kept). The
+// memory dies with the process: after a restart such a row is sent again with its webhook-id
+// (at-least-once). Test: Deliverer.AcceptedAlertIsRecordedNotSentAgainWhileTheStoreIsLocked.
 #pragma once
 
 #include <chrono>
