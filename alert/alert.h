@@ -138,6 +138,13 @@ struct Outcome {
 };
 Outcome classify(const fetch::Response& response);
 
+// An outbox row's last_error as people read it (`rasid alerts`, the status page). The deliverer
+// writes its notes readable; this only translates what an older one wrote: a 410 pause noted
+// before schema 9 as "…; next probe at 1700000000 (Unix s)" reads "…; next probe at
+// 2023-11-14T22:13:20Z". Other text is returned as it is. Done at read time: no migration
+// rewrites a row (CliTest.AlertsShowsAnOldPauseNoteWithADate).
+std::string readable_note(std::string_view last_error);
+
 class Deliverer {
  public:
   Deliverer(storage::Store& store, fetch::Fetcher& fetcher, std::vector<Endpoint> endpoints);
