@@ -244,4 +244,20 @@ Outcome classify(const fetch::Response& r) {
   return o;
 }
 
+std::string readable_note(std::string_view note) {
+  // The note of alert/deliverer.cpp's pause before schema 9 (commit 8aa38ba wrote it ISO 8601).
+  static constexpr std::string_view kAt = "next probe at ", kUnit = " (Unix s)";
+  const std::size_t at = note.find(kAt);
+  if (at == std::string_view::npos) return std::string(note);
+  const std::size_t digits = at + kAt.size();
+  std::size_t end = digits;
+  while (end < note.size() && end - digits < 12 && note[end] >= '0' && note[end] <= '9') ++end;
+  if (end == digits || note.substr(end, kUnit.size()) != kUnit) return std::string(note);
+  long long s = 0;
+  for (std::size_t i = digits; i < end; ++i) s = s * 10 + (note[i] - '0');
+  return std::string(note.substr(0, digits)) +
+         text::format_iso8601(std::chrono::sys_seconds(std::chrono::seconds(s))) +
+         std::string(note.substr(end + kUnit.size()));
+}
+
 }  // namespace rasid::alert

@@ -20,6 +20,12 @@
 // recovers gets every alert; one that never recovers keeps them failed and visible. While an
 // endpoint has failed rows and nothing pending, its oldest failed row is sent again as a probe
 // every 10 minutes (× retry_scale), so recovery needs no new alert (Store::failed_heads).
+// An answer that cannot be recorded is not sent again: when the receiver accepted an alert (2xx)
+// but Store::mark_delivered fails (SQLite file write-locked by another connection, PostgreSQL
+// away), the Deliverer remembers the row in memory and records it again (1 s, doubling up to
+// 30 s) until the store accepts; meanwhile its endpoint sends nothing else (order is kept). The
+// memory dies with the process: after a restart such a row is sent again with its webhook-id
+// (at-least-once). Test: Deliverer.AcceptedAlertIsRecordedNotSentAgainWhileTheStoreIsLocked.
 #pragma once
 
 #include <chrono>
@@ -131,6 +137,13 @@ struct Outcome {
   std::optional<std::chrono::milliseconds> retry_after;  // from Retry-After (429/503) or body
 };
 Outcome classify(const fetch::Response& response);
+
+// An outbox row's last_error as people read it (`rasid alerts`, the status page). The deliverer
+// writes its notes readable; this only translates what an older one wrote: a 410 pause noted
+// before schema 9 as "…; next probe at 1700000000 (Unix s)" reads "…; next probe at
+// 2023-11-14T22:13:20Z". Other text is returned as it is. Done at read time: no migration
+// rewrites a row (CliTest.AlertsShowsAnOldPauseNoteWithADate).
+std::string readable_note(std::string_view last_error);
 
 class Deliverer {
  public:

@@ -24,6 +24,11 @@ constexpr int kPauseBatch = 100000;  // pending rows of one endpoint deferred by
 // An endpoint with failed alerts and nothing pending is probed this often (its oldest failed
 // alert is sent again; times the endpoint's retry_scale), so one that recovers gets them all.
 constexpr double kProbeMs = 10 * 60 * 1000;
+// An accepted alert the store could not record as delivered (database locked, server away) is
+// recorded again after this delay, doubling up to kRecordRetryMaxMs; it is never sent again
+// while this process runs.
+constexpr Millis kRecordRetryMs = 1000;
+constexpr Millis kRecordRetryMaxMs = 30 * 1000;
 
 Millis probe_delay(const Endpoint& ep) {
   return std::max<Millis>(1, static_cast<Millis>(kProbeMs * ep.retry_scale));
@@ -44,6 +49,11 @@ struct Core : std::enable_shared_from_this<Core> {
     // The endpoint may have failed rows (unknown after a start: another run may have left
     // some). The first delivery that succeeds queues them again.
     bool may_have_failed = true;
+    // Rows the receiver accepted (2xx) whose delivery the store did not record yet, with the
+    // time of the answer. While any is left the endpoint sends nothing: its head is one of them.
+    std::vector<std::pair<std::int64_t, Millis>> unrecorded;
+    Millis record_at = 0;  // when to try recording them again
+    Millis record_backoff = kRecordRetryMs;
   };
 
   storage::Store& store;
@@ -72,6 +82,36 @@ struct Core : std::enable_shared_from_this<Core> {
 
   static void check(const Status& s) {
     if (!s.ok()) log::error("alert: " + s.error());
+  }
+
+  // Records the endpoint's accepted-but-unrecorded rows as delivered, oldest first; true when
+  // none is left. The receiver has them: they are never sent again by this process (only after
+  // a restart, which forgets them: delivery stays at-least-once, same webhook-id).
+  bool record_accepted(const std::string& webhook, Millis now) {
+    State& st = state[webhook];
+    if (st.unrecorded.empty()) return true;
+    if (now < st.record_at) return false;
+    auto& rows = st.unrecorded;
+    std::size_t done = 0;
+    for (; done < rows.size(); ++done) {
+      const Status s = store.mark_delivered(rows[done].first, rows[done].second);
+      if (!s.ok()) {
+        st.record_at = storage::now_ms() + st.record_backoff;
+        log::error("alert: endpoint=" + webhook + " " + std::to_string(rows.size() - done) +
+                   " accepted alerts not recorded as delivered (" + s.error() +
+                   "); recording again in " + std::to_string(st.record_backoff) +
+                   " ms, not sending them again");
+        st.record_backoff = std::min(st.record_backoff * 2, kRecordRetryMaxMs);
+        break;
+      }
+    }
+    rows.erase(rows.begin(), rows.begin() + static_cast<std::ptrdiff_t>(done));
+    if (!rows.empty()) return false;
+    st.record_at = 0;
+    st.record_backoff = kRecordRetryMs;
+    if (st.may_have_failed) requeue_failed(webhook);
+    st.may_have_failed = false;
+    return true;
   }
 
   // The endpoint delivers again: alerts that failed on it (attempts spent during an outage, a
@@ -125,6 +165,8 @@ struct Core : std::enable_shared_from_this<Core> {
     if (stopping) return;
     State& st = state[head.webhook];
     if (st.in_flight) return;
+    // Accepted rows still to be recorded come first: the head may be one of them.
+    if (!record_accepted(head.webhook, now)) return;
     auto it = endpoints.find(head.webhook);
     if (it == endpoints.end()) {
       log::warn("alert: endpoint=" + head.webhook + " not configured; alerts wait");
@@ -194,10 +236,12 @@ struct Core : std::enable_shared_from_this<Core> {
       case Outcome::cancelled:
         break;  // shutting down: the row stays as it was and is sent after the restart
       case Outcome::delivered:
-        for (const auto& row : rows) check(store.mark_delivered(row.id, now));
         log::info(what + " delivered");
-        if (st.may_have_failed) requeue_failed(ep.name);
-        st.may_have_failed = false;
+        // Remembered before recording: a row the store cannot mark now stays pending there, and
+        // must not be sent again (it would reach the receiver once per attempt, same id).
+        for (const auto& row : rows) st.unrecorded.emplace_back(row.id, now);
+        st.record_at = 0;
+        record_accepted(ep.name, now);
         break;
       case Outcome::failed:
         st.may_have_failed = true;
@@ -234,7 +278,7 @@ struct Core : std::enable_shared_from_this<Core> {
     }
     check(store.release_endpoint(ep.name));  // the answer is recorded: another may send
     // A backlog drains within the pass: the endpoint's next row goes out as soon as it is due.
-    if (o.kind == Outcome::delivered) {
+    if (o.kind == Outcome::delivered && st.unrecorded.empty()) {
       auto head = store.queue_head(ep.name);
       if (!head.ok())
         log::error("alert: " + head.error());
@@ -257,7 +301,13 @@ Deliverer::Deliverer(storage::Store& store, fetch::Fetcher& fetcher,
   for (auto& e : endpoints) impl_->core->endpoints[e.name] = std::move(e);
 }
 
-Deliverer::~Deliverer() = default;
+Deliverer::~Deliverer() {
+  for (const auto& [name, st] : impl_->core->state)
+    if (!st.unrecorded.empty())
+      log::warn("alert: endpoint=" + name + " " + std::to_string(st.unrecorded.size()) +
+                " accepted alerts were never recorded as delivered; they are sent again (same "
+                "webhook-id) after the restart");
+}
 
 void Deliverer::set_endpoints(std::vector<Endpoint> endpoints) {
   impl_->core->set_endpoints(std::move(endpoints));
@@ -269,6 +319,9 @@ void Deliverer::pump(std::function<void()> done) {
   pass->done = std::move(done);
   pass->outstanding = 1;  // held by this call until every due head was looked at
   const Millis now = storage::now_ms();
+  // Accepted alerts not yet recorded (their heads may be gone from the queues meanwhile).
+  for (auto& [name, st] : core.state)
+    if (!st.in_flight && !st.unrecorded.empty()) core.record_accepted(name, now);
   auto heads = core.store.queue_heads(kHeadsLimit);
   if (!heads.ok()) {
     log::error("alert: " + heads.error());
@@ -308,11 +361,18 @@ std::optional<storage::Millis> Deliverer::next_due() {
     return std::nullopt;
   }
   std::optional<Millis> best;
+  auto consider_at = [&](Millis at) {
+    if (!best || at < *best) best = at;
+  };
   auto consider = [&](const OutboxRow& head) {
     auto it = core.state.find(head.webhook);
     if (it != core.state.end() && it->second.in_flight) return;
-    if (!best || head.next_attempt < *best) best = head.next_attempt;
+    // An endpoint with accepted rows to record waits for their recording, not its head.
+    if (it != core.state.end() && !it->second.unrecorded.empty()) return;
+    consider_at(head.next_attempt);
   };
+  for (const auto& [name, st] : core.state)
+    if (!st.in_flight && !st.unrecorded.empty()) consider_at(st.record_at);
   for (const auto& head : heads.value()) consider(head);
   if (auto probes = core.store.failed_heads(); probes)
     for (const auto& row : probes.value())

@@ -303,7 +303,7 @@ int cmd_alerts(const std::string& config_path, bool json) {
                    {"pending", c.pending},
                    {"delivered", c.delivered},
                    {"failed", c.failed},
-                   {"last_error", c.last_error}});
+                   {"last_error", alert::readable_note(c.last_error)}});
   if (json) {
     std::printf("%s\n", arr.dump(2).c_str());
     return 0;
@@ -312,7 +312,7 @@ int cmd_alerts(const std::string& config_path, bool json) {
               "LAST ERROR");
   for (const auto& c : counts.value())
     std::printf("%-20s %8d %10d %7d  %s\n", c.webhook.c_str(), c.pending, c.delivered, c.failed,
-                c.last_error.c_str());
+                alert::readable_note(c.last_error).c_str());
   return 0;
 }
 

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "alert/alert.h"
 #include "match/matcher.h"
 #include "text/date.h"
 #include "text/text.h"
@@ -630,7 +631,7 @@ std::string render_status_page(const StatusContext& ctx,
            text::escape_html(c.webhook) + "</td><td>" + std::to_string(c.pending) + "</td><td>" +
            std::to_string(c.failed) + "</td><td class=\"hide-narrow\">" +
            std::to_string(c.delivered) + "</td><td class=\"err\">" +
-           text::escape_html(c.last_error) + "</td></tr>";
+           text::escape_html(alert::readable_note(c.last_error)) + "</td></tr>";
     }
     h += "</tbody></table></div>";
   }
@@ -661,7 +662,7 @@ std::string render_status_page(const StatusContext& ctx,
         h += "</div>";
         if (!title.empty()) h += "<p class=\"snippet\">" + text::escape_html(title) + "</p>";
         if (!r.last_error.empty())
-          h += "<p class=\"err\">" + text::escape_html(r.last_error) + "</p>";
+          h += "<p class=\"err\">" + text::escape_html(alert::readable_note(r.last_error)) + "</p>";
         h += "</li>";
       }
     }

@@ -300,6 +300,20 @@ bool looks_like_html(std::string_view s) {
   return false;
 }
 
+namespace {
+
+// True when an end tag "</name" (any case, then '>', a blank or '/') follows position `from`.
+bool has_end_tag(std::string_view s, std::size_t from, std::string_view name) {
+  for (std::size_t p = s.find("</", from); p != std::string_view::npos; p = s.find("</", p + 2)) {
+    const std::size_t e = p + 2 + name.size();
+    if (e > s.size() || text::ascii_lower(s.substr(p + 2, name.size())) != name) continue;
+    if (e == s.size() || s[e] == '>' || s[e] == '/' || is_space(s[e])) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 std::string clean_html_fragment(std::string_view s, std::string_view base) {
   std::string out;
   out.reserve(s.size() + 16);
@@ -417,7 +431,9 @@ std::string clean_html_fragment(std::string_view s, std::string_view base) {
       continue;
     }
     if (in(kDropWithContent, name)) {
-      if (!closing && !self_close && name != "embed") {
+      // Its content goes with it up to its end tag; a start tag whose end tag never comes is
+      // dropped alone ("Breaking <script>alert(1) news after</b>": the text after it stays text).
+      if (!closing && !self_close && name != "embed" && has_end_tag(s, i, name)) {
         skip_until = name;
         skip_depth = 1;
       }

@@ -12,7 +12,8 @@ namespace rasid::parse {
 // Re-serializes an HTML fragment: tag and attribute names lower-cased, attributes sorted and
 // double-quoted (< > " escaped inside values), void elements written "<br />", relative URLs
 // in href/src/… resolved against `base`, comments and processing instructions dropped, unsafe
-// elements (script, style, iframe, object, embed, …) dropped with their content, on*/style
+// elements (script, style, iframe, object, embed, …) dropped with their content (one whose end
+// tag never comes is dropped alone: the text after it is kept, as text), on*/style
 // attributes and javascript:/vbscript: URLs dropped. Text and character references are kept as
 // written, except a '<' that starts no tag, which becomes "&lt;".
 std::string clean_html_fragment(std::string_view html, std::string_view base);

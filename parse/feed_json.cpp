@@ -99,9 +99,13 @@ Result<Feed> parse_json_feed(std::string_view utf8, std::string_view url, std::o
       if (std::string ext = str(it, "external_url"); !ext.empty() && ext != u)
         e.links.push_back({url::resolve(base, ext), "related", "text/html", "", 0});
       std::string title = str(it, "title");
-      e.title_detail = {title, looks_like_html(title) ? "text/html" : "text/plain"};
-      e.title =
-          e.title_detail.type == "text/plain" ? text::collapse_space(title) : html_to_text(title);
+      // HTML is cleaned as every HTML text construct is (TextDetail), before it is read.
+      if (looks_like_html(title))
+        e.title_detail = {clean_html_fragment(title, base), "text/html"};
+      else
+        e.title_detail = {title, "text/plain"};
+      e.title = e.title_detail.type == "text/plain" ? text::collapse_space(title)
+                                                    : html_to_text(e.title_detail.value);
       std::string html = str(it, "content_html");
       std::string plain = str(it, "content_text");
       if (!html.empty()) e.contents.push_back({clean_html_fragment(html, base), "text/html"});

@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 
 namespace rasid::storage::pg {
@@ -74,6 +75,43 @@ std::string read_password_file(const std::string& path, bool& found) {
   if (!p.empty() && p.back() == '\n') p.pop_back();
   if (!p.empty() && p.back() == '\r') p.pop_back();
   return p;
+}
+
+// libpq reads its integer-valued parameters only when it connects (PQconninfoParse takes any
+// text), so "connect_timeout=abc" would pass a check and fail every connect. The keys are those
+// libpq parses as integers (PostgreSQL docs, libpq "Parameter Key Words"; fe-connect.c
+// parse_int_param): the timeouts and keepalive settings as a whole number >= 0, the port as a
+// comma-separated list (one per host, empty = default) of numbers 1..65535. Returns why `value`
+// is not one ("" when it is); it never holds a password (those are refused before).
+std::string bad_integer_parameter(std::string_view key, std::string_view value) {
+  auto number = [](std::string_view v, long long max) -> long long {
+    if (v.empty() || v.size() > 10) return -1;
+    long long n = 0;
+    auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+    if (ec != std::errc() || end != v.data() + v.size() || n < 0 || n > max) return -1;
+    return n;
+  };
+  if (key == "port") {
+    for (std::size_t b = 0; b <= value.size();) {
+      std::size_t e = std::min(value.find(',', b), value.size());
+      const std::string_view one = value.substr(b, e - b);
+      if (!one.empty() && number(one, 65535) < 1)
+        return "port \"" + std::string(one) + "\" is not a port number (1 to 65535)";
+      b = e + 1;
+    }
+    return {};
+  }
+  static constexpr std::string_view kIntegers[] = {"connect_timeout",  "keepalives",
+                                                   "keepalives_idle",  "keepalives_interval",
+                                                   "keepalives_count", "tcp_user_timeout"};
+  if (std::find(std::begin(kIntegers), std::end(kIntegers), key) == std::end(kIntegers)) return {};
+  if (number(value, 2147483647) >= 0) return {};
+  const char* unit = key == "connect_timeout"    ? " (seconds)"
+                     : key == "tcp_user_timeout" ? " (milliseconds)"
+                     : key == "keepalives"       ? " (0 = off, 1 = on)"
+                     : key == "keepalives_count" ? ""
+                                                 : " (seconds)";
+  return std::string(key) + " \"" + std::string(value) + "\" is not a whole number" + unit;
 }
 
 }  // namespace
@@ -180,6 +218,10 @@ Result<ConnParams> parse_conninfo(const std::string& conninfo) {
     return Error{"storage: database connection string " + shown +
                  ": carries a password; put it in a password file named by the passfile "
                  "parameter, or in $CREDENTIALS_DIRECTORY/rasid-db-password"};
+  for (std::size_t i = 0; i < keys.size(); ++i)
+    if (const std::string why = bad_integer_parameter(keys[i], values[i]); !why.empty())
+      return Error{"storage: database connection string " + shown + ": " + why +
+                   "; libpq would refuse it at every connect"};
   if (!passfile.empty()) {
     struct stat st {};
     if (::stat(passfile.c_str(), &st) != 0 || ::access(passfile.c_str(), R_OK) != 0)

@@ -53,7 +53,9 @@ std::string redacted(std::string_view conninfo);
 
 // A connection string checked and completed without connecting: libpq keywords and values (the
 // password from the credentials directory included; callers wipe it), and its redacted form.
-// Errors: a malformed string, a password in it, a missing or too open passfile.
+// Errors: a malformed string, a password in it, an integer-valued libpq parameter
+// (connect_timeout, port, keepalives*, tcp_user_timeout) that is not a number libpq reads (it
+// would fail only at connect), a missing or too open passfile.
 struct ConnParams {
   std::vector<std::string> keys, values;
   std::string shown;

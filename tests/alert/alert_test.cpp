@@ -249,5 +249,18 @@ TEST(AlertPayload, StoryUpdatedNamesItsAlertAndEveryOutlet) {
   EXPECT_FALSE(m.contains("outlets"));
 }
 
+// The pause note an older deliverer wrote (Unix seconds) reads as a date; other notes as written.
+TEST(AlertNote, OldPauseNoteReadsAsADate) {
+  EXPECT_EQ(readable_note("endpoint disabled: it answered 410 Gone; next probe at 1700000000 "
+                          "(Unix s)"),
+            "endpoint disabled: it answered 410 Gone; next probe at 2023-11-14T22:13:20Z");
+  for (const char* kept :
+       {"", "endpoint gone (410)",
+        "endpoint disabled: it answered 410 Gone; next probe at "
+        "2023-11-14T22:13:20Z",
+        "next probe at (Unix s)", "next probe at 17x (Unix s)", "still failing (probe): HTTP 503"})
+    EXPECT_EQ(readable_note(kept), kept);
+}
+
 }  // namespace
 }  // namespace rasid::alert

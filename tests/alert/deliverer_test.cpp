@@ -5,6 +5,7 @@
 #include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <filesystem>
+#include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -12,6 +13,7 @@
 
 #include "alert/alert.h"
 #include "tests/support/http_server.h"
+#include "tests/support/write_lock.h"
 
 namespace rasid::alert {
 namespace {
@@ -554,6 +556,41 @@ TEST(Deliverer, ShutdownMidFlightLeavesRowPending) {
   ASSERT_TRUE(pending.ok());
   ASSERT_EQ(pending->size(), 1u);
   EXPECT_EQ(pending->front().attempts, 0);  // a shutdown is not a failed attempt
+}
+
+// The receiver accepted (2xx) but the SQLite file is write-locked by another connection, so
+// mark_delivered fails (after its 5 s busy wait) on every attempt: the deliverer records the
+// answer again instead of sending the alert again. Before: one POST per pass, same webhook-id.
+TEST(Deliverer, AcceptedAlertIsRecordedNotSentAgainWhileTheStoreIsLocked) {
+  Receiver rx([](const HttpRequest&, int) { return HttpResponse{200, {}, "ok"}; });
+  Rig rig({endpoint("desk", rx.url("/desk"))});
+  const auto first = add(*rig.store, 1, {"desk"});
+  const auto second = add(*rig.store, 2, {"desk"});
+  int passes = 0;
+  {
+    testing::WriteLockHolder lock(rig.dir.file("rasid.db"));
+    ASSERT_TRUE(lock.held());
+    passes = rig.drain(12s);  // each failed recording waits out the store's 5 s busy timeout
+    EXPECT_EQ(rig.counts("desk").pending, 2) << "nothing could be recorded while locked";
+    EXPECT_TRUE(rig.deliverer->next_due().has_value()) << "the recording is still to do";
+  }
+  EXPECT_GE(passes, 2) << "several delivery attempts ran while the lock was held";
+  ASSERT_EQ(rx.all().size(), 1u) << "only the head was sent, once; the next waits behind it";
+  rig.drain(5s);
+  std::map<std::string, int> posts;
+  for (const auto& s : rx.all()) ++posts[s.id];
+  EXPECT_EQ(posts[first[0]], 1);
+  EXPECT_EQ(posts[second[0]], 1);
+  ASSERT_EQ(rx.all().size(), 2u);
+  EXPECT_EQ(rx.all()[0].id, first[0]);  // order kept
+  auto c = rig.counts("desk");
+  EXPECT_EQ(c.delivered, 2);
+  EXPECT_EQ(c.pending, 0);
+  auto rows = rig.store->outbox_rows("delivered", "desk", 10);
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 2u);
+  EXPECT_EQ(rows->front().attempts, 1);  // recorded once, as one attempt
+  EXPECT_FALSE(rig.deliverer->next_due().has_value());
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "storage/store.h"
 #include "tests/e2e/fixtures.h"
 #include "tests/support/http_server.h"
 #include "tests/support/process.h"
@@ -200,6 +201,46 @@ TEST_F(CliTest, WhatCheckAcceptsOnceRuns) {
     EXPECT_EQ(o.exit_code, 0) << what << ":\n" << o.err;
     EXPECT_THAT(o.err, Not(HasSubstr("internal error"))) << what;
   }
+}
+
+// A row an older deliverer paused after a 410 (before schema 9) keeps the note it wrote then,
+// with the time in Unix seconds; `rasid alerts` printed it as written ("next probe at
+// 1700000000 (Unix s)"). It now shows the date, text and JSON alike; nothing in the row changes.
+TEST_F(CliTest, AlertsShowsAnOldPauseNoteWithADate) {
+  write_file(cfg_, daemon_block() + "\n[[webhook]]\nname = \"desk\"\nurl = \"" +
+                       server_->url("/hook") + "\"\n");
+  const std::string old_note =
+      "endpoint disabled: it answered 410 Gone; next probe at 1700000000 (Unix s)";
+  {
+    auto store = storage::Store::open(dir_ + "/rasid.db");
+    ASSERT_TRUE(store.ok()) << store.error();
+    storage::NewArticle a;
+    a.source = "khabar";
+    a.entry_key = "e1";
+    a.url = a.canonical = "https://example.net/1";
+    a.title = "خبر";
+    a.body = "نص";
+    ASSERT_TRUE(store.value()->add_article(a, {{"t", ""}}, {{"desk", "t", "msg_1", "{}"}}).ok());
+    auto head = store.value()->queue_head("desk");
+    ASSERT_TRUE(head.ok() && head->has_value());
+    ASSERT_TRUE(store.value()
+                    ->defer(head->value().id, 1700000000000LL, storage::Hold::none, old_note)
+                    .ok());
+  }
+  auto text = rasid({"alerts", "--config", cfg_});
+  EXPECT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_THAT(text.out, HasSubstr("next probe at 2023-11-14T22:13:20Z")) << text.out;
+  EXPECT_THAT(text.out, Not(HasSubstr("(Unix s)")));
+  auto json = rasid({"alerts", "--json", "--config", cfg_});
+  EXPECT_EQ(json.exit_code, 0) << json.err;
+  auto j = nlohmann::json::parse(json.out, nullptr, false);
+  ASSERT_TRUE(j.is_array() && j.size() == 1u) << json.out;
+  EXPECT_EQ(j[0]["last_error"],
+            "endpoint disabled: it answered 410 Gone; next probe at 2023-11-14T22:13:20Z");
+  // Read-time only: the stored note is as it was.
+  auto store = storage::Store::open(dir_ + "/rasid.db");
+  ASSERT_TRUE(store.ok());
+  EXPECT_EQ(store.value()->queue_head("desk").value()->last_error, old_note);
 }
 
 // ---- 2. the address guard names its setting ----------------------------------------------------

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
 
 #include <atomic>
 #include <cstdlib>
@@ -368,6 +369,48 @@ TEST(Check, RefusesADatabaseUriRunWouldRefuseAndNeverEchoesItsPassword) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("kv.toml:2: daemon.database:"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("key=value"), std::string::npos) << r.err;
+}
+
+// libpq reads its integer parameters only when it connects: check refused nothing of
+// "connect_timeout=abc" and run failed later, at connect. Both now refuse it at its line, naming
+// the parameter, and never repeat the password (here from the credentials directory).
+TEST(Check, RefusesAnIntegerLibpqParameterThatIsNotANumber) {
+  std::string dir = make_temp_dir();
+  ::mkdir((dir + "/creds").c_str(), 0700);
+  write_file(dir + "/creds/rasid-db-password", "s3cr3t-pw\n");
+  const std::vector<std::string> env = {"CREDENTIALS_DIRECTORY=" + dir + "/creds"};
+  const std::string base = "postgresql://rasid@db.example/rasid?";
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {"connect_timeout=abc", "connect_timeout \"abc\""},
+      {"port=54x32", "port \"54x32\""},
+      {"port=5432,70000", "port \"70000\""},
+      {"keepalives_idle=-1", "keepalives_idle \"-1\""},
+      {"keepalives=on", "keepalives \"on\""},
+      {"tcp_user_timeout=1.5", "tcp_user_timeout \"1.5\""}};
+  for (const auto& [query, named] : bad) {
+    write_file(dir + "/i.toml", "[daemon]\n\ndatabase = \"" + base + query +
+                                    "\"\n\n[[source]]\nname = \"x\"\nfeed = "
+                                    "\"https://example.org/feed\"\n");
+    auto r = run_process({RASID_BINARY, "check", "--config", dir + "/i.toml"}, env);
+    EXPECT_EQ(r.exit_code, 1) << query;
+    EXPECT_NE(r.err.find(dir + "/i.toml:3: daemon.database:"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find(named), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find("s3cr3t-pw"), std::string::npos) << r.err;
+  }
+  // run refuses the same string before connecting anywhere.
+  write_file(dir + "/i.toml", "[daemon]\ndatabase = \"" + base + "connect_timeout=abc\"\n");
+  auto run = run_process({RASID_BINARY, "run", "--config", dir + "/i.toml"}, env, 30);
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_NE(run.err.find("connect_timeout \"abc\""), std::string::npos) << run.err;
+  EXPECT_EQ(run.err.find("s3cr3t-pw"), std::string::npos) << run.err;
+  // Numbers libpq reads are accepted (check does not connect).
+  write_file(dir + "/ok.toml",
+             "[daemon]\ndatabase = \"" + base +
+                 "connect_timeout=5&port=5432&keepalives=1&keepalives_idle=30&keepalives_count=3"
+                 "&keepalives_interval=10&tcp_user_timeout=9000\"\n\n[[source]]\nname = \"x\"\n"
+                 "feed = \"https://example.org/feed\"\n");
+  auto ok = run_process({RASID_BINARY, "check", "--config", dir + "/ok.toml"}, env);
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
 }
 
 TEST(Check, SaysWhenTheWordListIsMissing) {

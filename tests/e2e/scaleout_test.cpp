@@ -30,25 +30,13 @@
 #include "tests/e2e/fixtures.h"
 #include "tests/support/http_server.h"
 #include "tests/support/pg_cluster.h"
+#include "tests/support/ports.h"
 #include "tests/support/process.h"
 
 namespace rasid::testing {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-int free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  int port = ntohs(a.sin_port);
-  ::close(fd);
-  return port;
-}
 
 size_t append_cb(char* p, size_t s, size_t n, void* out) {
   static_cast<std::string*>(out)->append(p, s * n);

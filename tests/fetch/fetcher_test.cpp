@@ -17,11 +17,13 @@
 #include <thread>
 
 #include "tests/support/http_server.h"
+#include "tests/support/ports.h"
 #include "url/url.h"
 
 namespace rasid::fetch {
 namespace {
 
+using rasid::testing::free_port;
 using rasid::testing::HttpRequest;
 using rasid::testing::HttpResponse;
 using rasid::testing::HttpServer;
@@ -56,20 +58,6 @@ Response get(const std::string& url, const Options& o = loopback_options()) {
   Request r;
   r.url = url;
   return fetch_one(r, o);
-}
-
-// A port with nothing listening on it.
-int closed_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  int port = ntohs(a.sin_port);
-  ::close(fd);
-  return port;
 }
 
 TEST(Fetcher, GetReturnsStatusBodyHeadersAndUrl) {
@@ -302,7 +290,7 @@ TEST(Fetcher, PerRequestTimeoutOverridesTheDefault) {
 }
 
 TEST(Fetcher, ConnectionRefusedIsConnectError) {
-  Response r = get("http://127.0.0.1:" + std::to_string(closed_port()) + "/");
+  Response r = get("http://127.0.0.1:" + std::to_string(free_port()) + "/");
   EXPECT_EQ(r.error, Error::connect) << r.error_message;
 }
 
@@ -672,7 +660,7 @@ TEST(Fetcher, HostSpellingsShareOneQueueKeyedLikeRetryAfter) {
 
 TEST(Fetcher, ProxyFromTheEnvironmentIsIgnored) {
   HttpServer server([](const HttpRequest&) { return ok_resp("direct"); });
-  std::string dead = "http://127.0.0.1:" + std::to_string(closed_port());
+  std::string dead = "http://127.0.0.1:" + std::to_string(free_port());
   ::setenv("http_proxy", dead.c_str(), 1);
   ::setenv("HTTP_PROXY", dead.c_str(), 1);
   ::setenv("ALL_PROXY", dead.c_str(), 1);

@@ -459,3 +459,62 @@ TEST(Feed, NulBytesInsideMarkupNeverYieldInvalidUtf8) {
 }
 }  // namespace
 }  // namespace rasid::parse
+
+// Escaped markup in titles and descriptions (RSS practice: a title is text unless it looks like
+// HTML, a description is HTML; parser.h). An escaped element is literal text in a text title;
+// in HTML an unsafe element goes with its content — and one whose end tag never comes is
+// dropped alone, so the text after it stays. Before, "Breaking <script>…" with no </script>
+// lost everything after the tag: the title read "Breaking", the summary "Breaking ".
+TEST(Feed, EscapedScriptKeepsTheTextAfterIt) {
+  auto f = parse_feed(R"(<?xml version="1.0"?><rss version="2.0"><channel><title>c</title>
+<item><title>Breaking &lt;script&gt;alert(1)&lt;/script&gt; news after</title>
+<link>https://ex.org/1</link>
+<description>Breaking &lt;script&gt;alert(1)&lt;/script&gt; news after</description></item>
+<item><title>Breaking &lt;script&gt;alert(1) news after &lt;b&gt;bold&lt;/b&gt;</title>
+<link>https://ex.org/2</link>
+<description>Use the &lt;script&gt; tag, news after &lt;b&gt;it&lt;/b&gt;</description></item>
+<item><title>Breaking &lt;STYLE&gt;p{} news after &amp;amp; more</title>
+<link>https://ex.org/3</link>
+<description>&lt;p&gt;Breaking &lt;iframe src="https://evil.example/"&gt;news after&lt;/p&gt;</description>
+</item></channel></rss>)",
+                      "https://ex.org/feed");
+  ASSERT_TRUE(f.ok()) << f.error();
+  ASSERT_EQ(f->entries.size(), 3u);
+  const auto& plain = f->entries[0];
+  // A text title: the escaped markup is the title's own words, as written.
+  EXPECT_EQ(plain.title_detail.type, "text/plain");
+  EXPECT_EQ(plain.title, "Breaking <script>alert(1)</script> news after");
+  // The description is HTML: the closed script element goes, with its content.
+  EXPECT_EQ(plain.summary_detail.type, "text/html");
+  EXPECT_EQ(plain.summary, "Breaking  news after");
+
+  for (const auto& e : {f->entries[1], f->entries[2]}) {
+    SCOPED_TRACE(e.link);
+    EXPECT_EQ(e.title_detail.type, "text/html");
+    EXPECT_NE(e.title.find("news after"), std::string::npos) << e.title;
+    EXPECT_NE(e.summary.find("news after"), std::string::npos) << e.summary;
+    for (const std::string& html : {e.title_detail.value, e.summary}) {
+      const std::string lower = rasid::text::ascii_lower(html);
+      EXPECT_EQ(lower.find("<script"), std::string::npos) << html;
+      EXPECT_EQ(lower.find("<style"), std::string::npos) << html;
+      EXPECT_EQ(lower.find("<iframe"), std::string::npos) << html;
+    }
+  }
+  EXPECT_EQ(f->entries[1].title, "Breaking alert(1) news after bold");
+  EXPECT_EQ(f->entries[1].summary, "Use the  tag, news after <b>it</b>");
+  EXPECT_EQ(f->entries[2].title, "Breaking p{} news after & more");
+  EXPECT_EQ(f->entries[2].summary, "<p>Breaking news after</p>");
+}
+
+// The same for a JSON Feed title that looks like HTML: it is cleaned (TextDetail's contract)
+// before it is read, so an unclosed script does not swallow the rest.
+TEST(Feed, JsonFeedHtmlTitleIsCleanedBeforeItIsRead) {
+  auto f = parse_feed(
+      R"({"version":"https://jsonfeed.org/version/1.1","title":"t","items":[{"id":"1","url":"/a/1",
+"title":"Breaking <script>alert(1) news after <b>bold</b>"}]})",
+      "https://ex.org/feed.json");
+  ASSERT_TRUE(f.ok()) << f.error();
+  ASSERT_EQ(f->entries.size(), 1u);
+  EXPECT_EQ(f->entries[0].title, "Breaking alert(1) news after bold");
+  EXPECT_EQ(f->entries[0].title_detail.value.find("<script"), std::string::npos);
+}

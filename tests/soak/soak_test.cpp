@@ -49,6 +49,7 @@
 #include "storage/store.h"
 #include "tests/e2e/fixtures.h"
 #include "tests/support/http_server.h"
+#include "tests/support/ports.h"
 #include "tests/support/process.h"
 
 namespace rasid::testing {
@@ -360,19 +361,6 @@ class Receiver {
   std::vector<Receipt> accepted_;
   HttpServer server_;  // last: stopped first
 };
-
-int free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  int port = ntohs(a.sin_port);
-  ::close(fd);
-  return port;
-}
 
 size_t to_string_cb(char* p, size_t s, size_t n, void* out) {
   static_cast<std::string*>(out)->append(p, s * n);
