@@ -70,11 +70,12 @@ bool is_multibyte_unicode(std::string_view enc) {
 }
 
 // Single-byte charsets (windows-1256, ISO-8859-6, windows-1252, …) decode through a 256-entry
-// table built once per charset from ICU's own conversion: same result, a fraction of the cost.
+// table built once per charset from ICU's own conversion (text::to_utf8, controls dropped by the
+// decoders' rule): same result, a fraction of the cost.
 struct SingleByte {
-  std::array<std::string, 256> map;
-  std::array<std::array<char, 4>, 256> bytes{};  // the same, flat: map[b] in bytes[b][0..len)
+  std::array<std::array<char, 4>, 256> bytes{};  // UTF-8 of byte b in bytes[b][0..len[b])
   std::array<unsigned char, 256> len{};
+  std::array<bool, 256> unmapped{};  // b decodes to U+FFFD
 };
 
 const SingleByte* single_byte_table(const std::string& canon) {
@@ -84,25 +85,22 @@ const SingleByte* single_byte_table(const std::string& canon) {
   auto t = std::make_unique<SingleByte>();
   std::string all;
   std::string joined;
-  bool single = true;
+  bool single = text::is_single_byte(canon);
   for (int b = 0; b < 256 && single; ++b) {
     char c = static_cast<char>(b);
-    t->map[static_cast<std::size_t>(b)] = text::to_utf8(std::string_view(&c, 1), canon);
-    single = !t->map[static_cast<std::size_t>(b)].empty() || b == 0;
-    if (b == 0 && t->map[0].empty()) t->map[0] = std::string(1, '\0');
+    std::string u = text::to_utf8(std::string_view(&c, 1), canon);
+    // A byte that decodes to nothing is one the charset maps to a C0 control the decoders drop
+    // (text/text.h: 0x01 in most, 0x7F too in IBM866).
+    single = u.size() <= 4;
+    if (!single) break;
+    std::memcpy(t->bytes[static_cast<std::size_t>(b)].data(), u.data(), u.size());
+    t->len[static_cast<std::size_t>(b)] = static_cast<unsigned char>(u.size());
+    t->unmapped[static_cast<std::size_t>(b)] = u == "\xEF\xBF\xBD";
     all += c;
-    joined += t->map[static_cast<std::size_t>(b)];
+    joined += u;
   }
   // stateless single-byte: converting all bytes at once gives the same as one by one
   if (single) single = text::to_utf8(all, canon) == joined;
-  for (std::size_t b = 0; single && b < 256; ++b) {
-    const std::string& u = t->map[b];
-    if (u.size() > 4)
-      single = false;
-    else
-      std::memcpy(t->bytes[b].data(), u.data(), u.size()),
-          t->len[b] = static_cast<unsigned char>(u.size());
-  }
   const SingleByte* result = single ? t.get() : nullptr;
   cache.emplace(canon, single ? std::move(t) : nullptr);
   return result;
@@ -132,9 +130,22 @@ bool try_decode(std::string_view bytes, const std::string& enc, std::string& out
   }
   std::string canon = text::canonical_charset(enc);
   if (canon.empty()) return false;
+  // The charset does not decode the bytes when it made more U+FFFD than they already held.
+  auto count_fffd = [](std::string_view s) {
+    std::size_t n = 0;
+    for (std::size_t p = s.find("\xEF\xBF\xBD"); p != std::string_view::npos;
+         p = s.find("\xEF\xBF\xBD", p + 3))
+      ++n;
+    return n;
+  };
   if (const SingleByte* table = single_byte_table(canon)) {
     std::size_t total = 0;
-    for (char ch : bytes) total += table->len[static_cast<unsigned char>(ch)];
+    std::size_t unmapped = 0;
+    for (char ch : bytes) {
+      total += table->len[static_cast<unsigned char>(ch)];
+      unmapped += table->unmapped[static_cast<unsigned char>(ch)];
+    }
+    if (unmapped > 0 && unmapped > count_fffd(bytes)) return false;
     out.resize(total + 4);  // +4: each copy writes 4 bytes, then advances by the real length
     char* w = out.data();
     for (char ch : bytes) {
@@ -143,21 +154,16 @@ bool try_decode(std::string_view bytes, const std::string& enc, std::string& out
       w += table->len[b];
     }
     out.resize(static_cast<std::size_t>(w - out.data()));
-    return true;  // every byte of these charsets maps (unmapped ones to U+FFFD, as ICU does)
+    return true;
   }
-  std::size_t had = 0;
-  for (std::size_t p = bytes.find("\xEF\xBF\xBD"); p != std::string_view::npos;
-       p = bytes.find("\xEF\xBF\xBD", p + 3))
-    ++had;
+  std::size_t had = count_fffd(bytes);
   out = text::to_utf8(bytes, enc);
-  std::size_t got = 0;
-  for (std::size_t p = out.find("\xEF\xBF\xBD"); p != std::string::npos;
-       p = out.find("\xEF\xBF\xBD", p + 3))
-    ++got;
-  return got <= had;
+  return count_fffd(out) <= had;
 }
 
 }  // namespace
+
+bool single_byte_charset(const std::string& canon) { return single_byte_table(canon) != nullptr; }
 
 FeedText decode_feed(std::string_view bytes, std::string_view content_type) {
   FeedText r;

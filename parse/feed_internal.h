@@ -36,6 +36,12 @@ std::optional<CharRef> numeric_char_ref(std::string_view s, std::size_t hash,
 // day after `now` becomes `now` (written as UTC). Sets published_date alongside published.
 void read_entry_dates(Entry& e, std::optional<Time> now);
 
+// True when feeds in `canon` (an ICU charset name, text::canonical_charset: "windows-1256",
+// "ISO-8859-6") decode through a 256-entry table built once per charset and thread from
+// text::to_utf8 — the same text as ICU gives, without ICU per feed (decode_feed). False for
+// charsets that are not stateless single-byte ones.
+bool single_byte_charset(const std::string& canon);
+
 // Makes every string of the feed valid UTF-8 without C0 controls (other than \t \n \r).
 void sanitize_feed(Feed& f);
 
