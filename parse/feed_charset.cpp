@@ -75,7 +75,7 @@ bool is_multibyte_unicode(std::string_view enc) {
 struct SingleByte {
   std::array<std::array<char, 4>, 256> bytes{};  // UTF-8 of byte b in bytes[b][0..len[b])
   std::array<unsigned char, 256> len{};
-  std::array<bool, 256> unmapped{};  // b decodes to U+FFFD
+  bool unmapped = false;  // some byte decodes to U+FFFD (ISO-8859-6's holes; none in windows-1256)
 };
 
 const SingleByte* single_byte_table(const std::string& canon) {
@@ -95,7 +95,7 @@ const SingleByte* single_byte_table(const std::string& canon) {
     if (!single) break;
     std::memcpy(t->bytes[static_cast<std::size_t>(b)].data(), u.data(), u.size());
     t->len[static_cast<std::size_t>(b)] = static_cast<unsigned char>(u.size());
-    t->unmapped[static_cast<std::size_t>(b)] = u == "\xEF\xBF\xBD";
+    t->unmapped = t->unmapped || u == "\xEF\xBF\xBD";
     all += c;
     joined += u;
   }
@@ -140,12 +140,7 @@ bool try_decode(std::string_view bytes, const std::string& enc, std::string& out
   };
   if (const SingleByte* table = single_byte_table(canon)) {
     std::size_t total = 0;
-    std::size_t unmapped = 0;
-    for (char ch : bytes) {
-      total += table->len[static_cast<unsigned char>(ch)];
-      unmapped += table->unmapped[static_cast<unsigned char>(ch)];
-    }
-    if (unmapped > 0 && unmapped > count_fffd(bytes)) return false;
+    for (char ch : bytes) total += table->len[static_cast<unsigned char>(ch)];
     out.resize(total + 4);  // +4: each copy writes 4 bytes, then advances by the real length
     char* w = out.data();
     for (char ch : bytes) {
@@ -154,7 +149,7 @@ bool try_decode(std::string_view bytes, const std::string& enc, std::string& out
       w += table->len[b];
     }
     out.resize(static_cast<std::size_t>(w - out.data()));
-    return true;
+    return !table->unmapped || count_fffd(out) <= count_fffd(bytes);
   }
   std::size_t had = count_fffd(bytes);
   out = text::to_utf8(bytes, enc);
