@@ -60,8 +60,9 @@ std::string escape_controls(std::string_view s) {
 
 // libcurl writes the escapes it makes with lower-case hex; RFC 3986 6.2.2.1 prefers upper.
 std::string upper_hex(std::string s) {
-  for (std::size_t i = 0; i + 2 < s.size(); ++i) {
-    if (s[i] != '%' || hex_value(s[i + 1]) < 0 || hex_value(s[i + 2]) < 0) continue;
+  for (std::size_t i = s.find('%'); i != std::string::npos && i + 2 < s.size();
+       i = s.find('%', i + 1)) {
+    if (hex_value(s[i + 1]) < 0 || hex_value(s[i + 2]) < 0) continue;
     for (std::size_t k = i + 1; k <= i + 2; ++k)
       if (s[k] >= 'a' && s[k] <= 'f') s[k] = static_cast<char>(s[k] - 'a' + 'A');
     i += 2;
@@ -229,21 +230,56 @@ bool written_as_libcurl_writes(std::string_view s) {
   return true;
 }
 
+// A relative reference of plain path segments: "a.html", "dir/a.html", "/dir/a.html", "dir/"
+// — segments of RFC 3986 unreserved characters (which libcurl writes as they are), none "." or
+// ".." and none empty but the last, no query or fragment. RFC 3986 5.2 merges such a reference
+// with the base's directory (or, after "/", its origin) by plain concatenation: there is no dot
+// segment for 5.2.4 to remove and nothing for libcurl to escape.
+bool plain_relative(std::string_view s) {
+  if (s.starts_with('/')) {
+    if (s.starts_with("//")) return false;
+    s.remove_prefix(1);
+  }
+  if (s.empty()) return true;  // "/" alone
+  std::size_t seg = 0;
+  for (std::size_t i = 0; i <= s.size(); ++i) {
+    if (i == s.size() || s[i] == '/') {
+      std::string_view segment = s.substr(seg, i - seg);
+      if (segment == "." || segment == "..") return false;
+      if (segment.empty() && i != s.size()) return false;
+      seg = i + 1;
+      continue;
+    }
+    if (!is_unreserved(static_cast<unsigned char>(s[i]))) return false;
+  }
+  return true;
+}
+
 // The base last parsed on this thread: a feed resolves all its links against one base, and
 // parsing it once per link cost more than the rest of resolve() (bench/feed_bench.cpp).
 struct ParsedBase {
   std::string text;
   Handle handle{nullptr, &curl_url_cleanup};  // null when `text` does not parse
   std::string without_fragment;
+  // What libcurl makes of the probes "x" and "/x" against this base, without their "x" (both
+  // end in '/'): the prefixes a plain_relative reference is written after. Asked once, when the
+  // first such reference comes; empty when a probe did not give prefix + "x" with a valid UTF-8
+  // prefix, and plain references then go through libcurl like any other.
+  bool probed = false;
+  std::string dir;
+  std::string root;
 };
 
-const ParsedBase& parsed_base(const std::string& base) {
+ParsedBase& parsed_base(std::string_view base) {
   thread_local ParsedBase cache;
   thread_local bool filled = false;
   if (filled && cache.text == base) return cache;
   cache.text = base;
   cache.handle = parse(base);
   cache.without_fragment.clear();
+  cache.probed = false;
+  cache.dir.clear();
+  cache.root.clear();
   if (cache.handle) {
     Handle copy(curl_url_dup(cache.handle.get()), &curl_url_cleanup);
     if (!copy || curl_url_set(copy.get(), CURLUPART_FRAGMENT, nullptr, 0) != CURLUE_OK ||
@@ -252,6 +288,25 @@ const ParsedBase& parsed_base(const std::string& base) {
   }
   filled = true;
   return cache;
+}
+
+// libcurl's resolution of `probe` ("x" or "/x") against `b`, without the final "x"; "" when it
+// is not of that form.
+std::string probe_prefix(const ParsedBase& b, const char* probe) {
+  Handle u(curl_url_dup(b.handle.get()), &curl_url_cleanup);
+  std::string out;
+  if (!u || curl_url_set(u.get(), CURLUPART_URL, probe, kParse) != CURLUE_OK ||
+      !get(u.get(), CURLUPART_URL, &out) || !out.ends_with("/x") || !text::is_valid_utf8(out))
+    return {};
+  out.pop_back();
+  return upper_hex(std::move(out));
+}
+
+void probe(ParsedBase& b) {
+  b.probed = true;
+  b.dir = probe_prefix(b, "x");
+  b.root = b.dir.empty() ? std::string() : probe_prefix(b, "/x");
+  if (b.root.empty()) b.dir.clear();
 }
 
 }  // namespace
@@ -269,14 +324,14 @@ std::string scheme(std::string_view url) {
 }
 
 std::string resolve(std::string_view base_in, std::string_view ref_in) {
-  std::string_view given = trim(ref_in);
-  std::string ref(given);
-  std::string base(trim(base_in));
+  const std::string_view given = trim(ref_in);
+  std::string_view ref = given;
+  const std::string_view base = trim(base_in);
   std::string rs = scheme(ref);
   std::string bs = scheme(base);
   // WHATWG special-scheme rule: "http:foo" against an http base is the relative "foo".
-  if (!rs.empty() && rs == bs && is_http(bs) && ref.compare(rs.size() + 1, 2, "//") != 0) {
-    ref.erase(0, rs.size() + 1);
+  if (!rs.empty() && rs == bs && is_http(bs) && ref.substr(rs.size() + 1, 2) != "//") {
+    ref.remove_prefix(rs.size() + 1);
     rs.clear();
   }
   if (!rs.empty() && !is_http(rs)) return std::string(given);
@@ -284,17 +339,22 @@ std::string resolve(std::string_view base_in, std::string_view ref_in) {
   Handle u(nullptr, &curl_url_cleanup);
   std::string out;
   if (rs.empty()) {
-    const ParsedBase& b = parsed_base(base);
+    ParsedBase& b = parsed_base(base);
     if (!b.handle) return std::string(given);
     // RFC 3986 5.2.2: an empty reference, or one of only a fragment, keeps the base's path and
     // query; libcurl 7.88 drops the last segment and the query in both cases.
     if (ref.empty() || ref[0] == '#') return upper_hex(b.without_fragment + escape_controls(ref));
+    if (plain_relative(ref)) {
+      if (!b.probed) probe(b);
+      if (!b.dir.empty())
+        return ref[0] == '/' ? b.root + std::string(ref.substr(1)) : b.dir + std::string(ref);
+    }
     u.reset(curl_url_dup(b.handle.get()));
     if (!u ||
         curl_url_set(u.get(), CURLUPART_URL, escape_controls(ref).c_str(), kParse) != CURLUE_OK)
       return std::string(given);
   } else {
-    if (written_as_libcurl_writes(ref)) return upper_hex(std::move(ref));
+    if (written_as_libcurl_writes(ref)) return upper_hex(std::string(ref));
     u = parse(ref);
     if (!u) return std::string(given);
   }
