@@ -343,8 +343,11 @@ bool numeric_references(std::string_view in,
 
 class FeedParser {
  public:
-  FeedParser(std::string_view url, std::optional<Time> now, bool known_valid)
-      : url_(url), now_(now), known_valid_(known_valid) {}
+  FeedParser(std::string_view url, std::optional<Time> now, Known known)
+      : url_(url),
+        now_(now),
+        known_valid_(known != Known::nothing),
+        known_without_controls_(known == Known::valid_without_controls) {}
   Result<Feed> run(std::string_view utf8);
 
  private:
@@ -367,6 +370,7 @@ class FeedParser {
   std::string url_;
   std::optional<Time> now_;
   bool known_valid_ = false;
+  bool known_without_controls_ = false;
   int depth_ = 0;  // nesting of media:group/media:content recursion
   Feed feed_;
   std::string_view root_uri_;
@@ -870,7 +874,7 @@ Result<Feed> FeedParser::run(std::string_view in) {
   scan_doctype(in.substr(0, std::min<std::size_t>(in.size(), 65536)));
   std::string rewritten, stripped;
   if (numeric_references(in, entities_, rewritten)) in = rewritten;
-  if (text::has_controls(in)) {
+  if (!known_without_controls_ && text::has_controls(in)) {
     // Dropped before parsing so that no title shows them as U+FFFD (drop_controls).
     stripped.assign(in);
     drop_controls(stripped);
@@ -1132,18 +1136,18 @@ void sanitize_feed(Feed& f) {
 }
 
 Result<Feed> parse_feed(std::string_view utf8, std::string_view url, std::optional<Time> now) {
-  return parse_feed_utf8(utf8, url, now, false);
+  return parse_feed_utf8(utf8, url, now, Known::nothing);
 }
 
 Result<Feed> parse_feed_utf8(std::string_view utf8, std::string_view url, std::optional<Time> now,
-                             bool known_valid) {
+                             Known known) {
   std::string_view s = utf8;
   if (s.starts_with("\xEF\xBB\xBF")) s.remove_prefix(3);
   std::size_t i = 0;
   while (i < s.size() && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')) ++i;
   if (i == s.size()) return Error{"not a feed: empty document"};
   if (s[i] == '{') return parse_json_feed(s.substr(i), url, now);
-  FeedParser p(url, now, known_valid);
+  FeedParser p(url, now, known);
   return p.run(s.substr(i));
 }
 

@@ -107,8 +107,11 @@ const SingleByte* single_byte_table(const std::string& canon) {
 }
 
 // Tries to decode `bytes` as `enc`; false when the charset is unknown or the bytes are not
-// text in it.
-bool try_decode(std::string_view bytes, const std::string& enc, std::string& out) {
+// text in it. `*copied` is true when `out` is the bytes as they are (UTF-8, US-ASCII), which may
+// hold C0 controls; every decoder drops them (text/text.h), and so do the single-byte tables.
+bool try_decode(std::string_view bytes, const std::string& enc, std::string& out,
+                bool* copied = nullptr) {
+  if (copied) *copied = false;
   if (enc == "utf-16be" || enc == "utf-16le") {
     out = text::decode_as(bytes, enc == "utf-16be" ? "UTF-16BE" : "UTF-16LE");
     return true;
@@ -121,11 +124,13 @@ bool try_decode(std::string_view bytes, const std::string& enc, std::string& out
     if (std::any_of(bytes.begin(), bytes.end(), [](char c) { return (c & 0x80) != 0; }))
       return false;
     out = std::string(bytes);
+    if (copied) *copied = true;
     return true;
   }
   if (enc == "utf-8" || enc == "utf8") {
     if (!fast_valid_utf8(bytes)) return false;
     out = std::string(bytes);
+    if (copied) *copied = true;
     return true;
   }
   std::string canon = text::canonical_charset(enc);
@@ -161,7 +166,14 @@ bool try_decode(std::string_view bytes, const std::string& enc, std::string& out
 bool single_byte_charset(const std::string& canon) { return single_byte_table(canon) != nullptr; }
 
 FeedText decode_feed(std::string_view bytes, std::string_view content_type) {
+  bool without_controls = false;
+  return decode_feed(bytes, content_type, &without_controls);
+}
+
+FeedText decode_feed(std::string_view bytes, std::string_view content_type,
+                     bool* without_controls) {
   FeedText r;
+  bool copied = false;
   // 1. byte order mark, or the first-bytes pattern of XML 1.0 Appendix F
   std::string bom_enc;
   std::size_t skip = 0;
@@ -248,7 +260,7 @@ FeedText decode_feed(std::string_view bytes, std::string_view content_type) {
   }
 
   // 4. decode, falling back on the other candidates
-  if (try_decode(body, chosen, r.utf8)) {
+  if (try_decode(body, chosen, r.utf8, &copied)) {
     r.encoding = chosen;
   } else {
     bool known = is_multibyte_unicode(chosen) || chosen == "us-ascii" || chosen == "utf-8" ||
@@ -260,7 +272,7 @@ FeedText decode_feed(std::string_view bytes, std::string_view content_type) {
         candidates.push_back(c);
     bool done = false;
     for (const auto& c : candidates) {
-      if (try_decode(body, c, r.utf8)) {
+      if (try_decode(body, c, r.utf8, &copied)) {
         r.encoding = c;
         done = true;
         break;
@@ -270,6 +282,7 @@ FeedText decode_feed(std::string_view bytes, std::string_view content_type) {
       // Nothing declared decodes: detect (ICU), as a reader would guess.
       text::Decoded d = text::decode(body);
       r.utf8 = std::move(d.utf8);
+      copied = false;
       r.encoding = text::ascii_lower(d.charset);
       r.guessed = d.how == "detected";
       if (!declared && (r.encoding == "windows-1252" || r.encoding == "iso-8859-1")) {
@@ -286,13 +299,16 @@ FeedText decode_feed(std::string_view bytes, std::string_view content_type) {
   if (r.utf8.starts_with("\xEF\xBB\xBF")) r.utf8.erase(0, 3);
   // No final validation pass: utf-8/us-ascii were validated by try_decode, ICU and the
   // single-byte tables yield valid UTF-8, the UTF-16/32 decoders substitute U+FFFD.
+  *without_controls = !copied;
   return r;
 }
 
 Result<Feed> parse_feed_bytes(std::string_view bytes, std::string_view content_type,
                               std::string_view url, std::optional<Time> now) {
-  FeedText t = decode_feed(bytes, content_type);
-  auto f = parse_feed_utf8(t.utf8, url, now, /*known_valid=*/true);
+  bool without_controls = false;
+  FeedText t = decode_feed(bytes, content_type, &without_controls);
+  auto f = parse_feed_utf8(t.utf8, url, now,
+                           without_controls ? Known::valid_without_controls : Known::valid);
   if (!f.ok()) return f;
   f->encoding = t.encoding;
   f->warnings.insert(f->warnings.begin(), t.warnings.begin(), t.warnings.end());

@@ -403,6 +403,54 @@ TEST(Feed, ControlCharactersAreDroppedAndTheEntryKept) {
   EXPECT_EQ(r->entries[0].title, "abc");
 }
 
+// parse_feed_bytes skips the control scan when the text came from a decoder (which drops them:
+// text/text.h) rather than being the bytes as they are: the same entries either way, whatever
+// the charset path (UTF-8 and US-ASCII copies, a single-byte table, ICU, UTF-16, detection).
+TEST(Feed, ControlCharactersAreDroppedOnEveryDecodingPath) {
+  auto rss = [](const std::string& decl, const std::string& title) {
+    return decl + "<rss version=\"2.0\"><channel><item><title>" + title +
+           "</title><description>x\x08y</description></item></channel></rss>";
+  };
+  struct Case {
+    std::string bytes, content_type, encoding, title;
+    bool decoded;  // text from a decoder, known to be without controls
+  };
+  std::string utf16 = "\xFF\xFE";
+  for (char ch : rss("<?xml version=\"1.0\" encoding=\"utf-16\"?>",
+                     "a\x01"
+                     "b")) {
+    utf16 += ch;
+    utf16 += '\0';
+  }
+  const std::vector<Case> cases = {
+      {rss("", "\xd8\xae\x01\xd8\xa8\xd8\xb1"), "application/rss+xml", "utf-8", "خبر", false},
+      {rss("",
+           "a\x01\x1f"
+           "b"),
+       "text/xml; charset=us-ascii", "us-ascii", "ab", false},
+      {rss("<?xml version=\"1.0\" encoding=\"windows-1256\"?>", "\xCE\x01\xC8\xD1"), "",
+       "windows-1256", "خبر", true},
+      {rss("<?xml version=\"1.0\" encoding=\"ISO-8859-6\"?>", "\xCE\x01\xC8\xD1"), "", "iso-8859-6",
+       "خبر", true},
+      {rss("<?xml version=\"1.0\" encoding=\"shift_jis\"?>", "a\x01\x82\xa0"), "", "shift-jis",
+       "a\xE3\x81\x82", true},
+      {utf16, "", "utf-16le", "ab", true},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.encoding);
+    bool without_controls = false;
+    auto d = decode_feed(c.bytes, c.content_type, &without_controls);
+    EXPECT_EQ(d.encoding, c.encoding);
+    EXPECT_EQ(without_controls, c.decoded);
+    EXPECT_TRUE(!without_controls || !rasid::text::has_controls(d.utf8));
+    auto f = parse_feed_bytes(c.bytes, c.content_type, "https://ex.org/feed");
+    ASSERT_TRUE(f.ok()) << f.error();
+    ASSERT_EQ(f->entries.size(), 1u);
+    EXPECT_EQ(f->entries[0].title, c.title);
+    EXPECT_EQ(f->entries[0].summary, "xy");
+  }
+}
+
 // JSON Feed strings carry controls as escapes ("\u0001"): the same characters, dropped the same
 // way before the text is read (titles, HTML content, summaries, names, tags), the entry kept.
 TEST(Feed, JsonFeedControlCharactersAreDroppedAndTheEntryKept) {
