@@ -260,12 +260,14 @@ bool plain_relative(std::string_view s) {
 struct ParsedBase {
   std::string text;
   Handle handle{nullptr, &curl_url_cleanup};  // null when `text` does not parse
+  // The base as libcurl writes it without its fragment, asked when an empty or fragment-only
+  // reference first comes; "" with `fragment_failed` when libcurl could not write it.
+  bool fragment_asked = false;
+  bool fragment_failed = false;
   std::string without_fragment;
-  // What libcurl makes of the probes "x" and "/x" against this base, without their "x" (both
-  // end in '/'): the prefixes a plain_relative reference is written after. Asked once, when the
-  // first such reference comes; empty when a probe did not give prefix + "x" with a valid UTF-8
-  // prefix, and plain references then go through libcurl like any other.
-  bool probed = false;
+  // What libcurl writes before a plain_relative reference against this base: the directory
+  // (for "a.html") and the origin with its "/" (for "/dir/a.html"). Each is read off the first
+  // such reference libcurl resolves here (its answer is prefix + reference), "" until then.
   std::string dir;
   std::string root;
 };
@@ -276,37 +278,13 @@ ParsedBase& parsed_base(std::string_view base) {
   if (filled && cache.text == base) return cache;
   cache.text = base;
   cache.handle = parse(base);
+  cache.fragment_asked = false;
+  cache.fragment_failed = false;
   cache.without_fragment.clear();
-  cache.probed = false;
   cache.dir.clear();
   cache.root.clear();
-  if (cache.handle) {
-    Handle copy(curl_url_dup(cache.handle.get()), &curl_url_cleanup);
-    if (!copy || curl_url_set(copy.get(), CURLUPART_FRAGMENT, nullptr, 0) != CURLUE_OK ||
-        !get(copy.get(), CURLUPART_URL, &cache.without_fragment))
-      cache.handle.reset();
-  }
   filled = true;
   return cache;
-}
-
-// libcurl's resolution of `probe` ("x" or "/x") against `b`, without the final "x"; "" when it
-// is not of that form.
-std::string probe_prefix(const ParsedBase& b, const char* probe) {
-  Handle u(curl_url_dup(b.handle.get()), &curl_url_cleanup);
-  std::string out;
-  if (!u || curl_url_set(u.get(), CURLUPART_URL, probe, kParse) != CURLUE_OK ||
-      !get(u.get(), CURLUPART_URL, &out) || !out.ends_with("/x") || !text::is_valid_utf8(out))
-    return {};
-  out.pop_back();
-  return upper_hex(std::move(out));
-}
-
-void probe(ParsedBase& b) {
-  b.probed = true;
-  b.dir = probe_prefix(b, "x");
-  b.root = b.dir.empty() ? std::string() : probe_prefix(b, "/x");
-  if (b.root.empty()) b.dir.clear();
 }
 
 }  // namespace
@@ -338,16 +316,27 @@ std::string resolve(std::string_view base_in, std::string_view ref_in) {
   if (rs.empty() && !is_http(bs)) return std::string(given);  // nothing to resolve against
   Handle u(nullptr, &curl_url_cleanup);
   std::string out;
+  ParsedBase* plain = nullptr;  // set when `ref` is plain_relative and its prefix is not known
   if (rs.empty()) {
     ParsedBase& b = parsed_base(base);
     if (!b.handle) return std::string(given);
     // RFC 3986 5.2.2: an empty reference, or one of only a fragment, keeps the base's path and
     // query; libcurl 7.88 drops the last segment and the query in both cases.
-    if (ref.empty() || ref[0] == '#') return upper_hex(b.without_fragment + escape_controls(ref));
+    if (ref.empty() || ref[0] == '#') {
+      if (!b.fragment_asked) {
+        b.fragment_asked = true;
+        Handle copy(curl_url_dup(b.handle.get()), &curl_url_cleanup);
+        b.fragment_failed = !copy ||
+                            curl_url_set(copy.get(), CURLUPART_FRAGMENT, nullptr, 0) != CURLUE_OK ||
+                            !get(copy.get(), CURLUPART_URL, &b.without_fragment);
+      }
+      if (b.fragment_failed) return std::string(given);
+      return upper_hex(b.without_fragment + escape_controls(ref));
+    }
     if (plain_relative(ref)) {
-      if (!b.probed) probe(b);
-      if (!b.dir.empty())
-        return ref[0] == '/' ? b.root + std::string(ref.substr(1)) : b.dir + std::string(ref);
+      if (ref[0] == '/' && !b.root.empty()) return b.root + std::string(ref.substr(1));
+      if (ref[0] != '/' && !b.dir.empty()) return b.dir + std::string(ref);
+      plain = &b;
     }
     u.reset(curl_url_dup(b.handle.get()));
     if (!u ||
@@ -363,7 +352,14 @@ std::string resolve(std::string_view base_in, std::string_view ref_in) {
   // result is not text, and no host; keep the reference as written (found by fuzz/feed_fuzz).
   if (!text::is_valid_utf8(out))
     return text::is_valid_utf8(given) ? std::string(given) : std::string();
-  return upper_hex(std::move(out));
+  out = upper_hex(std::move(out));
+  if (plain != nullptr) {
+    // libcurl's answer is prefix + reference ("/" + rest for "/rest"); the prefix ends in '/'.
+    const std::string_view tail = ref[0] == '/' ? ref.substr(1) : ref;
+    if (out.size() > tail.size() && out.ends_with(tail) && out[out.size() - tail.size() - 1] == '/')
+      (ref[0] == '/' ? plain->root : plain->dir) = out.substr(0, out.size() - tail.size());
+  }
+  return out;
 }
 
 std::string resolve_http(std::string_view base, std::string_view ref) {
