@@ -21,6 +21,9 @@ class [[nodiscard]] Result {
  public:
   Result(T value) : v_(std::move(value)) {}
   Result(Error e) : v_(std::move(e)) {}
+  // A default value built in place, for a function that fills it and returns this Result
+  // (returned by name, it is neither moved nor copied: parse/feed.cpp's Feed).
+  explicit Result(std::in_place_t) : v_(std::in_place_index<0>) {}
 
   bool ok() const { return v_.index() == 0; }
   explicit operator bool() const { return ok(); }

@@ -70,11 +70,12 @@ bool is_multibyte_unicode(std::string_view enc) {
 }
 
 // Single-byte charsets (windows-1256, ISO-8859-6, windows-1252, …) decode through a 256-entry
-// table built once per charset from ICU's own conversion: same result, a fraction of the cost.
+// table built once per charset from ICU's own conversion (text::to_utf8, controls dropped by the
+// decoders' rule): same result, a fraction of the cost.
 struct SingleByte {
-  std::array<std::string, 256> map;
-  std::array<std::array<char, 4>, 256> bytes{};  // the same, flat: map[b] in bytes[b][0..len)
+  std::array<std::array<char, 4>, 256> bytes{};  // UTF-8 of byte b in bytes[b][0..len[b])
   std::array<unsigned char, 256> len{};
+  bool unmapped = false;  // some byte decodes to U+FFFD (ISO-8859-6's holes; none in windows-1256)
 };
 
 const SingleByte* single_byte_table(const std::string& canon) {
@@ -84,33 +85,33 @@ const SingleByte* single_byte_table(const std::string& canon) {
   auto t = std::make_unique<SingleByte>();
   std::string all;
   std::string joined;
-  bool single = true;
+  bool single = text::is_single_byte(canon);
   for (int b = 0; b < 256 && single; ++b) {
     char c = static_cast<char>(b);
-    t->map[static_cast<std::size_t>(b)] = text::to_utf8(std::string_view(&c, 1), canon);
-    single = !t->map[static_cast<std::size_t>(b)].empty() || b == 0;
-    if (b == 0 && t->map[0].empty()) t->map[0] = std::string(1, '\0');
+    std::string u = text::to_utf8(std::string_view(&c, 1), canon);
+    // A byte that decodes to nothing is one the charset maps to a C0 control the decoders drop
+    // (text/text.h: 0x01 in most, 0x7F too in IBM866).
+    single = u.size() <= 4;
+    if (!single) break;
+    std::memcpy(t->bytes[static_cast<std::size_t>(b)].data(), u.data(), u.size());
+    t->len[static_cast<std::size_t>(b)] = static_cast<unsigned char>(u.size());
+    t->unmapped = t->unmapped || u == "\xEF\xBF\xBD";
     all += c;
-    joined += t->map[static_cast<std::size_t>(b)];
+    joined += u;
   }
   // stateless single-byte: converting all bytes at once gives the same as one by one
   if (single) single = text::to_utf8(all, canon) == joined;
-  for (std::size_t b = 0; single && b < 256; ++b) {
-    const std::string& u = t->map[b];
-    if (u.size() > 4)
-      single = false;
-    else
-      std::memcpy(t->bytes[b].data(), u.data(), u.size()),
-          t->len[b] = static_cast<unsigned char>(u.size());
-  }
   const SingleByte* result = single ? t.get() : nullptr;
   cache.emplace(canon, single ? std::move(t) : nullptr);
   return result;
 }
 
 // Tries to decode `bytes` as `enc`; false when the charset is unknown or the bytes are not
-// text in it.
-bool try_decode(std::string_view bytes, const std::string& enc, std::string& out) {
+// text in it. `*copied` is true when `out` is the bytes as they are (UTF-8, US-ASCII), which may
+// hold C0 controls; every decoder drops them (text/text.h), and so do the single-byte tables.
+bool try_decode(std::string_view bytes, const std::string& enc, std::string& out,
+                bool* copied = nullptr) {
+  if (copied) *copied = false;
   if (enc == "utf-16be" || enc == "utf-16le") {
     out = text::decode_as(bytes, enc == "utf-16be" ? "UTF-16BE" : "UTF-16LE");
     return true;
@@ -123,15 +124,25 @@ bool try_decode(std::string_view bytes, const std::string& enc, std::string& out
     if (std::any_of(bytes.begin(), bytes.end(), [](char c) { return (c & 0x80) != 0; }))
       return false;
     out = std::string(bytes);
+    if (copied) *copied = true;
     return true;
   }
   if (enc == "utf-8" || enc == "utf8") {
     if (!fast_valid_utf8(bytes)) return false;
     out = std::string(bytes);
+    if (copied) *copied = true;
     return true;
   }
   std::string canon = text::canonical_charset(enc);
   if (canon.empty()) return false;
+  // The charset does not decode the bytes when it made more U+FFFD than they already held.
+  auto count_fffd = [](std::string_view s) {
+    std::size_t n = 0;
+    for (std::size_t p = s.find("\xEF\xBF\xBD"); p != std::string_view::npos;
+         p = s.find("\xEF\xBF\xBD", p + 3))
+      ++n;
+    return n;
+  };
   if (const SingleByte* table = single_byte_table(canon)) {
     std::size_t total = 0;
     for (char ch : bytes) total += table->len[static_cast<unsigned char>(ch)];
@@ -143,24 +154,26 @@ bool try_decode(std::string_view bytes, const std::string& enc, std::string& out
       w += table->len[b];
     }
     out.resize(static_cast<std::size_t>(w - out.data()));
-    return true;  // every byte of these charsets maps (unmapped ones to U+FFFD, as ICU does)
+    return !table->unmapped || count_fffd(out) <= count_fffd(bytes);
   }
-  std::size_t had = 0;
-  for (std::size_t p = bytes.find("\xEF\xBF\xBD"); p != std::string_view::npos;
-       p = bytes.find("\xEF\xBF\xBD", p + 3))
-    ++had;
+  std::size_t had = count_fffd(bytes);
   out = text::to_utf8(bytes, enc);
-  std::size_t got = 0;
-  for (std::size_t p = out.find("\xEF\xBF\xBD"); p != std::string::npos;
-       p = out.find("\xEF\xBF\xBD", p + 3))
-    ++got;
-  return got <= had;
+  return count_fffd(out) <= had;
 }
 
 }  // namespace
 
+bool single_byte_charset(const std::string& canon) { return single_byte_table(canon) != nullptr; }
+
 FeedText decode_feed(std::string_view bytes, std::string_view content_type) {
+  bool without_controls = false;
+  return decode_feed(bytes, content_type, &without_controls);
+}
+
+FeedText decode_feed(std::string_view bytes, std::string_view content_type,
+                     bool* without_controls) {
   FeedText r;
+  bool copied = false;
   // 1. byte order mark, or the first-bytes pattern of XML 1.0 Appendix F
   std::string bom_enc;
   std::size_t skip = 0;
@@ -247,7 +260,7 @@ FeedText decode_feed(std::string_view bytes, std::string_view content_type) {
   }
 
   // 4. decode, falling back on the other candidates
-  if (try_decode(body, chosen, r.utf8)) {
+  if (try_decode(body, chosen, r.utf8, &copied)) {
     r.encoding = chosen;
   } else {
     bool known = is_multibyte_unicode(chosen) || chosen == "us-ascii" || chosen == "utf-8" ||
@@ -259,7 +272,7 @@ FeedText decode_feed(std::string_view bytes, std::string_view content_type) {
         candidates.push_back(c);
     bool done = false;
     for (const auto& c : candidates) {
-      if (try_decode(body, c, r.utf8)) {
+      if (try_decode(body, c, r.utf8, &copied)) {
         r.encoding = c;
         done = true;
         break;
@@ -269,6 +282,7 @@ FeedText decode_feed(std::string_view bytes, std::string_view content_type) {
       // Nothing declared decodes: detect (ICU), as a reader would guess.
       text::Decoded d = text::decode(body);
       r.utf8 = std::move(d.utf8);
+      copied = false;
       r.encoding = text::ascii_lower(d.charset);
       r.guessed = d.how == "detected";
       if (!declared && (r.encoding == "windows-1252" || r.encoding == "iso-8859-1")) {
@@ -285,13 +299,16 @@ FeedText decode_feed(std::string_view bytes, std::string_view content_type) {
   if (r.utf8.starts_with("\xEF\xBB\xBF")) r.utf8.erase(0, 3);
   // No final validation pass: utf-8/us-ascii were validated by try_decode, ICU and the
   // single-byte tables yield valid UTF-8, the UTF-16/32 decoders substitute U+FFFD.
+  *without_controls = !copied;
   return r;
 }
 
 Result<Feed> parse_feed_bytes(std::string_view bytes, std::string_view content_type,
                               std::string_view url, std::optional<Time> now) {
-  FeedText t = decode_feed(bytes, content_type);
-  auto f = parse_feed_utf8(t.utf8, url, now, /*known_valid=*/true);
+  bool without_controls = false;
+  FeedText t = decode_feed(bytes, content_type, &without_controls);
+  auto f = parse_feed_utf8(t.utf8, url, now,
+                           without_controls ? Known::valid_without_controls : Known::valid);
   if (!f.ok()) return f;
   f->encoding = t.encoding;
   f->warnings.insert(f->warnings.begin(), t.warnings.begin(), t.warnings.end());

@@ -13,9 +13,20 @@ namespace rasid::parse {
 // JSON Feed 1.0 / 1.1 (https://jsonfeed.org/version/1.1).
 Result<Feed> parse_json_feed(std::string_view utf8, std::string_view url, std::optional<Time> now);
 
-// parse_feed, told whether the input is already known to be valid UTF-8 (decode_feed output).
+// What is already known of the text given to parse_feed_utf8.
+enum class Known {
+  nothing,
+  valid,                   // valid UTF-8 (decode_feed output)
+  valid_without_controls,  // and no C0 controls but \t \n \r (a decoder's output, text/text.h)
+};
+
+// parse_feed, told what is known of the input; what is known is not checked again.
 Result<Feed> parse_feed_utf8(std::string_view utf8, std::string_view url, std::optional<Time> now,
-                             bool known_valid);
+                             Known known);
+
+// decode_feed, also saying whether the text came from a decoder, which drops C0 controls
+// (text/text.h), rather than being the bytes as they are (UTF-8, US-ASCII), which may hold some.
+FeedText decode_feed(std::string_view bytes, std::string_view content_type, bool* without_controls);
 
 // C0 controls other than tab, LF and CR are dropped before a feed is read: text/text.h owns
 // the rule (the page path applies the same one); every feed format calls it.
@@ -35,6 +46,12 @@ std::optional<CharRef> numeric_char_ref(std::string_view s, std::size_t hash,
 // through text::parse_date; `published` falls back on created, then updated; a date more than a
 // day after `now` becomes `now` (written as UTC). Sets published_date alongside published.
 void read_entry_dates(Entry& e, std::optional<Time> now);
+
+// True when feeds in `canon` (an ICU charset name, text::canonical_charset: "windows-1256",
+// "ISO-8859-6") decode through a 256-entry table built once per charset and thread from
+// text::to_utf8 — the same text as ICU gives, without ICU per feed (decode_feed). False for
+// charsets that are not stateless single-byte ones.
+bool single_byte_charset(const std::string& canon);
 
 // Makes every string of the feed valid UTF-8 without C0 controls (other than \t \n \r).
 void sanitize_feed(Feed& f);

@@ -369,6 +369,11 @@ std::string canonical_charset(std::string_view label) {
   return {};
 }
 
+bool is_single_byte(const std::string& icu_name) {
+  UConverter* c = converter(icu_name);
+  return c != nullptr && ucnv_getMaxCharSize(c) == 1;
+}
+
 std::string to_utf8(std::string_view bytes, std::string_view charset_label) {
   std::string name = canonical_charset(charset_label);
   if (name.empty() || name == "UTF-8") {

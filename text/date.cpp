@@ -11,6 +11,7 @@
 #include <unicode/timezone.h>
 #include <unicode/uchar.h>
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <cstdio>
@@ -215,17 +216,41 @@ std::optional<int> english_month(std::string_view w) {
   return std::nullopt;
 }
 
-// The month named at words[i] (folded words), one or two words long.
-std::optional<MonthHit> month_at(const std::vector<std::string>& words, std::size_t i) {
+// True when a two-word month name ("كانون الثاني") begins with the folded word `w`.
+bool starts_two_word_month(std::string_view w) {
+  static const auto* firsts = [] {
+    auto* f = new std::vector<std::string>();
+    for (const auto& [key, hit] : month_table())
+      if (hit.words == 2) {
+        std::string first = key.substr(0, key.find(' '));
+        if (std::find(f->begin(), f->end(), first) == f->end()) f->push_back(std::move(first));
+      }
+    return f;
+  }();
+  return std::find(firsts->begin(), firsts->end(), w) != firsts->end();
+}
+
+// The month named by the folded word `w`, or by `w` and the folded word `next` after it ("" when
+// there is none, or when `w` begins no two-word name: starts_two_word_month).
+std::optional<MonthHit> month_at(std::string_view w, std::string_view next) {
   const auto& table = month_table();
-  if (i + 1 < words.size()) {
-    auto it = table.find(words[i] + " " + words[i + 1]);
+  if (!next.empty()) {
+    std::string two;
+    two.reserve(w.size() + 1 + next.size());
+    two.append(w).append(1, ' ').append(next);
+    auto it = table.find(two);
     if (it != table.end()) return it->second;
   }
-  auto it = table.find(words[i]);
+  auto it = table.find(std::string(w));
   if (it != table.end() && it->second.words == 1) return it->second;
-  if (auto m = english_month(words[i])) return MonthHit{Calendar::gregorian, *m, 1};
+  if (auto m = english_month(w)) return MonthHit{Calendar::gregorian, *m, 1};
   return std::nullopt;
+}
+
+// The month named at words[i] (folded words), one or two words long.
+std::optional<MonthHit> month_at(const std::vector<std::string>& words, std::size_t i) {
+  const bool two = i + 1 < words.size() && starts_two_word_month(words[i]);
+  return month_at(words[i], two ? std::string_view(words[i + 1]) : std::string_view());
 }
 
 bool year_in_range(Calendar cal, int y) {
@@ -551,10 +576,14 @@ std::optional<Date> parse_loose(std::string_view s, const DateContext& ctx) {
     }
     flush();
   }
-  // The month vocabulary is looked up on folded words (two-word months span two tokens).
-  std::vector<std::string> folded;
-  folded.reserve(tokens.size());
-  for (const auto& t : tokens) folded.push_back(normalize(t));
+  // The month vocabulary is looked up on folded words (two-word months span two tokens), folded
+  // when first needed: most tokens are numbers, times and zones.
+  std::vector<std::string> folded(tokens.size());
+  std::vector<bool> is_folded(tokens.size(), false);
+  auto fold = [&](std::size_t k) -> std::string_view {
+    if (!is_folded[k]) folded[k] = normalize(tokens[k]), is_folded[k] = true;
+    return folded[k];
+  };
 
   Fields f;
   bool have_month = false;
@@ -663,7 +692,9 @@ std::optional<Date> parse_loose(std::string_view s, const DateContext& ctx) {
       continue;
     }
     if (!have_month) {
-      if (auto m = month_at(folded, k)) {
+      std::string_view w = fold(k);
+      const bool two = k + 1 < tokens.size() && starts_two_word_month(w);
+      if (auto m = month_at(w, two ? fold(k + 1) : std::string_view())) {
         f.cal = m->cal;
         f.month = m->month;
         have_month = true;

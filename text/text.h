@@ -123,6 +123,10 @@ std::string to_utf8(std::string_view bytes, std::string_view charset_label);
 std::string decode_as(std::string_view bytes, const std::string& icu_name);
 // WHATWG label → ICU converter name ("" when unknown).
 std::string canonical_charset(std::string_view label);
+// True when an ICU converter name (canonical_charset) is a single-byte charset, every character
+// one byte (windows-1256, ISO-8859-6, KOI8-R), by ICU's own data (ucnv_getMaxCharSize); false
+// for UTF-8, multi-byte and stateful (ISO-2022) charsets and unknown names.
+bool is_single_byte(const std::string& icu_name);
 
 // ---- Fingerprints for near-duplicate detection ------------------------------------------------
 // 64-bit FNV-1a of a string (stable across runs and machines).

@@ -60,8 +60,9 @@ std::string escape_controls(std::string_view s) {
 
 // libcurl writes the escapes it makes with lower-case hex; RFC 3986 6.2.2.1 prefers upper.
 std::string upper_hex(std::string s) {
-  for (std::size_t i = 0; i + 2 < s.size(); ++i) {
-    if (s[i] != '%' || hex_value(s[i + 1]) < 0 || hex_value(s[i + 2]) < 0) continue;
+  for (std::size_t i = s.find('%'); i != std::string::npos && i + 2 < s.size();
+       i = s.find('%', i + 1)) {
+    if (hex_value(s[i + 1]) < 0 || hex_value(s[i + 2]) < 0) continue;
     for (std::size_t k = i + 1; k <= i + 2; ++k)
       if (s[k] >= 'a' && s[k] <= 'f') s[k] = static_cast<char>(s[k] - 'a' + 'A');
     i += 2;
@@ -229,27 +230,59 @@ bool written_as_libcurl_writes(std::string_view s) {
   return true;
 }
 
+// A relative reference of plain path segments: "a.html", "dir/a.html", "/dir/a.html", "dir/"
+// — segments of RFC 3986 unreserved characters (which libcurl writes as they are), none "." or
+// ".." and none empty but the last, no query or fragment. RFC 3986 5.2 merges such a reference
+// with the base's directory (or, after "/", its origin) by plain concatenation: there is no dot
+// segment for 5.2.4 to remove and nothing for libcurl to escape.
+bool plain_relative(std::string_view s) {
+  if (s.starts_with('/')) {
+    if (s.starts_with("//")) return false;
+    s.remove_prefix(1);
+  }
+  if (s.empty()) return true;  // "/" alone
+  std::size_t seg = 0;
+  for (std::size_t i = 0; i <= s.size(); ++i) {
+    if (i == s.size() || s[i] == '/') {
+      std::string_view segment = s.substr(seg, i - seg);
+      if (segment == "." || segment == "..") return false;
+      if (segment.empty() && i != s.size()) return false;
+      seg = i + 1;
+      continue;
+    }
+    if (!is_unreserved(static_cast<unsigned char>(s[i]))) return false;
+  }
+  return true;
+}
+
 // The base last parsed on this thread: a feed resolves all its links against one base, and
 // parsing it once per link cost more than the rest of resolve() (bench/feed_bench.cpp).
 struct ParsedBase {
   std::string text;
   Handle handle{nullptr, &curl_url_cleanup};  // null when `text` does not parse
+  // The base as libcurl writes it without its fragment, asked when an empty or fragment-only
+  // reference first comes; "" with `fragment_failed` when libcurl could not write it.
+  bool fragment_asked = false;
+  bool fragment_failed = false;
   std::string without_fragment;
+  // What libcurl writes before a plain_relative reference against this base: the directory
+  // (for "a.html") and the origin with its "/" (for "/dir/a.html"). Each is read off the first
+  // such reference libcurl resolves here (its answer is prefix + reference), "" until then.
+  std::string dir;
+  std::string root;
 };
 
-const ParsedBase& parsed_base(const std::string& base) {
+ParsedBase& parsed_base(std::string_view base) {
   thread_local ParsedBase cache;
   thread_local bool filled = false;
   if (filled && cache.text == base) return cache;
   cache.text = base;
   cache.handle = parse(base);
+  cache.fragment_asked = false;
+  cache.fragment_failed = false;
   cache.without_fragment.clear();
-  if (cache.handle) {
-    Handle copy(curl_url_dup(cache.handle.get()), &curl_url_cleanup);
-    if (!copy || curl_url_set(copy.get(), CURLUPART_FRAGMENT, nullptr, 0) != CURLUE_OK ||
-        !get(copy.get(), CURLUPART_URL, &cache.without_fragment))
-      cache.handle.reset();
-  }
+  cache.dir.clear();
+  cache.root.clear();
   filled = true;
   return cache;
 }
@@ -269,32 +302,48 @@ std::string scheme(std::string_view url) {
 }
 
 std::string resolve(std::string_view base_in, std::string_view ref_in) {
-  std::string_view given = trim(ref_in);
-  std::string ref(given);
-  std::string base(trim(base_in));
+  const std::string_view given = trim(ref_in);
+  std::string_view ref = given;
+  const std::string_view base = trim(base_in);
   std::string rs = scheme(ref);
   std::string bs = scheme(base);
   // WHATWG special-scheme rule: "http:foo" against an http base is the relative "foo".
-  if (!rs.empty() && rs == bs && is_http(bs) && ref.compare(rs.size() + 1, 2, "//") != 0) {
-    ref.erase(0, rs.size() + 1);
+  if (!rs.empty() && rs == bs && is_http(bs) && ref.substr(rs.size() + 1, 2) != "//") {
+    ref.remove_prefix(rs.size() + 1);
     rs.clear();
   }
   if (!rs.empty() && !is_http(rs)) return std::string(given);
   if (rs.empty() && !is_http(bs)) return std::string(given);  // nothing to resolve against
   Handle u(nullptr, &curl_url_cleanup);
   std::string out;
+  ParsedBase* plain = nullptr;  // set when `ref` is plain_relative and its prefix is not known
   if (rs.empty()) {
-    const ParsedBase& b = parsed_base(base);
+    ParsedBase& b = parsed_base(base);
     if (!b.handle) return std::string(given);
     // RFC 3986 5.2.2: an empty reference, or one of only a fragment, keeps the base's path and
     // query; libcurl 7.88 drops the last segment and the query in both cases.
-    if (ref.empty() || ref[0] == '#') return upper_hex(b.without_fragment + escape_controls(ref));
+    if (ref.empty() || ref[0] == '#') {
+      if (!b.fragment_asked) {
+        b.fragment_asked = true;
+        Handle copy(curl_url_dup(b.handle.get()), &curl_url_cleanup);
+        b.fragment_failed = !copy ||
+                            curl_url_set(copy.get(), CURLUPART_FRAGMENT, nullptr, 0) != CURLUE_OK ||
+                            !get(copy.get(), CURLUPART_URL, &b.without_fragment);
+      }
+      if (b.fragment_failed) return std::string(given);
+      return upper_hex(b.without_fragment + escape_controls(ref));
+    }
+    if (plain_relative(ref)) {
+      if (ref[0] == '/' && !b.root.empty()) return b.root + std::string(ref.substr(1));
+      if (ref[0] != '/' && !b.dir.empty()) return b.dir + std::string(ref);
+      plain = &b;
+    }
     u.reset(curl_url_dup(b.handle.get()));
     if (!u ||
         curl_url_set(u.get(), CURLUPART_URL, escape_controls(ref).c_str(), kParse) != CURLUE_OK)
       return std::string(given);
   } else {
-    if (written_as_libcurl_writes(ref)) return upper_hex(std::move(ref));
+    if (written_as_libcurl_writes(ref)) return upper_hex(std::string(ref));
     u = parse(ref);
     if (!u) return std::string(given);
   }
@@ -303,7 +352,14 @@ std::string resolve(std::string_view base_in, std::string_view ref_in) {
   // result is not text, and no host; keep the reference as written (found by fuzz/feed_fuzz).
   if (!text::is_valid_utf8(out))
     return text::is_valid_utf8(given) ? std::string(given) : std::string();
-  return upper_hex(std::move(out));
+  out = upper_hex(std::move(out));
+  if (plain != nullptr) {
+    // libcurl's answer is prefix + reference ("/" + rest for "/rest"); the prefix ends in '/'.
+    const std::string_view tail = ref[0] == '/' ? ref.substr(1) : ref;
+    if (out.size() > tail.size() && out.ends_with(tail) && out[out.size() - tail.size() - 1] == '/')
+      (ref[0] == '/' ? plain->root : plain->dir) = out.substr(0, out.size() - tail.size());
+  }
+  return out;
 }
 
 std::string resolve_http(std::string_view base, std::string_view ref) {

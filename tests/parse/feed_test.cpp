@@ -3,7 +3,9 @@
 #include <fstream>
 #include <iterator>
 
+#include "parse/feed_internal.h"
 #include "parse/parser.h"
+#include "tests/support/http_server.h"
 #include "text/text.h"
 
 using namespace rasid::parse;
@@ -255,6 +257,51 @@ TEST(FeedCharset, RealWorldServingMistakes) {
   EXPECT_EQ(d.utf8.substr(0, 5), "<?xml");
 }
 
+// Single-byte feeds decode through a table built from ICU's conversion (parse/feed_charset.cpp);
+// the table must exist (it was lost once, when the decoders began dropping C0 controls, and every
+// windows-1256 feed went through ICU: feed_bench feeds-ar +55 %) and give what text::to_utf8
+// gives, C0 controls dropped included; a declared charset that leaves a byte unmapped is not
+// taken (the next candidate is tried), as with ICU.
+TEST(FeedCharset, SingleByteTablesDecodeAsIcuDoes) {
+  for (const char* label :
+       {"windows-1256", "iso-8859-6", "windows-1252", "iso-8859-2", "iso-8859-5", "iso-8859-7",
+        "windows-1251", "windows-1255", "koi8-r", "ibm866"}) {
+    SCOPED_TRACE(label);
+    const std::string canon = rasid::text::canonical_charset(label);
+    ASSERT_FALSE(canon.empty());
+    EXPECT_TRUE(single_byte_charset(canon));
+    std::string mapped;  // every byte the charset maps, controls included
+    std::string unmapped;
+    for (int b = 0; b < 256; ++b) {
+      const char c = static_cast<char>(b);
+      (rasid::text::to_utf8(std::string_view(&c, 1), label) == "\xEF\xBF\xBD" ? unmapped
+                                                                              : mapped) += c;
+    }
+    ASSERT_EQ(mapped.size() + unmapped.size(), 256u);
+    const std::string bytes = "<rss>" + mapped + mapped + "</rss>";
+    auto d = decode_feed(bytes, std::string("application/rss+xml; charset=") + label);
+    EXPECT_EQ(d.encoding, label);
+    EXPECT_TRUE(d.warnings.empty());
+    EXPECT_EQ(d.utf8, rasid::text::to_utf8(bytes, label));
+    EXPECT_EQ(d.utf8.find('\x01'), std::string::npos);
+    if (!unmapped.empty()) {
+      auto u = decode_feed("<rss>" + unmapped.substr(0, 1) + "</rss>",
+                           std::string("application/rss+xml; charset=") + label);
+      EXPECT_NE(u.encoding, label);
+    }
+  }
+  EXPECT_FALSE(single_byte_charset("UTF-8"));
+  EXPECT_FALSE(single_byte_charset("Shift_JIS"));
+  EXPECT_FALSE(single_byte_charset("ISO-2022-JP"));
+  if (!rasid::testing::shared_available()) GTEST_SKIP() << "../shared corpus not present";
+  const std::string feed = rasid::testing::read_file(
+      rasid::testing::shared_path("corpus/feeds-ar/arabic_rss_50items_cp1256.xml"));
+  ASSERT_FALSE(feed.empty());
+  auto d = decode_feed(feed, "");
+  EXPECT_EQ(d.encoding, "windows-1256");
+  EXPECT_EQ(d.utf8, rasid::text::to_utf8(feed, "windows-1256"));
+}
+
 TEST(Feed, DeepNestingDoesNotExhaustTheStack) {
   const int depth = 300000;
   std::string s =
@@ -354,6 +401,54 @@ TEST(Feed, ControlCharactersAreDroppedAndTheEntryKept) {
   ASSERT_TRUE(r.ok()) << r.error();
   ASSERT_EQ(r->entries.size(), 1u);
   EXPECT_EQ(r->entries[0].title, "abc");
+}
+
+// parse_feed_bytes skips the control scan when the text came from a decoder (which drops them:
+// text/text.h) rather than being the bytes as they are: the same entries either way, whatever
+// the charset path (UTF-8 and US-ASCII copies, a single-byte table, ICU, UTF-16, detection).
+TEST(Feed, ControlCharactersAreDroppedOnEveryDecodingPath) {
+  auto rss = [](const std::string& decl, const std::string& title) {
+    return decl + "<rss version=\"2.0\"><channel><item><title>" + title +
+           "</title><description>x\x08y</description></item></channel></rss>";
+  };
+  struct Case {
+    std::string bytes, content_type, encoding, title;
+    bool decoded;  // text from a decoder, known to be without controls
+  };
+  std::string utf16 = "\xFF\xFE";
+  for (char ch : rss("<?xml version=\"1.0\" encoding=\"utf-16\"?>",
+                     "a\x01"
+                     "b")) {
+    utf16 += ch;
+    utf16 += '\0';
+  }
+  const std::vector<Case> cases = {
+      {rss("", "\xd8\xae\x01\xd8\xa8\xd8\xb1"), "application/rss+xml", "utf-8", "خبر", false},
+      {rss("",
+           "a\x01\x1f"
+           "b"),
+       "text/xml; charset=us-ascii", "us-ascii", "ab", false},
+      {rss("<?xml version=\"1.0\" encoding=\"windows-1256\"?>", "\xCE\x01\xC8\xD1"), "",
+       "windows-1256", "خبر", true},
+      {rss("<?xml version=\"1.0\" encoding=\"ISO-8859-6\"?>", "\xCE\x01\xC8\xD1"), "", "iso-8859-6",
+       "خبر", true},
+      {rss("<?xml version=\"1.0\" encoding=\"shift_jis\"?>", "a\x01\x82\xa0"), "", "shift-jis",
+       "a\xE3\x81\x82", true},
+      {utf16, "", "utf-16le", "ab", true},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.encoding);
+    bool without_controls = false;
+    auto d = decode_feed(c.bytes, c.content_type, &without_controls);
+    EXPECT_EQ(d.encoding, c.encoding);
+    EXPECT_EQ(without_controls, c.decoded);
+    EXPECT_TRUE(!without_controls || !rasid::text::has_controls(d.utf8));
+    auto f = parse_feed_bytes(c.bytes, c.content_type, "https://ex.org/feed");
+    ASSERT_TRUE(f.ok()) << f.error();
+    ASSERT_EQ(f->entries.size(), 1u);
+    EXPECT_EQ(f->entries[0].title, c.title);
+    EXPECT_EQ(f->entries[0].summary, "xy");
+  }
 }
 
 // JSON Feed strings carry controls as escapes ("\u0001"): the same characters, dropped the same

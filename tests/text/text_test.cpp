@@ -43,15 +43,17 @@ std::vector<std::string> norms(const std::vector<Token>& t) {
 TEST(Markup, EscapeHtml) {
   EXPECT_EQ(escape_html("<a href=\"x\">Tom's & co</a>"),
             "&lt;a href=&quot;x&quot;&gt;Tom&#39;s &amp; co&lt;/a&gt;");
-  EXPECT_EQ(escape_html("a\x01" "b\x7f" "\tc\nd"), "a b \tc\nd");
+  EXPECT_EQ(escape_html("a\x01"
+                        "b\x7f"
+                        "\tc\nd"),
+            "a b \tc\nd");
   EXPECT_EQ(escape_html("خبر &amp;"), "خبر &amp;amp;");  // text, not markup: escaped again
 }
 
 // Moved from tests/alert (the alert module's own decoder is gone; OpenSSL decodes).
 TEST(Base64, RoundTripAndStrictness) {
-  const std::vector<std::string> inputs = {"",      "f",      "fo",
-                                           "foo",   "foob",   "fooba",
-                                           "foobar", std::string("\xff\x00\x10", 3)};
+  const std::vector<std::string> inputs = {
+      "", "f", "fo", "foo", "foob", "fooba", "foobar", std::string("\xff\x00\x10", 3)};
   for (const std::string& in : inputs) {
     const auto enc = encode_base64(in);
     auto out = decode_base64(enc);
@@ -59,11 +61,11 @@ TEST(Base64, RoundTripAndStrictness) {
     EXPECT_EQ(*out, in);
   }
   EXPECT_EQ(decode_base64("Zm9vYg==").value_or("?"), "foob");
-  EXPECT_FALSE(decode_base64("Zm9vYg"));                       // padding is required
+  EXPECT_FALSE(decode_base64("Zm9vYg"));  // padding is required
   EXPECT_FALSE(decode_base64("Zm9vY"));
-  EXPECT_FALSE(decode_base64("Zm=9v"));                      // padding inside
-  EXPECT_FALSE(decode_base64(" Zm9v"));                      // no whitespace
-  EXPECT_FALSE(decode_base64("Zm9v!A=="));                   // outside the alphabet
+  EXPECT_FALSE(decode_base64("Zm=9v"));     // padding inside
+  EXPECT_FALSE(decode_base64(" Zm9v"));     // no whitespace
+  EXPECT_FALSE(decode_base64("Zm9v!A=="));  // outside the alphabet
 }
 
 // UTF-16/32 through ICU (parse/feed_charset.cpp decoded them by hand and wrote a UTF-32 unit
@@ -377,6 +379,29 @@ TEST(Charset, GarbageAlwaysYieldsValidUtf8) {
     EXPECT_TRUE(is_valid_utf8(d.utf8)) << ct;
     EXPECT_FALSE(d.charset.empty());
   }
+}
+
+// has_controls reads 64 and 16 bytes at a time and the last 16 overlapping: every length,
+// every position, and the bytes around the rule's edges (\t \n \r allowed, 0x1F and 0x00 not,
+// 0x20 and high bytes text), against the byte-by-byte rule.
+TEST(Controls, EveryPositionAndLengthAsTheRuleSays) {
+  const unsigned char probes[] = {0x00, 0x01, 0x08, 0x09, 0x0A, 0x0B, 0x0C,
+                                  0x0D, 0x0E, 0x1F, 0x20, 0x7F, 0x80, 0xFF};
+  for (std::size_t n = 1; n <= 150; ++n)
+    for (std::size_t pos = 0; pos < n; ++pos)
+      for (unsigned char probe : probes) {
+        std::string s(n, 'a');
+        for (std::size_t k = 0; k < n; ++k)  // text around it: ASCII, \t \n \r, Arabic bytes
+          s[k] = "a\t\xD8\n\xB9\r z"[k % 8];
+        s[pos] = static_cast<char>(probe);
+        bool want = false;
+        for (char ch : s) {
+          auto c = static_cast<unsigned char>(ch);
+          want = want || (c < 0x20 && c != '\t' && c != '\n' && c != '\r');
+        }
+        ASSERT_EQ(has_controls(s), want) << "length " << n << " at " << pos << " byte " << +probe;
+      }
+  EXPECT_FALSE(has_controls(""));
 }
 
 // Issue 14: the one rule for control characters, used by feeds and pages alike.
