@@ -54,6 +54,9 @@ struct Core : std::enable_shared_from_this<Core> {
     std::vector<std::pair<std::int64_t, Millis>> unrecorded;
     Millis record_at = 0;  // when to try recording them again
     Millis record_backoff = kRecordRetryMs;
+    // The endpoint's claim (Store::claim_endpoint) is kept while `unrecorded` is not empty:
+    // another instance would find those rows pending and send them again.
+    bool claim_held = false;
   };
 
   storage::Store& store;
@@ -107,6 +110,8 @@ struct Core : std::enable_shared_from_this<Core> {
     }
     rows.erase(rows.begin(), rows.begin() + static_cast<std::ptrdiff_t>(done));
     if (!rows.empty()) return false;
+    if (st.claim_held) check(store.release_endpoint(webhook));  // recorded: another may send
+    st.claim_held = false;
     st.record_at = 0;
     st.record_backoff = kRecordRetryMs;
     if (st.may_have_failed) requeue_failed(webhook);
@@ -276,7 +281,10 @@ struct Core : std::enable_shared_from_this<Core> {
         }
         break;
     }
-    check(store.release_endpoint(ep.name));  // the answer is recorded: another may send
+    if (st.unrecorded.empty())
+      check(store.release_endpoint(ep.name));  // the answer is recorded: another may send
+    else
+      st.claim_held = true;  // released once recorded (record_accepted)
     // A backlog drains within the pass: the endpoint's next row goes out as soon as it is due.
     if (o.kind == Outcome::delivered && st.unrecorded.empty()) {
       auto head = store.queue_head(ep.name);

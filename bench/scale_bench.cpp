@@ -302,6 +302,18 @@ int main(int argc, char** argv) {
   if (pg && calls >= 0)
     std::printf("database: %.0f statements, %.1f statements/s per instance\n", calls,
                 calls / wall / a.instances);
+  if (pg && calls >= 0) {
+    // Where the statements go (cumulative since the cluster started, migrations included).
+    try {
+      std::printf("top statements by calls:\n%s\n",
+                  pg->query(dbname,
+                            "SELECT string_agg(calls || '  ' || left(regexp_replace(query, "
+                            "'\\s+', ' ', 'g'), 90), E'\\n' ORDER BY calls DESC) FROM (SELECT "
+                            "calls, query FROM pg_stat_statements ORDER BY calls DESC LIMIT 10) t")
+                      .c_str());
+    } catch (const std::exception&) {
+    }
+  }
   if (pg && claims1.first >= 0 && claims0.first >= 0)
     std::printf("leases: %.0f claim statements (%.1f/s per instance) leased %.0f sources\n",
                 claims1.first - claims0.first, (claims1.first - claims0.first) / wall / a.instances,

@@ -120,6 +120,7 @@ class Service {
         watchdog_timer_(io_),
         heartbeat_timer_(io_),
         claim_timer_(io_),
+        status_timer_(io_),
         rng_(std::random_device{}()),
         instance_id_(make_instance_id()) {
     pipeline_.set_runtime(rt_);
@@ -358,7 +359,7 @@ class Service {
       log::info("source=" + o.source + " " + std::to_string(o.new_articles) + " new articles, " +
                 std::to_string(o.alerts) + " alerts queued");
     if (o.alerts > 0 && !opts_.once) arm_delivery(0ms);
-    if (!opts_.once) update_status();
+    status_soon();
   }
 
   // ---- delivery --------------------------------------------------------------------------
@@ -371,7 +372,7 @@ class Service {
       if (ec || stopping_) return;
       deliverer_->pump([this] {
         if (stopping_) return maybe_finish_stop();
-        update_status();
+        status_soon();
       });
       arm_next_delivery();
     });
@@ -548,6 +549,21 @@ class Service {
   }
   bool db_answers_ = true;
 
+  // The systemd STATUS= line after polls and deliveries, at most once per kStatusEvery: each
+  // costs a read of every source's state and of the outbox (assess_health) and a database ping,
+  // which after every poll made 10,000 sources cost O(sources) statements' work per poll.
+  static constexpr std::chrono::milliseconds kStatusEvery = 1s;
+  void status_soon() {
+    if (status_pending_ || opts_.once) return;
+    status_pending_ = true;
+    status_timer_.expires_after(kStatusEvery);
+    status_timer_.async_wait([this](const boost::system::error_code& ec) {
+      status_pending_ = false;
+      if (!ec) update_status();
+    });
+  }
+  bool status_pending_ = false;
+
   // The same verdict as /api/health and the status page's banner (assess_health).
   void update_status() {
     if (stopping_) return;  // "stopping" is said by STOPPING=1, not as a failure
@@ -569,6 +585,7 @@ class Service {
       pipeline_.stop();
       deliverer_->stop();
       claim_timer_.cancel();
+      status_timer_.cancel();
       deliver_timer_.cancel();
       prune_timer_.cancel();
       watchdog_timer_.cancel();
@@ -643,6 +660,7 @@ class Service {
   std::chrono::microseconds watchdog_interval_{0};
   std::shared_ptr<asio::steady_timer> force_stop_;
   asio::steady_timer claim_timer_;
+  asio::steady_timer status_timer_;
   std::vector<std::string> names_;  // the configured sources, as claim_due asks for them
   bool register_pending_ = false;   // register_sources failed: tried again at the next claim
   bool backlog_ = false;            // the last claim filled every free poll slot
