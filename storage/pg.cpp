@@ -77,8 +77,9 @@ std::string read_password_file(const std::string& path, bool& found) {
   return p;
 }
 
-// libpq reads its integer-valued parameters only when it connects (PQconninfoParse takes any
-// text), so "connect_timeout=abc" would pass a check and fail every connect. The keys are those
+// libpq reads its integer-valued and enumerated parameters only when it connects
+// (PQconninfoParse takes any text), so "connect_timeout=abc" or "sslmode=bogus" would pass a
+// check and fail every connect. The keys are those
 // libpq parses as integers (PostgreSQL docs, libpq "Parameter Key Words"; fe-connect.c
 // parse_int_param): the timeouts and keepalive settings as a whole number >= 0, the port as a
 // comma-separated list (one per host, empty = default) of numbers 1..65535. Returns why `value`
@@ -100,6 +101,21 @@ std::string bad_integer_parameter(std::string_view key, std::string_view value) 
       b = e + 1;
     }
     return {};
+  }
+  // The keywords libpq takes from a fixed list (PostgreSQL 15 docs, libpq "Parameter Key
+  // Words"): also read only at connect time.
+  static const std::pair<std::string_view, std::vector<std::string_view>> kChoices[] = {
+      {"sslmode", {"disable", "allow", "prefer", "require", "verify-ca", "verify-full"}},
+      {"gssencmode", {"disable", "prefer", "require"}},
+      {"channel_binding", {"disable", "prefer", "require"}},
+      {"target_session_attrs",
+       {"any", "read-write", "read-only", "primary", "standby", "prefer-standby"}}};
+  for (const auto& [name, allowed] : kChoices) {
+    if (key != name) continue;
+    if (std::find(allowed.begin(), allowed.end(), value) != allowed.end()) return {};
+    std::string list;
+    for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+    return std::string(key) + " \"" + std::string(value) + "\" is not one of " + list;
   }
   static constexpr std::string_view kIntegers[] = {"connect_timeout",  "keepalives",
                                                    "keepalives_idle",  "keepalives_interval",

@@ -371,10 +371,11 @@ TEST(Check, RefusesADatabaseUriRunWouldRefuseAndNeverEchoesItsPassword) {
   EXPECT_NE(r.err.find("key=value"), std::string::npos) << r.err;
 }
 
-// libpq reads its integer parameters only when it connects: check refused nothing of
-// "connect_timeout=abc" and run failed later, at connect. Both now refuse it at its line, naming
-// the parameter, and never repeat the password (here from the credentials directory).
-TEST(Check, RefusesAnIntegerLibpqParameterThatIsNotANumber) {
+// libpq reads its integer and enumerated parameters only when it connects: check refused nothing
+// of "connect_timeout=abc" or "sslmode=bogus" and run failed later, at connect. Both now refuse it
+// at its line, naming the parameter, and never repeat the password (here from the credentials
+// directory).
+TEST(Check, RefusesALibpqParameterLibpqWouldRefuseAtConnect) {
   std::string dir = make_temp_dir();
   ::mkdir((dir + "/creds").c_str(), 0700);
   write_file(dir + "/creds/rasid-db-password", "s3cr3t-pw\n");
@@ -386,7 +387,11 @@ TEST(Check, RefusesAnIntegerLibpqParameterThatIsNotANumber) {
       {"port=5432,70000", "port \"70000\""},
       {"keepalives_idle=-1", "keepalives_idle \"-1\""},
       {"keepalives=on", "keepalives \"on\""},
-      {"tcp_user_timeout=1.5", "tcp_user_timeout \"1.5\""}};
+      {"tcp_user_timeout=1.5", "tcp_user_timeout \"1.5\""},
+      {"sslmode=bogus", "sslmode \"bogus\" is not one of disable"},
+      {"gssencmode=x", "gssencmode \"x\""},
+      {"channel_binding=x", "channel_binding \"x\""},
+      {"target_session_attrs=bogus", "target_session_attrs \"bogus\""}};
   for (const auto& [query, named] : bad) {
     write_file(dir + "/i.toml", "[daemon]\n\ndatabase = \"" + base + query +
                                     "\"\n\n[[source]]\nname = \"x\"\nfeed = "
@@ -407,7 +412,9 @@ TEST(Check, RefusesAnIntegerLibpqParameterThatIsNotANumber) {
   write_file(dir + "/ok.toml",
              "[daemon]\ndatabase = \"" + base +
                  "connect_timeout=5&port=5432&keepalives=1&keepalives_idle=30&keepalives_count=3"
-                 "&keepalives_interval=10&tcp_user_timeout=9000\"\n\n[[source]]\nname = \"x\"\n"
+                 "&keepalives_interval=10&tcp_user_timeout=9000&sslmode=verify-full&"
+                 "gssencmode=disable&channel_binding=prefer&target_session_attrs=read-write"
+                 "\"\n\n[[source]]\nname = \"x\"\n"
                  "feed = \"https://example.org/feed\"\n");
   auto ok = run_process({RASID_BINARY, "check", "--config", dir + "/ok.toml"}, env);
   EXPECT_EQ(ok.exit_code, 0) << ok.err;
