@@ -76,6 +76,7 @@ void Pipeline::poll(const config::Source& source, storage::SourceState state,
   p->state = std::move(state);
   p->state.name = source.name;
   p->record.lease_owner = std::move(lease_owner);
+  p->record.polled_url = source.feed.empty() ? source.page : source.feed;
   p->alerting = p->state.initialized || source.alert_on_first_poll;
 
   fetch::Request req;

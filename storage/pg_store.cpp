@@ -159,11 +159,13 @@ Result<SourceState> PgStore::source(const std::string& name) {
   return fresh;
 }
 
-Status PgStore::save_source(const SourceState& s) { return save_source(s, ""); }
+Status PgStore::save_source(const SourceState& s) { return save_source(s, "", ""); }
 
-Status PgStore::save_source(const SourceState& s, const std::string& lease_owner) {
+Status PgStore::save_source(const SourceState& s, const std::string& lease_owner,
+                            const std::string& polled_url) {
   // With the poll's lease owner, the lease ends with the write (unless it expired and another
-  // instance took it): one statement for both.
+  // instance took it): one statement for both. A poll of a URL the source no longer has
+  // (PollRecord::polled_url) writes nothing of its state; its lease ends all the same.
   auto r = c_->exec(
       "save source " + s.name,
       "INSERT INTO sources (name, etag, last_modified, next_check, last_success, last_attempt, "
@@ -174,11 +176,19 @@ Status PgStore::save_source(const SourceState& s, const std::string& lease_owner
       "status = $9, initialized = $10, interval_s = $11, in_force_s = $12, "
       "interval_reason = $13, lease_owner = CASE WHEN $14 <> '' AND sources.lease_owner = $14 "
       "THEN '' ELSE sources.lease_owner END, lease_until = CASE WHEN $14 <> '' AND "
-      "sources.lease_owner = $14 THEN 0 ELSE sources.lease_until END",
+      "sources.lease_owner = $14 THEN 0 ELSE sources.lease_until END "
+      "WHERE $15 = '' OR sources.url = '' OR sources.url = $15",
       s.name, s.etag, s.last_modified, s.next_check, s.last_success, s.last_attempt, s.last_error,
       s.consecutive_errors, s.status, s.initialized, s.interval_s, s.in_force_s, s.interval_reason,
-      lease_owner);
+      lease_owner, polled_url);
   if (!r) return Error{r.error()};
+  if (r->affected() == 0 && !lease_owner.empty()) {
+    auto l = c_->exec("release lease of " + s.name,
+                      "UPDATE sources SET lease_owner = '', lease_until = 0 "
+                      "WHERE name = $1 AND lease_owner = $2",
+                      s.name, lease_owner);
+    if (!l) return Error{l.error()};
+  }
   return Ok{};
 }
 
@@ -500,7 +510,7 @@ Result<PollRecorded> PgStore::record_poll(PollRecord& r,
   if (r.site_template)
     if (auto s = save_site_template(source, *r.site_template, r.site_template_pages); !s)
       return Error{s.error()};
-  if (auto s = save_source(r.state, r.lease_owner); !s) return Error{s.error()};
+  if (auto s = save_source(r.state, r.lease_owner, r.polled_url); !s) return Error{s.error()};
   if (auto s = tx.commit(); !s) return Error{s.error()};
   return out;
 }

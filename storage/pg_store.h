@@ -110,8 +110,10 @@ class PgStore final : public Store {
   pg::Connection& connection() { return *c_; }
 
  private:
-  // save_source that also ends `lease_owner`'s lease on the source (record_poll).
-  Status save_source(const SourceState& state, const std::string& lease_owner);
+  // save_source that also ends `lease_owner`'s lease on the source, and writes the state only
+  // if the source's URL is still `polled_url` (record_poll; PollRecord::polled_url).
+  Status save_source(const SourceState& state, const std::string& lease_owner,
+                     const std::string& polled_url);
   // add_article's writes inside the caller's transaction (add_article, record_poll).
   Result<AddResult> add_article_in(const NewArticle& article, const std::vector<NewMatch>& matches,
                                    const std::vector<NewAlert>& alerts);

@@ -683,7 +683,19 @@ Result<PollRecorded> SqliteStore::record_poll(PollRecord& r,
   if (r.site_template)
     if (auto s = save_site_template(source, *r.site_template, r.site_template_pages); !s)
       return Error{s.error()};
-  if (auto s = save_source(r.state); !s) return Error{s.error()};
+  bool current = true;  // the source's URL is still the one this poll fetched
+  if (!r.polled_url.empty()) {
+    Use u(stmts_->cache, "SELECT url FROM sources WHERE name = ?1");
+    u.bind(1, source);
+    const int rc = u.step();
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return sql_error(db_, "read source " + source);
+    if (rc == SQLITE_ROW) {
+      const std::string url = u.text(0);
+      current = url.empty() || url == r.polled_url;
+    }
+  }
+  if (current)
+    if (auto s = save_source(r.state); !s) return Error{s.error()};
   if (auto s = tx.commit(); !s) return Error{s.error()};
   if (!r.lease_owner.empty()) leases_.erase(source);
   return out;

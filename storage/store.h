@@ -109,6 +109,13 @@ struct PollRecord {
   // it with the state, if that owner still holds it (a lease that expired and was taken by
   // another instance stays theirs).
   std::string lease_owner;
+  // The URL this poll fetched (the feed, or the page of a page source; "" = not said). When the
+  // source has been registered with another URL meanwhile (a reload changed it, or an instance
+  // on an older configuration polled the old one), the poll's verdict is about a URL that is no
+  // longer the source's: its state is not written — a 410 of the old URL must not make the new
+  // one dead, and the new URL's first poll stays a first poll — while its entries and articles
+  // are recorded as usual and its lease ends.
+  std::string polled_url;
   // Entry keys recorded as seen without an article (first poll's entries, pages that are gone
   // with nothing to keep).
   std::vector<std::string> seen;

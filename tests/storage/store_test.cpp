@@ -946,6 +946,66 @@ TEST_P(StoreSources, ARegisteredSourceWhoseUrlChangesStartsAgainAsANewFeed) {
   ASSERT_EQ(c->due.size(), 1u);
 }
 
+// A poll of the URL a source had before a reload (or an instance on an older configuration)
+// ends after the new URL is registered: its verdict is about the old URL — a 410 there must not
+// make the new feed dead, nor its "first poll done" spoil the new feed's first poll — so the
+// source's state is left as the registration made it; the poll's entries and its lease end as
+// usual. Found by a tester: SIGHUP to a new URL while the old one's poll ran, then 410.
+TEST_P(StoreSources, APollOfTheUrlASourceNoLongerHasLeavesItsStateAlone) {
+  auto store = open_ok(database());
+  ASSERT_TRUE(store);
+  ASSERT_TRUE(store->register_sources({{"r", "https://old.example/feed", 1000}}, 500).ok());
+  auto c = store->claim_due({"r"}, "i1", 2000, 60000, 5);
+  ASSERT_TRUE(c.ok() && c->due.size() == 1u);
+  PollRecord first;
+  first.state = c->due[0];
+  first.state.initialized = true;
+  first.state.status = "ok";
+  first.state.next_check = 3000;
+  first.lease_owner = "i1";
+  first.polled_url = "https://old.example/feed";
+  ASSERT_TRUE(store->record_poll(first).ok());
+
+  auto old_poll = store->claim_due({"r"}, "i1", 4000, 60000, 5);
+  ASSERT_TRUE(old_poll.ok() && old_poll->due.size() == 1u);
+  // The reload: the source is now another feed.
+  ASSERT_TRUE(store->register_sources({{"r", "https://new.example/rss", 4500}}, 4100).ok());
+  // The old URL's poll ends: 410.
+  PollRecord gone;
+  gone.state = old_poll->due[0];
+  gone.state.status = "dead";
+  gone.state.last_error = "HTTP 410 Gone";
+  gone.state.consecutive_errors = 1;
+  gone.state.next_check = 90000000;
+  gone.lease_owner = "i1";
+  gone.polled_url = "https://old.example/feed";
+  gone.seen = {"old-entry"};
+  ASSERT_TRUE(store->record_poll(gone).ok());
+
+  auto st = store->source("r");
+  ASSERT_TRUE(st.ok());
+  EXPECT_EQ(st->status, "new") << "the 410 was the old URL's";
+  EXPECT_EQ(st->last_error, "");
+  EXPECT_FALSE(st->initialized) << "the new feed's first poll is still to come";
+  EXPECT_EQ(st->next_check, 4500) << "due at once, not in a day";
+  auto seen = store->seen_keys("r", {"old-entry"});
+  ASSERT_TRUE(seen.ok());
+  EXPECT_EQ(seen->size(), 1u) << "the poll's entries are recorded";
+  auto next = store->claim_due({"r"}, "i2", 5000, 60000, 5);
+  ASSERT_TRUE(next.ok()) << next.error();
+  ASSERT_EQ(next->due.size(), 1u) << "the old poll's lease ended with its record";
+
+  // The new URL's poll writes as usual.
+  PollRecord fresh;
+  fresh.state = next->due[0];
+  fresh.state.status = "ok";
+  fresh.state.initialized = true;
+  fresh.lease_owner = "i2";
+  fresh.polled_url = "https://new.example/rss";
+  ASSERT_TRUE(store->record_poll(fresh).ok());
+  EXPECT_EQ(store->source("r")->status, "ok");
+}
+
 // Instances report themselves (issue 15): the live ones are listed by id; silent ones are not.
 // SQLite has one daemon per file: its one instance is the last heartbeat.
 TEST_P(StoreSources, HeartbeatsListTheLiveInstances) {
