@@ -103,6 +103,9 @@ class SqliteStore final : public Store {
   sqlite3* handle() const { return db_; }
 
  private:
+  // save_source that writes the state only if the source's URL is still `polled_url`
+  // (record_poll; PollRecord::polled_url).
+  Status save_source(const SourceState& state, const std::string& polled_url);
   struct Stmts;
   // add_article's writes inside the caller's transaction (add_article, record_poll).
   Result<AddResult> add_article_in(const NewArticle& article, const std::vector<NewMatch>& matches,

@@ -461,7 +461,11 @@ Result<SourceState> SqliteStore::source(const std::string& name) {
   return fresh;
 }
 
-Status SqliteStore::save_source(const SourceState& s) {
+Status SqliteStore::save_source(const SourceState& s) { return save_source(s, ""); }
+
+Status SqliteStore::save_source(const SourceState& s, const std::string& polled_url) {
+  // A poll of a URL the source no longer has (PollRecord::polled_url) writes nothing of its
+  // state, as on PostgreSQL (PgStore::save_source).
   Use u(stmts_->cache,
         "INSERT INTO sources (name, etag, last_modified, next_check, last_success, last_attempt, "
         "last_error, consecutive_errors, status, initialized, interval_s, in_force_s, "
@@ -469,7 +473,7 @@ Status SqliteStore::save_source(const SourceState& s) {
         "ON CONFLICT(name) DO UPDATE SET etag = ?2, last_modified = ?3, next_check = ?4, "
         "last_success = ?5, last_attempt = ?6, last_error = ?7, consecutive_errors = ?8, "
         "status = ?9, initialized = ?10, interval_s = ?11, in_force_s = ?12, "
-        "interval_reason = ?13");
+        "interval_reason = ?13 WHERE ?14 = '' OR url = '' OR url = ?14");
   u.bind(1, s.name)
       .bind(2, s.etag)
       .bind(3, s.last_modified)
@@ -482,7 +486,8 @@ Status SqliteStore::save_source(const SourceState& s) {
       .bind(10, static_cast<std::int64_t>(s.initialized ? 1 : 0))
       .bind(11, s.interval_s)
       .bind(12, s.in_force_s)
-      .bind(13, s.interval_reason);
+      .bind(13, s.interval_reason)
+      .bind(14, polled_url);
   if (u.step() != SQLITE_DONE) return sql_error(db_, "save source " + s.name);
   return Ok{};
 }
@@ -683,19 +688,7 @@ Result<PollRecorded> SqliteStore::record_poll(PollRecord& r,
   if (r.site_template)
     if (auto s = save_site_template(source, *r.site_template, r.site_template_pages); !s)
       return Error{s.error()};
-  bool current = true;  // the source's URL is still the one this poll fetched
-  if (!r.polled_url.empty()) {
-    Use u(stmts_->cache, "SELECT url FROM sources WHERE name = ?1");
-    u.bind(1, source);
-    const int rc = u.step();
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return sql_error(db_, "read source " + source);
-    if (rc == SQLITE_ROW) {
-      const std::string url = u.text(0);
-      current = url.empty() || url == r.polled_url;
-    }
-  }
-  if (current)
-    if (auto s = save_source(r.state); !s) return Error{s.error()};
+  if (auto s = save_source(r.state, r.polled_url); !s) return Error{s.error()};
   if (auto s = tx.commit(); !s) return Error{s.error()};
   if (!r.lease_owner.empty()) leases_.erase(source);
   return out;
