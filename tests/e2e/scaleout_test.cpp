@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "tests/e2e/fixtures.h"
+#include "tests/support/http_get.h"
 #include "tests/support/http_server.h"
 #include "tests/support/pg_cluster.h"
 #include "tests/support/ports.h"
@@ -37,24 +38,6 @@ namespace rasid::testing {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-size_t append_cb(char* p, size_t s, size_t n, void* out) {
-  static_cast<std::string*>(out)->append(p, s * n);
-  return s * n;
-}
-
-std::string http_get(int port, const std::string& path) {
-  std::string out;
-  CURL* c = curl_easy_init();
-  const std::string url = "http://127.0.0.1:" + std::to_string(port) + path;
-  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 3000L);
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, append_cb);
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, &out);
-  if (curl_easy_perform(c) != CURLE_OK) out.clear();
-  curl_easy_cleanup(c);
-  return out;
-}
 
 // rasid_source_leases_total{result="…"} from one instance's /metrics (0 when unreachable).
 std::map<std::string, double> lease_counts(int port) {

@@ -48,6 +48,7 @@
 
 #include "storage/store.h"
 #include "tests/e2e/fixtures.h"
+#include "tests/support/http_get.h"
 #include "tests/support/http_server.h"
 #include "tests/support/ports.h"
 #include "tests/support/process.h"
@@ -361,25 +362,6 @@ class Receiver {
   std::vector<Receipt> accepted_;
   HttpServer server_;  // last: stopped first
 };
-
-size_t to_string_cb(char* p, size_t s, size_t n, void* out) {
-  static_cast<std::string*>(out)->append(p, s * n);
-  return s * n;
-}
-
-// GET http://127.0.0.1:port/path → body ("" when unreachable).
-std::string http_get(int port, const std::string& path) {
-  std::string out;
-  CURL* c = curl_easy_init();
-  const std::string url = "http://127.0.0.1:" + std::to_string(port) + path;
-  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 3000L);
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, to_string_cb);
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, &out);
-  if (curl_easy_perform(c) != CURLE_OK) out.clear();
-  curl_easy_cleanup(c);
-  return out;
-}
 
 long peak_rss_kb(int pid) {
   std::ifstream f("/proc/" + std::to_string(pid) + "/status");
