@@ -38,13 +38,15 @@ ScheduleDecision decide_schedule(const ScheduleInput& in) {
   if (in.dead) {
     d = {24h, "the feed answered 410 Gone: probed once a day"};
   } else if (in.consecutive_errors > 0) {
-    // Exponential back-off from min_interval, capped at max(2 × the configured interval, 60 s):
-    // a source is never given up on, and once it answers again its articles arrive within the
-    // promise's bound (one request a minute to a failing host is no abuse; a server that wants
-    // fewer says so with Retry-After, which is honoured below).
+    // Exponential back-off from min_interval, capped at max(the configured interval, 30 s): half
+    // the promise's bound, max(2 × interval, 60 s) from a source answering again to its articles
+    // being stored, so the first poll after it answers (at most 1.1 × the cap with jitter) leaves
+    // the other half for the fetch. A source is never given up on (a request every 30 s to a
+    // failing host is no abuse; a server that wants fewer says so with Retry-After, which is
+    // honoured below).
     seconds start = std::max(in.min_interval, seconds(10));
     double factor = std::pow(2.0, std::min(in.consecutive_errors - 1, 16));
-    seconds cap = std::max({2 * in.configured, seconds(60), start});
+    seconds cap = std::max({in.configured, seconds(30), start});
     d.interval = std::min(cap, seconds(static_cast<long long>(start.count() * factor)));
     d.reason = "backing off after " + std::to_string(in.consecutive_errors) + " failed polls";
   } else {
