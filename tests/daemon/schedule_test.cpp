@@ -49,9 +49,10 @@ TEST(Schedule, ErrorsBackOffExponentiallyAndLeaveTheFetchHalfThePromisesBound) {
   EXPECT_EQ(next_delay(in, 0.5), std::chrono::milliseconds(8min));
   for (std::chrono::seconds interval : {5s, 30s, 45s, 600s, 3600s}) {
     const auto bound = std::max<std::chrono::milliseconds>(2 * interval, 60s);
-    ScheduleInput s{interval, std::min<std::chrono::seconds>(interval, 1min), 4 * interval, 0,
-                    false,    std::nullopt,                                  std::nullopt,
-                    interval};
+    ScheduleInput s{interval,     std::min<std::chrono::seconds>(interval, 1min),
+                    4 * interval, 0,
+                    false,        std::nullopt,
+                    std::nullopt, interval};
     for (int e = 1; e <= 40; ++e) {
       s.consecutive_errors = e;
       EXPECT_LE(next_delay(s, 1.0) * 100, bound * 55)
