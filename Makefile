@@ -5,7 +5,7 @@ WERROR ?= OFF
 JOBS ?= $(shell nproc)
 CONFIG ?= config/rasid.example.toml
 
-.PHONY: all deps configure build run test once fuzz clean-build format
+.PHONY: all deps configure build run test once fuzz clean-build format format-check
 
 all: build
 
@@ -31,6 +31,9 @@ test: build
 
 format:
 	@git ls-files '*.cpp' '*.h' | xargs clang-format -i
+
+format-check:
+	@git ls-files '*.cpp' '*.h' | xargs clang-format --dry-run -Werror
 
 clean-build:
 	rm -rf $(BUILD)

@@ -18,11 +18,16 @@ bool journal() {
 
 const char* name(Level l) {
   switch (l) {
-    case Level::error: return "error";
-    case Level::warning: return "warning";
-    case Level::notice: return "notice";
-    case Level::info: return "info";
-    case Level::debug: return "debug";
+    case Level::error:
+      return "error";
+    case Level::warning:
+      return "warning";
+    case Level::notice:
+      return "notice";
+    case Level::info:
+      return "info";
+    case Level::debug:
+      return "debug";
   }
   return "info";
 }

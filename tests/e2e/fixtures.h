@@ -49,11 +49,20 @@ inline std::string escape_xml(const std::string& s) {
   std::string o;
   for (char c : s) {
     switch (c) {
-      case '&': o += "&amp;"; break;
-      case '<': o += "&lt;"; break;
-      case '>': o += "&gt;"; break;
-      case '"': o += "&quot;"; break;
-      default: o += c;
+      case '&':
+        o += "&amp;";
+        break;
+      case '<':
+        o += "&lt;";
+        break;
+      case '>':
+        o += "&gt;";
+        break;
+      case '"':
+        o += "&quot;";
+        break;
+      default:
+        o += c;
     }
   }
   return o;
@@ -61,16 +70,19 @@ inline std::string escape_xml(const std::string& s) {
 
 // The chrome lines every page carries; none of them may reach an article's text.
 inline std::vector<std::string> chrome_lines() {
-  return {"اترك تعليقاً",           "انسخ الرابط",          "مقالات ذات صلة",
-          "زر الذهاب إلى الأعلى",   "ادعم عنب بلدي",        "جميع الحقوق محفوظة",
-          "الرئيسية",               "تابعونا على تلغرام",   "الأكثر قراءة"};
+  return {"اترك تعليقاً",   "انسخ الرابط",        "مقالات ذات صلة", "زر الذهاب إلى الأعلى",
+          "ادعم عنب بلدي", "جميع الحقوق محفوظة", "الرئيسية",       "تابعونا على تلغرام",
+          "الأكثر قراءة"};
 }
 
 inline std::string article_page(const FixtureArticle& a, const std::string& base_url) {
   std::string h = R"(<!DOCTYPE html><html lang="ar" dir="rtl"><head><meta charset="utf-8">
-<title>)" + escape_xml(a.title) + R"( | موقع الخبر</title>
-<meta property="og:title" content=")" + escape_xml(a.title) + R"(">
-<link rel="canonical" href=")" + base_url + "/news/" + a.slug + R"(?utm_source=rss">
+<title>)" + escape_xml(a.title) +
+                  R"( | موقع الخبر</title>
+<meta property="og:title" content=")" +
+                  escape_xml(a.title) + R"(">
+<link rel="canonical" href=")" +
+                  base_url + "/news/" + a.slug + R"(?utm_source=rss">
 <meta property="article:published_time" content="2026-11-22T10:00:00+03:00">
 </head><body>
 <header class="site-header"><nav class="main-menu"><ul>
@@ -78,7 +90,8 @@ inline std::string article_page(const FixtureArticle& a, const std::string& base
 <li><a href="/economy">اقتصاد</a></li><li><a href="/sport">رياضة</a></li></ul></nav></header>
 <div class="share-bar"><a href="#">فيسبوك</a> <a href="#">تويتر</a> <a href="#">انسخ الرابط</a></div>
 <main><article class="post">
-<h1 class="entry-title">)" + escape_xml(a.title) + R"(</h1>
+<h1 class="entry-title">)" +
+                  escape_xml(a.title) + R"(</h1>
 <div class="entry-content">
 )";
   for (size_t i = 0; i < a.paragraphs.size(); ++i) {
@@ -106,7 +119,8 @@ inline std::string article_page(const FixtureArticle& a, const std::string& base
 
 inline std::string rss_feed(const std::vector<FixtureArticle>& items, const std::string& base_url) {
   std::string x = R"(<?xml version="1.0" encoding="UTF-8"?>
-<rss version="2.0"><channel><title>موقع الخبر</title><link>)" + base_url +
+<rss version="2.0"><channel><title>موقع الخبر</title><link>)" +
+                  base_url +
                   R"(/</link><description>أخبار</description>
 )";
   for (const auto& a : items) {

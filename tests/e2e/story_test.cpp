@@ -28,8 +28,10 @@ TEST(Stories, SyndicatedCopyOnAnotherSiteAlertsOnce) {
   HttpServer* self = nullptr;
   HttpServer server([&](const HttpRequest& r) -> HttpResponse {
     std::string base = self->url("");
-    if (r.path == "/a/feed") return {200, {{"Content-Type", "application/rss+xml"}}, rss_feed(site_a, base)};
-    if (r.path == "/b/feed") return {200, {{"Content-Type", "application/rss+xml"}}, rss_feed(site_b, base)};
+    if (r.path == "/a/feed")
+      return {200, {{"Content-Type", "application/rss+xml"}}, rss_feed(site_a, base)};
+    if (r.path == "/b/feed")
+      return {200, {{"Content-Type", "application/rss+xml"}}, rss_feed(site_b, base)};
     if (r.path.rfind("/news/", 0) == 0) {
       for (const auto& a : {original, copy, unrelated})
         if ("/news/" + a.slug == r.path) return {200, {}, article_page(a, base)};
@@ -45,14 +47,19 @@ TEST(Stories, SyndicatedCopyOnAnotherSiteAlertsOnce) {
 
   std::string dir = make_temp_dir();
   std::string db = dir + "/rasid.db";
-  write_file(dir + "/rasid.toml",
-             "[daemon]\ndatabase = \"" + db + "\"\nallow_private = [\"127.0.0.0/8\"]\n\n"
-             "[[source]]\nname = \"site-a\"\nfeed = \"" + server.url("/a/feed") +
-             "\"\nalert_on_first_poll = true\n\n"
-             "[[source]]\nname = \"site-b\"\nfeed = \"" + server.url("/b/feed") +
-             "\"\nalert_on_first_poll = true\n\n"
-             "[[topic]]\nname = \"syria-iran\"\nquery = 'سوريا OR سورية'\nwebhooks = [\"recv\"]\n\n"
-             "[[webhook]]\nname = \"recv\"\nurl = \"" + server.url("/hook") + "\"\n");
+  write_file(
+      dir + "/rasid.toml",
+      "[daemon]\ndatabase = \"" + db +
+          "\"\nallow_private = [\"127.0.0.0/8\"]\n\n"
+          "[[source]]\nname = \"site-a\"\nfeed = \"" +
+          server.url("/a/feed") +
+          "\"\nalert_on_first_poll = true\n\n"
+          "[[source]]\nname = \"site-b\"\nfeed = \"" +
+          server.url("/b/feed") +
+          "\"\nalert_on_first_poll = true\n\n"
+          "[[topic]]\nname = \"syria-iran\"\nquery = 'سوريا OR سورية'\nwebhooks = [\"recv\"]\n\n"
+          "[[webhook]]\nname = \"recv\"\nurl = \"" +
+          server.url("/hook") + "\"\n");
   auto r = run_process({RASID_BINARY, "once", "--config", dir + "/rasid.toml"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
 
@@ -71,8 +78,10 @@ TEST(Stories, SyndicatedCopyOnAnotherSiteAlertsOnce) {
   ASSERT_EQ(arts->size(), 3u);
   std::int64_t story_a = 0, story_b = 0;
   for (const auto& a : arts.value()) {
-    if (a.url.find("/news/talks-copy") != std::string::npos) story_b = a.story_id;
-    else if (a.url.find("/news/talks") != std::string::npos) story_a = a.story_id;
+    if (a.url.find("/news/talks-copy") != std::string::npos)
+      story_b = a.story_id;
+    else if (a.url.find("/news/talks") != std::string::npos)
+      story_a = a.story_id;
   }
   ASSERT_NE(story_a, 0);
   EXPECT_EQ(story_a, story_b) << "the copy joined the original's story";

@@ -4,6 +4,8 @@
 // N articles (~3 KB Arabic body, 2 matches, 1 delivered alert each) in a SQLite file; then the
 // time to migrate them into an empty PostgreSQL database (the test cluster) and to prune them
 // all with prune_articles(…, 500) on each backend.
+#include "storage/migrate.h"
+
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -13,7 +15,6 @@
 #include <filesystem>
 #include <string>
 
-#include "storage/migrate.h"
 #include "storage/store.h"
 #include "tests/support/pg_cluster.h"
 

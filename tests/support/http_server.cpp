@@ -1,7 +1,6 @@
 #include "tests/support/http_server.h"
 
 #include <arpa/inet.h>
-#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <openssl/err.h>
@@ -10,6 +9,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -18,7 +18,6 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
-#include <sys/stat.h>
 
 namespace rasid::testing {
 namespace {
@@ -35,19 +34,32 @@ bool write_all(int fd, const std::string& s) {
 
 const char* reason(int status) {
   switch (status) {
-    case 200: return "OK";
-    case 201: return "Created";
-    case 204: return "No Content";
-    case 301: return "Moved Permanently";
-    case 302: return "Found";
-    case 304: return "Not Modified";
-    case 400: return "Bad Request";
-    case 404: return "Not Found";
-    case 410: return "Gone";
-    case 429: return "Too Many Requests";
-    case 500: return "Internal Server Error";
-    case 503: return "Service Unavailable";
-    default: return "Status";
+    case 200:
+      return "OK";
+    case 201:
+      return "Created";
+    case 204:
+      return "No Content";
+    case 301:
+      return "Moved Permanently";
+    case 302:
+      return "Found";
+    case 304:
+      return "Not Modified";
+    case 400:
+      return "Bad Request";
+    case 404:
+      return "Not Found";
+    case 410:
+      return "Gone";
+    case 429:
+      return "Too Many Requests";
+    case 500:
+      return "Internal Server Error";
+    case 503:
+      return "Service Unavailable";
+    default:
+      return "Status";
   }
 }
 
@@ -233,8 +245,8 @@ void HttpServer::serve(int fd) {
         resp.raw(fd);
         break;
       }
-      std::string out = "HTTP/1.1 " + std::to_string(resp.status) + " " + reason(resp.status) +
-                        "\r\n";
+      std::string out =
+          "HTTP/1.1 " + std::to_string(resp.status) + " " + reason(resp.status) + "\r\n";
       bool has_type = false;
       for (auto& [k, v] : resp.headers) {
         out += k + ": " + v + "\r\n";
@@ -271,7 +283,7 @@ std::string read_file(const std::string& path) {
 }
 
 bool shared_available() {
-  struct stat st{};
+  struct stat st {};
   return ::stat(RASID_SHARED_DIR "/corpus", &st) == 0 && S_ISDIR(st.st_mode);
 }
 
