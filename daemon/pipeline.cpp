@@ -166,6 +166,16 @@ void Pipeline::on_feed(std::shared_ptr<Poll> p, fetch::Response r) {
           std::max(out.min_interval.value_or(std::chrono::seconds(0)), *feed->update_period);
     entries = std::move(feed->entries);
     out.publish_gap = parse::publish_gap(entries);
+    if (!feed->stopped.empty()) {
+      // A broken feed: what was read before the error is stored and alerted below, but the
+      // poll failed — the entries after the error are missing — so the source shows failing
+      // with the reason and is retried on the error back-off, not lengthened as if quiet.
+      out.error = "feed: " + feed->stopped + " (the document is cut there; " +
+                  std::to_string(entries.size()) + " entries read before it)";
+      out.failure = PollFailure::parse;
+      st.etag.clear();
+      st.last_modified.clear();
+    }
   } else {
     auto page = parse::Html::parse(r.utf8(), r.final_url.empty() ? src.page : r.final_url);
     if (!page) {
@@ -180,7 +190,7 @@ void Pipeline::on_feed(std::shared_ptr<Poll> p, fetch::Response r) {
       entries.push_back(std::move(e));
     }
   }
-  out.ok = true;
+  out.ok = out.failure == PollFailure::none;
   out.entries = static_cast<int>(entries.size());
 
   // Oldest first, so alerts leave in publication order.
@@ -414,6 +424,9 @@ void Pipeline::finish(std::shared_ptr<Poll> p) {
       st.last_modified.clear();
     }
   } else {
+    // A broken feed's entries were read (the back catalogue of a first poll included): later
+    // polls alert what is new to them.
+    if (out.entries > 0) st.initialized = true;
     st.last_error = out.error;
     st.consecutive_errors++;
     st.status = out.dead ? "dead" : "failing";

@@ -39,7 +39,9 @@ enum class PollFailure {
   cancelled,    // the daemon is stopping
   http_status,  // the server answered with an error status (PollOutcome::http_status)
   fetch,        // no usable answer: DNS, connect, TLS, timeout, size limit, refused URL
-  parse,        // the answer is not a feed (or, for a page source, not HTML)
+  parse,        // the answer is not a feed (or, for a page source, not HTML), or the feed is
+                // cut short by an XML error (parse::Feed::stopped; the entries before it are
+                // stored all the same)
   storage,      // the database refused a read or write
 };
 

@@ -357,7 +357,7 @@ class Service {
 
   void after_poll(const PollOutcome& o) {
     metrics_.poll_done(o);
-    if (o.ok && (o.new_articles || o.alerts))
+    if (o.new_articles || o.alerts)
       log::info("source=" + o.source + " " + std::to_string(o.new_articles) + " new articles, " +
                 std::to_string(o.alerts) + " alerts queued");
     if (o.alerts > 0 && !opts_.once) arm_delivery(0ms);

@@ -894,6 +894,9 @@ Status FeedParser::run(std::string_view in) {
     if (!root) return Error{std::string("not a feed: XML error: ") + res.description()};
     feed_.warnings.push_back(std::string("XML error at byte ") + std::to_string(res.offset) + ": " +
                              res.description());
+    // pugixml stops reading at the first error: whatever followed it (more entries, or, in a
+    // body cut short, the rest the server never sent) is unknown.
+    feed_.stopped = feed_.warnings.back();
   }
 
   Scope top;

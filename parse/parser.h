@@ -97,6 +97,11 @@ struct Feed {
   std::optional<std::chrono::seconds> update_period;  // sy:updatePeriod / sy:updateFrequency
   std::vector<Entry> entries;
   std::vector<std::string> warnings;  // non-empty = "bozo": recovered from errors
+  // "" = the whole document was read. Otherwise the XML error that stopped the reading (also
+  // among `warnings`): `entries` are those before it, and whatever followed it (more entries,
+  // or the rest of a body cut short) is unknown — a broken feed, which the daemon counts as a
+  // failed poll that still stores what was read (daemon/pipeline.h PollFailure::parse).
+  std::string stopped;
 
   TextDetail title_detail;
   TextDetail subtitle_detail;  // RSS description / atom:subtitle / tagline

@@ -184,6 +184,33 @@ TEST(Feed, BrokenFeedRecoversWithWarning) {
   EXPECT_EQ(f->entries[0].link, "http://ex.org/1");
 }
 
+// An XML error stops the reading: the entries before it are given, and the feed says it was
+// cut there (parse::Feed::stopped), so the daemon does not take it for a healthy, quiet feed —
+// also when the error is at the very end (a body cut short: the rest is unknown).
+TEST(Feed, AnXmlErrorSaysWhereTheFeedWasCut) {
+  auto mid = parse_feed(R"(<rss version="2.0"><channel><title>t</title>
+<item><title>one</title><link>http://ex.org/1</link></item>
+<item><title>two <br> three</title><link>http://ex.org/2</link></item>
+<item><title>four</title><link>http://ex.org/4</link></item></channel></rss>)",
+                        "");
+  ASSERT_TRUE(mid.ok()) << mid.error();
+  ASSERT_EQ(mid->entries.size(), 2u);
+  EXPECT_EQ(mid->entries[0].link, "http://ex.org/1");
+  EXPECT_NE(mid->stopped.find("XML error at byte"), std::string::npos) << mid->stopped;
+
+  auto cut = parse_feed(R"(<rss version="2.0"><channel><item><title>one</title>
+<link>http://ex.org/1</link></item><item><title>tw)",
+                        "");
+  ASSERT_TRUE(cut.ok()) << cut.error();
+  EXPECT_FALSE(cut->stopped.empty());
+
+  auto whole = parse_feed(R"(<rss version="2.0"><channel><item><title>one</title>
+<link>http://ex.org/1</link></item></channel></rss>)",
+                          "");
+  ASSERT_TRUE(whole.ok()) << whole.error();
+  EXPECT_TRUE(whole->stopped.empty()) << whole->stopped;
+}
+
 TEST(Feed, NotAFeedIsAnError) {
   EXPECT_FALSE(parse_feed("", "").ok());
   EXPECT_FALSE(parse_feed("   \n", "").ok());
