@@ -283,16 +283,19 @@ class Service {
     const std::string name = st.name;
     const auto* src = rt_->source(name);
     if (!src || polling_.count(name)) return;  // removed by a reload; still polling it here
-    // A host that answered 429/503 with Retry-After is left alone by every source on it.
+    // A host that answered 429 (Too Many Requests: a limit on this client, RFC 6585 §4) with
+    // Retry-After is left alone by every source on it until then; each deferred source says so.
     std::string host = url::host(src->feed.empty() ? src->page : src->feed);
     if (auto it = host_not_before_.find(host); it != host_not_before_.end()) {
       auto now = std::chrono::steady_clock::now();
-      if (it->second > now) {
+      if (it->second.until > now) {
         const auto wait =
-            std::chrono::duration_cast<std::chrono::milliseconds>(it->second - now).count() +
+            std::chrono::duration_cast<std::chrono::milliseconds>(it->second.until - now).count() +
             std::uniform_int_distribution<int>(0, 5000)(rng_);
         metrics_.lease("deferred");
-        if (auto d = store_->defer_source(name, instance_id_, storage::now_ms() + wait); !d)
+        if (auto d =
+                store_->defer_source(name, instance_id_, storage::now_ms() + wait, it->second.why);
+            !d)
           log::error("source=" + name + " storage: deferring the source: " + d.error());
         return;
       }
@@ -311,15 +314,20 @@ class Service {
       after_poll(o);
       if (stopping_) return maybe_finish_stop();
       const auto* s = rt_->source(name);
-      if (s && o.retry_after) {
+      if (s && o.retry_after && o.http_status == 429) {
+        // A 503's Retry-After is about the resource (other feeds of the host may well answer):
+        // it holds back this source alone, through its schedule (decide_schedule).
         std::string h = url::host(s->feed.empty() ? s->page : s->feed);
-        host_not_before_[h] = std::chrono::steady_clock::now() + *o.retry_after;
+        host_not_before_[h] = {std::chrono::steady_clock::now() + *o.retry_after,
+                               "waiting: host " + h + " answered 429 Too Many Requests with " +
+                                   "Retry-After " + config::format_duration(*o.retry_after) +
+                                   " to source " + name + "; every source on it waits"};
       }
       if (s && o.failure == PollFailure::storage) {
         // Nothing of the poll was written, its schedule neither: due again shortly, and the
         // lease is given back (or runs out, if the database is gone).
         auto again = std::min<std::chrono::milliseconds>(s->interval, 10s) + small_jitter();
-        (void)store_->defer_source(name, instance_id_, storage::now_ms() + again.count());
+        (void)store_->defer_source(name, instance_id_, storage::now_ms() + again.count(), "");
       }
       if (backlog_ && in_flight_ <= max_polls() / 2) arm_claim(0ms);
     });
@@ -669,7 +677,11 @@ class Service {
   bool claim_failing_ = false;      // logged once per run of failed claims
   std::chrono::steady_clock::time_point last_claim_ = std::chrono::steady_clock::now();
   std::map<std::string, std::chrono::steady_clock::time_point> polling_;  // in flight, since
-  std::map<std::string, std::chrono::steady_clock::time_point> host_not_before_;
+  struct HostWait {
+    std::chrono::steady_clock::time_point until;
+    std::string why;  // the deferred sources' interval_reason
+  };
+  std::map<std::string, HostWait> host_not_before_;  // hosts that answered 429 + Retry-After
   std::mt19937_64 rng_;
   const std::string instance_id_;  // the owner of this process's source leases
   const storage::Millis started_ms_ = storage::now_ms();

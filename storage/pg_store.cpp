@@ -321,11 +321,13 @@ Result<Claimed> PgStore::claim_due(const std::vector<std::string>& names, const 
   return out;
 }
 
-Status PgStore::defer_source(const std::string& name, const std::string& owner, Millis next_check) {
+Status PgStore::defer_source(const std::string& name, const std::string& owner, Millis next_check,
+                             const std::string& reason) {
   auto r = c_->exec("defer source " + name,
-                    "UPDATE sources SET next_check = $3, lease_owner = '', lease_until = 0 "
+                    "UPDATE sources SET next_check = $3, lease_owner = '', lease_until = 0, "
+                    "interval_reason = CASE WHEN $4 = '' THEN interval_reason ELSE $4 END "
                     "WHERE name = $1 AND lease_owner = $2",
-                    name, owner, next_check);
+                    name, owner, next_check, reason);
   if (!r) return Error{r.error()};
   return Ok{};
 }

@@ -52,8 +52,8 @@ class PgStore final : public Store {
   Status register_sources(const std::vector<SourceSlot>& sources, Millis now) override;
   Result<Claimed> claim_due(const std::vector<std::string>& names, const std::string& owner,
                             Millis now, Millis lease_ms, int limit) override;
-  Status defer_source(const std::string& name, const std::string& owner,
-                      Millis next_check) override;
+  Status defer_source(const std::string& name, const std::string& owner, Millis next_check,
+                      const std::string& reason) override;
   Status heartbeat(const InstanceInfo& me) override;
   Status leave(const std::string& id) override;
   Result<std::vector<InstanceInfo>> instances(Millis live_since) override;

@@ -568,10 +568,12 @@ Result<Claimed> SqliteStore::claim_due(const std::vector<std::string>& names,
 }
 
 Status SqliteStore::defer_source(const std::string& name, const std::string& /*owner*/,
-                                 Millis next_check) {
+                                 Millis next_check, const std::string& reason) {
   leases_.erase(name);
-  Use u(stmts_->cache, "UPDATE sources SET next_check = ?2 WHERE name = ?1");
-  u.bind(1, name).bind(2, next_check);
+  Use u(stmts_->cache,
+        "UPDATE sources SET next_check = ?2, interval_reason = CASE WHEN ?3 = '' THEN "
+        "interval_reason ELSE ?3 END WHERE name = ?1");
+  u.bind(1, name).bind(2, next_check).bind(3, reason);
   if (u.step() != SQLITE_DONE) return sql_error(db_, "defer source " + name);
   return Ok{};
 }

@@ -350,14 +350,15 @@ class Store {
   // kept in this process.
   //
   // defer_source: gives a claimed source back unpolled, due again at next_check (a host that
-  // asked with Retry-After to be left alone until then).
+  // asked with Retry-After to be left alone until then), and says why in the source's
+  // interval_reason (what `rasid sources` shows; "" leaves it as it is) until its next poll.
   //
   // Units: Unix milliseconds. Failures: database errors.
   virtual Status register_sources(const std::vector<SourceSlot>& sources, Millis now) = 0;
   virtual Result<Claimed> claim_due(const std::vector<std::string>& names, const std::string& owner,
                                     Millis now, Millis lease_ms, int limit) = 0;
-  virtual Status defer_source(const std::string& name, const std::string& owner,
-                              Millis next_check) = 0;
+  virtual Status defer_source(const std::string& name, const std::string& owner, Millis next_check,
+                              const std::string& reason) = 0;
 
   // Instances (issue 15): each `rasid run` reports itself every few seconds (heartbeat: the row
   // of me.id written whole); instances() lists those whose heartbeat is at or after

@@ -897,12 +897,17 @@ TEST_P(StoreSources, ClaimDueGivesDueSourcesEarliestFirstToOneOwnerUntilRecorded
   EXPECT_EQ(rest->due[0].name, "c");
   EXPECT_EQ(rest->next_due, 100000) << "a, as its record scheduled it";
 
-  // Given back unpolled (a host's Retry-After): due again when asked, nobody's until then.
-  ASSERT_TRUE(store->defer_source("c", "i2", 50000).ok());
+  // Given back unpolled (a host's Retry-After): due again when asked, nobody's until then, and
+  // the source says why (`rasid sources`).
+  ASSERT_TRUE(store->defer_source("c", "i2", 50000, "the host asked to wait").ok());
   auto deferred = store->claim_due(mine, "i1", 14000, 10000, 5);
   ASSERT_TRUE(deferred.ok()) << deferred.error();
   EXPECT_TRUE(deferred->due.empty());
   EXPECT_EQ(deferred->next_due, sqlite() ? 50000 : 23000) << "b's lease (PostgreSQL) or c";
+  auto c = store->source("c");
+  ASSERT_TRUE(c.ok()) << c.error();
+  EXPECT_EQ(c->next_check, 50000);
+  EXPECT_EQ(c->interval_reason, "the host asked to wait");
 }
 
 // A source whose feed URL changes in the configuration starts again as a new feed: a 410 verdict,
