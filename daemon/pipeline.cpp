@@ -171,7 +171,8 @@ void Pipeline::on_feed(std::shared_ptr<Poll> p, fetch::Response r) {
       // poll failed — the entries after the error are missing — so the source shows failing
       // with the reason and is retried on the error back-off, not lengthened as if quiet.
       out.error = "feed: " + feed->stopped + " (the document is cut there; " +
-                  std::to_string(entries.size()) + " entries read before it)";
+                  std::to_string(entries.size()) + (entries.size() == 1 ? " entry" : " entries") +
+                  " read before it)";
       out.failure = PollFailure::parse;
       st.etag.clear();
       st.last_modified.clear();
