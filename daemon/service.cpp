@@ -40,8 +40,8 @@ ScheduleDecision decide_schedule(const ScheduleInput& in) {
   } else if (in.consecutive_errors > 0) {
     // Exponential back-off from min_interval, capped at max(the configured interval, 30 s): half
     // the promise's bound, max(2 × interval, 60 s) from a source answering again to its articles
-    // being stored, so the first poll after it answers (at most 1.1 × the cap with jitter) leaves
-    // the other half for the fetch. A source is never given up on (a request every 30 s to a
+    // being stored, so the first poll after it answers (jitter never takes it past the cap)
+    // leaves the other half for the fetch. A source is never given up on (a request every 30 s to a
     // failing host is no abuse; a server that wants fewer says so with Retry-After, which is
     // honoured below).
     seconds start = std::max(in.min_interval, seconds(10));
@@ -49,26 +49,39 @@ ScheduleDecision decide_schedule(const ScheduleInput& in) {
     seconds cap = std::max({in.configured, seconds(30), start});
     d.interval = std::min(cap, seconds(static_cast<long long>(start.count() * factor)));
     d.reason = "backing off after " + std::to_string(in.consecutive_errors) + " failed polls";
+    d.at_most = cap;
   } else {
-    d.interval =
-        std::clamp(in.interval, in.min_interval, std::max(in.min_interval, in.max_interval));
-    if (in.server_min && *in.server_min > d.interval) {
-      d.interval = std::min(*in.server_min, std::max(in.min_interval, in.max_interval));
-      d.reason = "the server asks for at least " + config::format_duration(*in.server_min) +
-                 " (ttl, sy:updatePeriod or Cache-Control)";
+    const auto ceiling = std::max(in.min_interval, in.max_interval);
+    d.interval = std::clamp(in.interval, in.min_interval, ceiling);
+    if (in.server_min) {
+      d.at_least = std::min(*in.server_min, ceiling);
+      if (*in.server_min > d.interval) {
+        d.interval = d.at_least;
+        d.reason = "the server asks for at least " + config::format_duration(*in.server_min) +
+                   " (ttl, sy:updatePeriod or Cache-Control)";
+      }
     }
   }
-  if (in.retry_after && *in.retry_after > d.interval) {
-    d.interval = std::min(*in.retry_after, seconds(24h));
-    d.reason = "the server answered Retry-After " + config::format_duration(*in.retry_after);
+  if (in.retry_after) {
+    const auto wait = std::min(*in.retry_after, seconds(24h));
+    if (wait > d.interval) {
+      d.interval = wait;
+      d.reason = "the server answered Retry-After " + config::format_duration(*in.retry_after);
+      d.at_most = seconds(0);
+    }
+    d.at_least = std::max(d.at_least, wait);
   }
   return d;
 }
 
 std::chrono::milliseconds next_delay(const ScheduleInput& in, double u) {
-  const auto base = decide_schedule(in).interval;
+  using std::chrono::milliseconds;
+  const auto d = decide_schedule(in);
   double jitter = 0.9 + 0.2 * std::clamp(u, 0.0, 1.0);
-  return std::chrono::milliseconds(static_cast<long long>(base.count() * 1000.0 * jitter));
+  milliseconds delay(
+      static_cast<long long>(static_cast<double>(d.interval.count()) * 1000.0 * jitter));
+  if (d.at_most.count() > 0) delay = std::min<milliseconds>(delay, d.at_most);
+  return std::max<milliseconds>(delay, d.at_least);
 }
 
 ScheduleDecision adapt_interval(const AdaptInput& in) {

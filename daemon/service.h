@@ -37,13 +37,17 @@ struct ScheduleInput {
   std::chrono::seconds configured{0};  // config::Source::interval (caps the error back-off)
 };
 // The interval in force (before jitter) and why, in words for `rasid sources` ("" = nothing
-// beyond the adaptive interval applies).
+// beyond the adaptive interval applies), and the bounds the jitter keeps to (0 = none): a
+// server's Retry-After or ttl is a floor (never polled earlier, RFC 9110 §10.2.3); the error
+// back-off's cap a ceiling (the promise's bound needs the poll by then).
 struct ScheduleDecision {
   std::chrono::seconds interval;
   std::string reason;
+  std::chrono::seconds at_least{0}, at_most{0};
 };
 ScheduleDecision decide_schedule(const ScheduleInput& in);
-// decide_schedule() with ±10% jitter: jitter_unit 0 → 0.9×, 0.5 → 1×, 1 → 1.1×.
+// decide_schedule() with ±10% jitter (jitter_unit 0 → 0.9×, 0.5 → 1×, 1 → 1.1×), kept within
+// the decision's at_least and at_most.
 std::chrono::milliseconds next_delay(const ScheduleInput& in, double jitter_unit /*0..1*/);
 
 // The adaptive polling interval after a successful poll. The promise: every new article is
