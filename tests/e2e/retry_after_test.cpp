@@ -68,7 +68,8 @@ TEST(RetryAfter, A503HoldsBackItsFeedAloneAndA429ItsWholeHostSayingSo) {
   Host unavailable("127.0.0.41", 503), limited("127.0.0.42", 429);
   const std::string dir = make_temp_dir(), db = dir + "/rasid.db", cfg = dir + "/rasid.toml";
   std::string c = "[daemon]\ndatabase = \"" + db +
-                  "\"\nallow_private = [\"127.0.0.0/8\"]\nfast_polling = true\n\n"
+                  "\"\nallow_private = [\"127.0.0.0/8\"]\nfast_polling = true\nstatus_listen = "
+                  "\"127.0.0.1:0\"\n\n"
                   "[[topic]]\nname = \"any\"\nquery = 'سوريا OR القمح'\n\n";
   auto source = [&](const std::string& name, const std::string& url) {
     c += "[[source]]\nname = \"" + name + "\"\nfeed = \"" + url + "\"\ninterval = \"5s\"\n\n";
@@ -92,10 +93,10 @@ TEST(RetryAfter, A503HoldsBackItsFeedAloneAndA429ItsWholeHostSayingSo) {
   ASSERT_TRUE(wait_for(
       [&] {
         return unavailable.held_requests() > 0 && limited.held_requests() > 0 &&
-               unavailable.fine_requests() > 0 && limited.fine_requests() > 0;
+               unavailable.fine_requests() > 0;
       },
       20s))
-      << "every source polled once";
+      << "the held feeds answered (the 429's neighbour may be held from its first poll on)";
 
   // News on both healthy feeds, after their hosts answered with Retry-After.
   const auto news = fixture_articles()[1];
@@ -113,17 +114,23 @@ TEST(RetryAfter, A503HoldsBackItsFeedAloneAndA429ItsWholeHostSayingSo) {
   };
   EXPECT_TRUE(wait_for([&] { return stored("beside-503"); }, 25s))
       << "a 503's Retry-After holds back that feed only: its neighbour's news arrives";
+  // The 429's neighbour, due again within its interval, is given back unpolled with the reason.
+  auto beside_429 = [&] {
+    storage::SourceState st;
+    auto store = storage::Store::open(db);
+    if (!store.ok()) return st;
+    if (auto s = store.value()->source("beside-429"); s.ok()) st = s.value();
+    return st;
+  };
+  EXPECT_TRUE(
+      wait_for([&] { return beside_429().interval_reason.find("429") != std::string::npos; }, 25s))
+      << beside_429().interval_reason;
+  const auto beside = beside_429();
+  EXPECT_NE(beside.interval_reason.find("held-429"), std::string::npos) << beside.interval_reason;
+  EXPECT_GT(beside.next_check, storage::now_ms() + 200'000) << "until the host's Retry-After";
   EXPECT_FALSE(stored("beside-429")) << "a 429's Retry-After holds back the whole host";
   EXPECT_EQ(unavailable.held_requests(), 1) << "Retry-After: 300 honoured";
   EXPECT_EQ(limited.held_requests(), 1) << "Retry-After: 300 honoured";
-
-  auto store = storage::Store::open(db);
-  ASSERT_TRUE(store.ok()) << store.error();
-  auto beside = store.value()->source("beside-429");
-  ASSERT_TRUE(beside.ok()) << beside.error();
-  EXPECT_NE(beside->interval_reason.find("429"), std::string::npos) << beside->interval_reason;
-  EXPECT_NE(beside->interval_reason.find("held-429"), std::string::npos) << beside->interval_reason;
-  EXPECT_GT(beside->next_check, storage::now_ms() + 200'000) << "until the host's Retry-After";
   auto sources = run_process({RASID_BINARY, "sources", "--config", cfg});
   EXPECT_NE(sources.out.find("429 Too Many Requests"), std::string::npos) << sources.out;
   daemon.stop(SIGTERM);
